@@ -1,0 +1,67 @@
+"""Every filesystem location the project uses, derived from one variable: TSW_HOME.
+
+Dagster, dbt (profiles.yml reads TSW_WAREHOUSE), Streamlit and the `tsw` CLI all
+call these functions, so there is exactly one answer to "where is the warehouse".
+Nothing here touches the disk at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = REPO_ROOT / "seeds"
+ARTICLE_SEEDS_DIR = SEEDS_DIR / "articles"
+REFERENCE_SEEDS_DIR = SEEDS_DIR / "reference"
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+FORMATS_DIR = Path(__file__).resolve().parent / "formats"
+# The five source articles, when the shared folder sits beside the checkout.
+SHARED_SOURCES_DIR = REPO_ROOT.parent / "shared" / "sources"
+
+
+def tsw_home() -> Path:
+    """Root of all runtime state (default ./data relative to the working directory)."""
+    return Path(os.environ.get("TSW_HOME", "data")).expanduser().resolve()
+
+
+def warehouse_path() -> Path:
+    return tsw_home() / "warehouse.duckdb"
+
+
+def published_path() -> Path:
+    """The read-only snapshot readers use (Streamlit, `tsw sql`).
+
+    Writers build into warehouse.duckdb; after a complete build the publish step copies it
+    to a temporary file and os.replace()s it here, so a reader sees the last complete build
+    and never holds a lock the pipeline needs.
+    """
+    return tsw_home() / "published.duckdb"
+
+
+def inbox_dir() -> Path:
+    return tsw_home() / "inbox"
+
+
+def archive_dir() -> Path:
+    return tsw_home() / "archive"
+
+
+def quarantine_dir() -> Path:
+    return tsw_home() / "quarantine"
+
+
+def secrets_dir() -> Path:
+    """Local secrets (the buyer-identity salt). Outside the warehouse file, never committed."""
+    return tsw_home() / "secrets"
+
+
+def subprocess_env() -> dict[str, str]:
+    """Environment for child processes (dbt, streamlit, dagster): one warehouse, no telemetry."""
+    env = dict(os.environ)
+    env["TSW_HOME"] = str(tsw_home())
+    env["TSW_WAREHOUSE"] = str(warehouse_path())
+    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    env["DO_NOT_TRACK"] = "1"
+    env.setdefault("DBT_PROFILES_DIR", str(DBT_PROJECT_DIR))
+    return env
