@@ -1,0 +1,118 @@
+"""Building blocks every page uses, so charts and tables look and behave the same everywhere.
+
+- `data_guard()` turns "no build yet" / "being refreshed" / "missing table" into a notice.
+- `chart()` gives every figure a title, a unit on its value axis and a source line.
+- `table()` shows a formatted table and offers the unformatted rows as CSV.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from streamlit_app import data
+from streamlit_app.i18n import t
+
+# A source line naming 60 claim ids is unreadable; the full list is one click away on Sources.
+MAX_IDS_IN_SOURCE_LINE = 8
+
+
+@contextmanager
+def data_guard() -> Iterator[None]:
+    """Wrap a page's data loading: on unavailable data show a notice and stop the page."""
+    try:
+        yield
+    except data.NoBuildPublished:
+        st.info(t("data.no_build"), icon=":material/database:")
+        st.stop()
+    except data.DataRefreshing:
+        st.warning(t("data.refreshing"), icon=":material/sync:")
+        st.stop()
+    except data.MissingTable as exc:
+        st.warning(t("data.missing_table", table=exc.table), icon=":material/table:")
+        st.stop()
+
+
+def claim_ids_of(values: Iterable[object]) -> list[str]:
+    """Unique claim ids from a column of comma-separated id lists, in first-seen order."""
+    seen: dict[str, None] = {}
+    for value in values:
+        for claim_id in data.split_ids(value):
+            seen.setdefault(claim_id, None)
+    return list(seen)
+
+
+def source_line(claim_ids: Iterable[str], lang: str | None = None) -> str:
+    ids = list(dict.fromkeys(claim_ids))
+    if not ids:
+        return t("chart.source_none", lang)
+    separator = "、" if (lang or _lang()) == "zh" else ", "
+    shown = separator.join(ids[:MAX_IDS_IN_SOURCE_LINE])
+    if len(ids) > MAX_IDS_IN_SOURCE_LINE:
+        shown = t("chart.source_more", lang, ids=shown, n=len(ids) - MAX_IDS_IN_SOURCE_LINE)
+    return t("chart.source", lang, ids=shown)
+
+
+def _lang() -> str:
+    from streamlit_app.i18n import current_lang
+
+    return current_lang()
+
+
+def chart(
+    fig: go.Figure,
+    *,
+    title: str,
+    y_title: str,
+    claim_ids: Iterable[str],
+    x_title: str | None = None,
+    key: str,
+) -> None:
+    """Render a plotly figure with its title, value-axis unit and source line (caption below)."""
+    fig.update_layout(
+        title={"text": title},
+        yaxis_title=y_title,
+        legend_title_text="",
+        margin={"t": 60, "b": 40, "l": 10, "r": 10},
+    )
+    if x_title is not None:
+        fig.update_layout(xaxis_title=x_title)
+    st.plotly_chart(fig, key=key, width="stretch")
+    st.caption(source_line(claim_ids))
+
+
+def table(
+    display: pd.DataFrame,
+    *,
+    key: str,
+    file_stem: str,
+    raw: pd.DataFrame | None = None,
+    height: int | None = None,
+) -> None:
+    """Show `display` (formatted, translated headers) and offer `raw` (or `display`) as CSV.
+
+    The CSV keeps machine-readable column names and unformatted numbers, so a download opens
+    cleanly in a spreadsheet or pandas whatever the page language.
+    """
+    if display.empty:
+        st.caption(t("data.empty"))
+    else:
+        kwargs = {"height": height} if height else {}
+        st.dataframe(display, hide_index=True, key=f"{key}_table", width="stretch", **kwargs)
+    export = raw if raw is not None else display
+    st.download_button(
+        t("table.download"),
+        # utf-8-sig: Excel otherwise misreads Chinese titles in the CSV.
+        data=export.to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"{file_stem}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        help=t("table.download_help"),
+        icon=":material/download:",
+        on_click="ignore",
+        disabled=export.empty,
+    )

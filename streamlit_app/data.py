@@ -1,0 +1,174 @@
+"""Read-only access to the published warehouse snapshot.
+
+The app never opens warehouse.duckdb (the file the pipeline writes): a DuckDB read-write
+connection in the pipeline would block us, and a connection we held would block the pipeline.
+Instead every query opens `published.duckdb` read-only, runs, and closes at once. Results are
+cached per (query, parameters, snapshot mtime/inode), so a freshly published build is picked up on the
+next rerun without restarting the app.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from orchestration.settings import published_path
+
+# A publish is an os.replace (instant) and a writer lock is short-lived in practice,
+# so a couple of seconds of retrying covers it without leaving the reader staring at a spinner.
+OPEN_ATTEMPTS = 6
+OPEN_BACKOFF_SECONDS = 0.25
+CACHE_TTL_SECONDS = 600
+
+
+class DataUnavailable(Exception):
+    """Base for the conditions a page turns into a plain-language notice instead of a traceback."""
+
+
+class NoBuildPublished(DataUnavailable):
+    def __init__(self, path: Path):
+        super().__init__(f"no published build at {path}")
+        self.path = path
+
+
+class DataRefreshing(DataUnavailable):
+    def __init__(self, path: Path, cause: BaseException):
+        super().__init__(f"could not open {path} read-only: {cause}")
+        self.path = path
+        self.cause = cause
+
+
+class MissingTable(DataUnavailable):
+    def __init__(self, table: str, cause: BaseException):
+        super().__init__(f"published build has no table {table}: {cause}")
+        self.table = table
+
+
+def published_version(path: Path | None = None) -> str:
+    """Identity of the current snapshot: mtime, inode and size.
+
+    os.replace gives the published path a new inode, so even two builds within the filesystem's
+    mtime resolution get distinct cache keys.
+    """
+    path = path or published_path()
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise NoBuildPublished(path) from None
+    return f"{stat.st_mtime_ns}-{stat.st_ino}-{stat.st_size}"
+
+
+def published_at() -> datetime | None:
+    """When the current snapshot was published (file mtime), or None if there is none."""
+    try:
+        return datetime.fromtimestamp(published_path().stat().st_mtime, tz=timezone.utc)
+    except FileNotFoundError:
+        return None
+
+
+@contextmanager
+def connect(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-only connection to the published snapshot, closed on exit.
+
+    Raises NoBuildPublished when there is no snapshot, DataRefreshing when it stays locked or
+    unreadable (a replace in progress) after a few retries.
+    """
+    path = path or published_path()
+    last_error: BaseException | None = None
+    con = None
+    for attempt in range(OPEN_ATTEMPTS):
+        if not path.exists():
+            raise NoBuildPublished(path)
+        try:
+            con = duckdb.connect(str(path), read_only=True)
+            break
+        except (duckdb.IOException, duckdb.ConnectionException, duckdb.InvalidInputException) as exc:
+            # Lock held by a writer, or the file is mid-replace / not yet a complete database.
+            last_error = exc
+            time.sleep(OPEN_BACKOFF_SECONDS * (attempt + 1))
+    if con is None:
+        if not path.exists():
+            raise NoBuildPublished(path)
+        assert last_error is not None
+        raise DataRefreshing(path, last_error)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _cached_query(sql: str, params: tuple, path: str, version: str) -> pd.DataFrame:
+    # `version` is unused in the body on purpose: it is part of the cache key,
+    # so a new build (new mtime) or another TSW_HOME never serves stale rows.
+    with connect(Path(path)) as con:
+        return con.execute(sql, list(params)).df()
+
+
+def query(sql: str, params: tuple | list = ()) -> pd.DataFrame:
+    """Run `sql` on the published snapshot (cached until the snapshot changes or the TTL expires)."""
+    path = published_path()
+    version = published_version(path)
+    try:
+        return _cached_query(sql, tuple(params), str(path), version)
+    except duckdb.CatalogException as exc:
+        raise MissingTable(_table_in(sql), exc) from exc
+
+
+def _table_in(sql: str) -> str:
+    words = sql.replace("\n", " ").split()
+    for i, word in enumerate(words[:-1]):
+        if word.lower() == "from":
+            return words[i + 1].strip(";")
+    return "?"
+
+
+# ---------------------------------------------------------------------------------------------
+# The marts the pages read. Columns are listed explicitly so a renamed column fails loudly here,
+# in one place, rather than as a KeyError deep inside a page.
+# ---------------------------------------------------------------------------------------------
+CLAIM_COLUMNS = (
+    "claim_id, source_id, article_title, outlet, author, published, document_file, locator, "
+    "value_as_written, metric, subject, geography, period, period_year, qualifier, unit, "
+    "normalized_unit, value_normalized, low_normalized, high_normalized, fx_rate_used, "
+    "attributed_to, is_forecast, note"
+)
+MARKET_COLUMNS = (
+    "market_figure_id, subject, geography, period, period_year, metric, normalized_unit, value, "
+    "value_low, value_high, n_claims, n_sources, claim_ids, source_ids, attributed_to, any_forecast, "
+    "has_conflict"
+)
+CHECK_COLUMNS = (
+    "check_id, check_kind, description, subject, geography, period, metric, inputs_description, "
+    "input_claim_ids, stated_claim_id, stated_value, recomputed_value, normalized_unit, "
+    "relative_deviation, tolerance, status"
+)
+
+
+def cited_claims() -> pd.DataFrame:
+    return query(f"select {CLAIM_COLUMNS} from marts.mart_cited_claims order by claim_id")
+
+
+def market_size() -> pd.DataFrame:
+    return query(
+        f"select {MARKET_COLUMNS} from marts.mart_market_size "
+        "order by subject, geography, metric, period_year nulls last, period"
+    )
+
+
+def claim_checks() -> pd.DataFrame:
+    return query(f"select {CHECK_COLUMNS} from marts.mart_claim_checks order by check_id")
+
+
+def split_ids(value: object) -> list[str]:
+    """'c001_002, c003_004' → ['c001_002', 'c003_004'] (commas or semicolons, blanks dropped)."""
+    if not isinstance(value, str):
+        return []
+    return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]

@@ -1,0 +1,444 @@
+"""Message catalogue (English / Simplified Chinese) and number formatting per language.
+
+Every label a reader sees goes through `t()`, so switching language never leaves a stray
+English word on a Chinese page. Numbers use each language's own scale words: English readers
+think in thousands/millions/billions, Chinese readers in 万 (1e4) and 亿 (1e8), which is also
+how the cited articles write them (e.g. 870.2亿美元).
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from typing import Any
+
+LANGS: tuple[str, ...] = ("en", "zh")
+DEFAULT_LANG = "en"
+LANG_NAMES = {"en": "English", "zh": "简体中文"}
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "app.title": "TikTok Shop US warehouse",
+        "app.language": "Language",
+        "app.published_at": "Data: build published {when} UTC",
+        "app.no_build_sidebar": "Data: no build published yet",
+        "page.market": "Market",
+        "page.sources": "Sources",
+        # Data access notices
+        "data.no_build": "No build published yet — run `tsw build` to load the sources and publish the marts.",
+        "data.refreshing": "The data is being refreshed (a new build is being published). "
+        "Reload this page in a few seconds.",
+        "data.missing_table": "The published build has no table `{table}`. "
+        "It may come from an older version of the pipeline — run `tsw build` again.",
+        "data.empty": "No rows match the current filters.",
+        # Shared components
+        "chart.source": "Source: cited claims {ids} — see Sources",
+        "chart.source_more": "{ids} and {n} more",
+        "chart.source_none": "Source: no cited claim in this selection",
+        "table.download": "Download CSV",
+        "table.download_help": "All columns of this table as CSV, with unformatted numbers",
+        # Market page
+        "market.title": "US market figures from the cited articles",
+        "market.intro": "Each figure is the median of the claims that state it; bars show the range between "
+        "the lowest and highest claim. Money is in US dollars (converted at the annual FX rate).",
+        "market.filter.subject": "Subject",
+        "market.filter.geography": "Geography",
+        "market.filter.metric": "Metric",
+        "market.filter.help": "Leave empty to show all",
+        "market.kpi.figures": "Figures",
+        "market.kpi.claims": "Cited claims",
+        "market.kpi.sources": "Articles",
+        "market.kpi.conflicts": "Figures with conflicting claims",
+        "market.sizes.header": "Market sizes",
+        "market.sizes.chart": "Market size by period (low–high range of the claims)",
+        "market.growth.header": "Growth rates",
+        "market.growth.chart": "Growth rates by period",
+        "market.shares.header": "Shares",
+        "market.shares.chart": "Shares by period",
+        "market.other.header": "Other figures",
+        "market.none_in_group": "No figure of this kind in the current selection.",
+        "market.checks.header": "Checks of the articles' arithmetic",
+        "market.checks.intro": "Each check recomputes a stated figure from other cited figures and compares them.",
+        "market.checks.only_conflicts": "Only conflicts",
+        "market.checks.only_conflicts_help": "Show only checks whose recomputed value deviates beyond tolerance",
+        "market.checks.none": "No check matches.",
+        "market.trace.header": "Traceability: where a figure comes from",
+        "market.trace.select": "Figure",
+        "market.trace.select_help": "Pick a figure to see every claim behind it",
+        "market.trace.value": "Value (median)",
+        "market.trace.range": "Range of claims",
+        "market.trace.n_claims": "Claims",
+        "market.trace.n_sources": "Articles",
+        "market.trace.conflict": "The claims behind this figure disagree beyond tolerance.",
+        "market.trace.forecast": "Includes forecasts.",
+        "axis.period": "Period",
+        "axis.percent": "Percent (%)",
+        "unit.usd_scaled": "USD, {scale}",
+        # Column headers
+        "col.market_figure_id": "Figure",
+        "col.subject": "Subject",
+        "col.geography": "Geography",
+        "col.period": "Period",
+        "col.metric": "Metric",
+        "col.value": "Value",
+        "col.range": "Range",
+        "col.n_claims": "Claims",
+        "col.n_sources": "Articles",
+        "col.attributed_to": "Attributed to",
+        "col.forecast": "Forecast",
+        "col.conflict": "Conflict",
+        "col.claim_ids": "Claim ids",
+        "col.claim_id": "Claim",
+        "col.check_id": "Check",
+        "col.check_kind": "Kind",
+        "col.description": "Description",
+        "col.inputs": "Inputs",
+        "col.stated": "Stated",
+        "col.recomputed": "Recomputed",
+        "col.deviation": "Deviation",
+        "col.tolerance": "Tolerance",
+        "col.status": "Status",
+        "col.article": "Article",
+        "col.outlet": "Outlet",
+        "col.published": "Date",
+        "col.value_as_written": "Value as written",
+        "col.value_normalized": "Normalized value",
+        "col.locator": "Paragraph",
+        "col.note": "Note",
+        "col.source_id": "Source",
+        "yes": "yes",
+        "no": "no",
+        # Check kinds and statuses
+        "status.consistent": "consistent",
+        "status.within_tolerance": "within tolerance",
+        "status.conflict": "conflict",
+        "kind.share_of_total": "share of total",
+        "kind.ratio_projection": "ratio projection",
+        "kind.multiple": "multiple",
+        "kind.parts_sum": "sum of parts",
+        "kind.yoy_growth": "year-on-year growth",
+        "kind.cross_source": "same figure, several sources",
+        # Metric names that have a friendlier label than their code
+        "metric.gmv": "GMV",
+        "metric.sales": "Sales",
+        "metric.market_size": "Market size",
+        "metric.growth_rate_yoy": "Growth (year on year)",
+        "metric.share_of_market": "Share of market",
+        "metric.share_of_sales": "Share of sales",
+        "metric.user_count": "Users",
+        "metric.seller_count": "Sellers",
+        "metric.creator_count": "Creators",
+        # Sources page
+        "sources.title": "Sources: every cited claim",
+        "sources.intro": "Every number the warehouse uses, with the article it was read in and who the article "
+        "attributes it to.",
+        "sources.search": "Search",
+        "sources.search_help": "Matches value as written, subject, metric, attribution, article, outlet and "
+        "claim id; several words must all match",
+        "sources.search_placeholder": "e.g. EMARKETER gmv 2025",
+        "sources.count": "{shown} of {total} claims",
+        "sources.articles.header": "Articles",
+        "sources.claims.header": "Claims",
+        "sources.n_claims": "Claims",
+        # Number formatting
+        "num.hours": "{x} h",
+        "num.days": "{x} days",
+        "num.multiple": "{x}×",
+    },
+    "zh": {
+        "app.title": "TikTok Shop 美国站数据仓库",
+        "app.language": "语言",
+        "app.published_at": "数据：构建发布于 {when} UTC",
+        "app.no_build_sidebar": "数据：尚未发布构建",
+        "page.market": "市场",
+        "page.sources": "来源",
+        "data.no_build": "尚未发布任何构建——请运行 `tsw build` 载入来源并发布数据集市。",
+        "data.refreshing": "数据正在刷新（新构建正在发布），请几秒钟后重新加载本页。",
+        "data.missing_table": "已发布的构建中没有表 `{table}`，可能来自旧版流水线——请重新运行 `tsw build`。",
+        "data.empty": "没有符合当前筛选条件的行。",
+        "chart.source": "来源：引用数据 {ids}——见“来源”页",
+        "chart.source_more": "{ids} 等另外 {n} 条",
+        "chart.source_none": "来源：当前选择中没有引用数据",
+        "table.download": "下载 CSV",
+        "table.download_help": "以 CSV 下载本表全部列（数字未格式化）",
+        "market.title": "引用文章中的美国市场数据",
+        "market.intro": "每个数值取陈述该数值的各条引用的中位数；误差线表示最低与最高引用之间的区间。"
+        "金额统一为美元（按年均汇率折算）。",
+        "market.filter.subject": "对象",
+        "market.filter.geography": "地区",
+        "market.filter.metric": "指标",
+        "market.filter.help": "留空则显示全部",
+        "market.kpi.figures": "数值",
+        "market.kpi.claims": "引用数据",
+        "market.kpi.sources": "文章",
+        "market.kpi.conflicts": "引用相互矛盾的数值",
+        "market.sizes.header": "市场规模",
+        "market.sizes.chart": "各期市场规模（引用的最低–最高区间）",
+        "market.growth.header": "增长率",
+        "market.growth.chart": "各期增长率",
+        "market.shares.header": "占比",
+        "market.shares.chart": "各期占比",
+        "market.other.header": "其他数值",
+        "market.none_in_group": "当前选择中没有此类数值。",
+        "market.checks.header": "文章算术核验",
+        "market.checks.intro": "每项核验用其他引用数据重新计算一个文章给出的数值，并与之比较。",
+        "market.checks.only_conflicts": "仅显示矛盾",
+        "market.checks.only_conflicts_help": "只显示重新计算值偏差超出容差的核验",
+        "market.checks.none": "没有符合条件的核验。",
+        "market.trace.header": "溯源：数值从何而来",
+        "market.trace.select": "数值",
+        "market.trace.select_help": "选择一个数值，查看其背后的每条引用",
+        "market.trace.value": "数值（中位数）",
+        "market.trace.range": "引用区间",
+        "market.trace.n_claims": "引用条数",
+        "market.trace.n_sources": "文章数",
+        "market.trace.conflict": "该数值背后的引用相互矛盾，偏差超出容差。",
+        "market.trace.forecast": "包含预测值。",
+        "axis.period": "期间",
+        "axis.percent": "百分比（%）",
+        "unit.usd_scaled": "{scale}",
+        "col.market_figure_id": "数值",
+        "col.subject": "对象",
+        "col.geography": "地区",
+        "col.period": "期间",
+        "col.metric": "指标",
+        "col.value": "数值",
+        "col.range": "区间",
+        "col.n_claims": "引用条数",
+        "col.n_sources": "文章数",
+        "col.attributed_to": "数据出处",
+        "col.forecast": "预测",
+        "col.conflict": "矛盾",
+        "col.claim_ids": "引用编号",
+        "col.claim_id": "引用",
+        "col.check_id": "核验",
+        "col.check_kind": "类型",
+        "col.description": "说明",
+        "col.inputs": "输入",
+        "col.stated": "文章所述",
+        "col.recomputed": "重新计算",
+        "col.deviation": "偏差",
+        "col.tolerance": "容差",
+        "col.status": "状态",
+        "col.article": "文章",
+        "col.outlet": "媒体",
+        "col.published": "日期",
+        "col.value_as_written": "原文数值",
+        "col.value_normalized": "标准化数值",
+        "col.locator": "段落",
+        "col.note": "备注",
+        "col.source_id": "来源",
+        "yes": "是",
+        "no": "否",
+        "status.consistent": "一致",
+        "status.within_tolerance": "在容差内",
+        "status.conflict": "矛盾",
+        "kind.share_of_total": "占总量比例",
+        "kind.ratio_projection": "比例推算",
+        "kind.multiple": "倍数",
+        "kind.parts_sum": "分项加总",
+        "kind.yoy_growth": "同比增长",
+        "kind.cross_source": "多来源同一数值",
+        "metric.gmv": "GMV（商品交易总额）",
+        "metric.sales": "销售额",
+        "metric.market_size": "市场规模",
+        "metric.growth_rate_yoy": "同比增长率",
+        "metric.share_of_market": "市场份额",
+        "metric.share_of_sales": "销售额占比",
+        "metric.user_count": "用户数",
+        "metric.seller_count": "卖家数",
+        "metric.creator_count": "达人数",
+        "sources.title": "来源：全部引用数据",
+        "sources.intro": "仓库使用的每一个数字，连同其所在文章以及文章注明的数据出处。",
+        "sources.search": "搜索",
+        "sources.search_help": "匹配原文数值、对象、指标、数据出处、文章、媒体和引用编号；多个词须同时匹配",
+        "sources.search_placeholder": "例如 EMARKETER gmv 2025",
+        "sources.count": "显示 {shown} / 共 {total} 条引用",
+        "sources.articles.header": "文章",
+        "sources.claims.header": "引用数据",
+        "sources.n_claims": "引用条数",
+        "num.hours": "{x}小时",
+        "num.days": "{x}天",
+        "num.multiple": "{x}倍",
+    },
+}
+
+
+def current_lang() -> str:
+    """The reader's language: session state `lang` (set by the sidebar switch), else English."""
+    try:
+        import streamlit as st
+
+        lang = st.session_state.get("lang", DEFAULT_LANG)
+    except Exception:  # outside a Streamlit session (plain scripts, unit tests)
+        lang = DEFAULT_LANG
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def normalize_lang(value: Any) -> str | None:
+    """Map a query-parameter value (`zh`, `zh-CN`, `en-US`...) to a supported language, or None."""
+    if not isinstance(value, str):
+        return None
+    code = value.strip().lower().replace("_", "-").split("-")[0]
+    return code if code in LANGS else None
+
+
+def has(key: str) -> bool:
+    return key in MESSAGES[DEFAULT_LANG]
+
+
+def t(key: str, lang: str | None = None, **kw: Any) -> str:
+    """Translate `key` into `lang` (default: the session's language) and fill `{placeholders}`.
+
+    A key missing from the Chinese catalogue falls back to English rather than showing the key;
+    a key missing from English is a programming error and raises KeyError.
+    """
+    lang = lang or current_lang()
+    template = MESSAGES.get(lang, {}).get(key)
+    if template is None:
+        template = MESSAGES[DEFAULT_LANG][key]
+    return template.format(**kw) if kw else template
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def label_for(prefix: str, code: Any, lang: str | None = None) -> str:
+    """Label of a controlled-vocabulary code (metric, status, kind), or the code itself made readable."""
+    if code is None or (isinstance(code, float) and math.isnan(code)):
+        return "—"
+    key = f"{prefix}.{code}"
+    return t(key, lang) if has(key) else str(code).replace("_", " ")
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers
+# ---------------------------------------------------------------------------------------------
+MISSING = "—"
+
+# (threshold, divisor, suffix); first match wins, largest first.
+_EN_SCALES = ((1e12, 1e12, "T"), (1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e3, 1e3, "K"))
+_ZH_SCALES = ((1e12, 1e12, "万亿"), (1e8, 1e8, "亿"), (1e4, 1e4, "万"))
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return True
+
+
+def _scale(value: float, lang: str) -> tuple[float, str]:
+    scales = _ZH_SCALES if lang == "zh" else _EN_SCALES
+    magnitude = abs(value)
+    for threshold, divisor, suffix in scales:
+        # Round first so 999,950 becomes "1.0M" rather than "1000.0K".
+        if round(magnitude / threshold, 1) >= 1:
+            return value / divisor, suffix
+    return value, ""
+
+
+def _plain(value: float) -> str:
+    """Unscaled number: integers with thousands separators, otherwise two decimals."""
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def fmt_money(value: Any, lang: str | None = None) -> str:
+    """US dollars: en `$87.0B`, zh `870.2亿美元`."""
+    if _is_missing(value):
+        return MISSING
+    lang = lang or current_lang()
+    value = float(value)
+    sign = "-" if value < 0 else ""
+    scaled, suffix = _scale(abs(value), lang)
+    number = f"{scaled:,.1f}" if suffix else _plain(scaled)
+    if lang == "zh":
+        return f"{sign}{number}{suffix}美元"
+    return f"{sign}${number}{suffix}"
+
+
+def fmt_percent(fraction: Any, lang: str | None = None, *, signed: bool = False) -> str:
+    """A fraction as percent: 0.123 → `12.3%`; small shares keep two decimals (0.0005 → `0.05%`)."""
+    if _is_missing(fraction):
+        return MISSING
+    pct = float(fraction) * 100
+    decimals = 2 if 0 < abs(pct) < 1 else 1
+    text = f"{pct:+,.{decimals}f}%" if signed else f"{pct:,.{decimals}f}%"
+    return text
+
+
+def fmt_count(value: Any, lang: str | None = None) -> str:
+    """Counts: en `12,345` / `10M`, zh `1,234` / `1000万` / `1.5亿` (no `.0` on whole numbers)."""
+    if _is_missing(value):
+        return MISSING
+    lang = lang or current_lang()
+    value = float(value)
+    sign = "-" if value < 0 else ""
+    magnitude = abs(value)
+    if lang != "zh" and magnitude < 1e6:
+        return sign + _plain(magnitude)
+    scaled, suffix = _scale(magnitude, lang)
+    if not suffix:
+        return sign + _plain(scaled)
+    number = f"{scaled:,.1f}".removesuffix(".0")
+    return f"{sign}{number}{suffix}"
+
+
+def fmt_number(value: Any, lang: str | None = None, decimals: int = 1) -> str:
+    if _is_missing(value):
+        return MISSING
+    value = float(value)
+    if value.is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.{decimals}f}"
+
+
+def fmt_value(value: Any, normalized_unit: Any, lang: str | None = None) -> str:
+    """Format a normalized mart value according to its `normalized_unit`."""
+    lang = lang or current_lang()
+    if _is_missing(value):
+        return MISSING
+    unit = str(normalized_unit or "").lower()
+    if unit == "usd":
+        return fmt_money(value, lang)
+    if unit in ("ratio", "percent", "fraction"):
+        return fmt_percent(value, lang)
+    if unit == "count":
+        return fmt_count(value, lang)
+    if unit in ("hours", "days", "multiple"):
+        return t(f"num.{unit}", lang, x=fmt_number(value, lang))
+    suffix = f" {normalized_unit}" if normalized_unit else ""
+    return fmt_number(value, lang, decimals=2) + suffix
+
+
+def fmt_range(low: Any, high: Any, normalized_unit: Any, lang: str | None = None) -> str:
+    """`low – high`; an open end shows as `≥ low` or `≤ high`; nothing known gives `—`."""
+    lo_missing, hi_missing = _is_missing(low), _is_missing(high)
+    if lo_missing and hi_missing:
+        return MISSING
+    if hi_missing:
+        return "≥ " + fmt_value(low, normalized_unit, lang)
+    if lo_missing:
+        return "≤ " + fmt_value(high, normalized_unit, lang)
+    lo_text, hi_text = fmt_value(low, normalized_unit, lang), fmt_value(high, normalized_unit, lang)
+    return lo_text if lo_text == hi_text else f"{lo_text} – {hi_text}"
+
+
+def money_axis(max_abs_value: float, lang: str | None = None) -> tuple[float, str]:
+    """Divisor and axis title for a money chart, so ticks read 87 (USD, billions) or 870 (亿美元)."""
+    lang = lang or current_lang()
+    if lang == "zh":
+        for threshold, divisor, name in ((1e12, 1e12, "万亿美元"), (1e8, 1e8, "亿美元"), (1e4, 1e4, "万美元")):
+            if max_abs_value >= threshold:
+                return divisor, t("unit.usd_scaled", lang, scale=name)
+        return 1.0, t("unit.usd_scaled", lang, scale="美元")
+    for threshold, divisor, name in ((1e12, 1e12, "trillions"), (1e9, 1e9, "billions"),
+                                     (1e6, 1e6, "millions"), (1e3, 1e3, "thousands")):
+        if max_abs_value >= threshold:
+            return divisor, t("unit.usd_scaled", lang, scale=name)
+    return 1.0, "USD"
