@@ -69,6 +69,7 @@ class _Number:
     start: int
     end: int
     factor: float = 1.0  # product of the scale words written after it
+    more: bool = False  # 多/余 written between the number and its scale word ("1000多万")
 
 
 def _cn_integer(run: str) -> float:
@@ -121,13 +122,15 @@ def _scan_number(text: str, i: int) -> _Number:
         low = high = 1.0
     # Scale words multiply in sequence (万亿 = 万 x 亿, 千万 = 千 x 万); a space may precede them.
     j = i
-    while j < len(text) and (text[j] in _SCALES or text[j] == " "):
+    while j < len(text) and (text[j] in _SCALES or text[j] == " " or (
+            text[j] in "多余" and j + 1 < len(text) and text[j + 1] in _SCALES)):
         j += 1
     scale_part = text[i:j].rstrip()
     factor = 1.0
-    for scale in scale_part.replace(" ", ""):
+    for scale in scale_part.replace(" ", "").replace("多", "").replace("余", ""):
         factor *= _SCALES[scale]
-    return _Number(low * factor, high * factor, start, i + len(scale_part), factor)
+    more = "多" in scale_part or "余" in scale_part
+    return _Number(low * factor, high * factor, start, i + len(scale_part), factor, more)
 
 
 def _find_number(text: str, begin: int = 0) -> _Number | None:
@@ -235,6 +238,6 @@ def parse_quantity(text: str) -> ParsedQuantity:
                 low, high = low * second.factor, high * second.factor
             low, high = min(low, second.low), max(high, second.high)
             end = second.end
-    qualifier = _qualifier(text[:first.start], text[end:])
+    qualifier = _qualifier(text[:first.start], text[end:] + ("多" if first.more else ""))
     return _result(low, high, qualifier, currency)
 
