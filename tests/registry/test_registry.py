@@ -238,7 +238,7 @@ def test_same_article_arithmetic_reproduces_its_stated_figure(checks, claims):
             continue
         values = [_in_base_units(i, fx)[0] for i in inputs]
         recomputed = sum(values) if k["check_kind"] == "parts_sum" else combine[k["check_kind"]](*values)
-        value, low, high = _in_base_units(stated, fx)
+        _, low, high = _in_base_units(stated, fx)
         tol = float(k["tolerance"])
         lo = (low if low is not None else float("-inf")) * (1 - tol)
         hi = (high if high is not None else float("inf")) * (1 + tol)
