@@ -84,4 +84,6 @@ def main() -> None:
     current.run()
 
 
-main()
+# `streamlit run` and AppTest execute this file as __main__; importing it (tests) only reads PAGES.
+if __name__ == "__main__":
+    main()

@@ -120,14 +120,44 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kind.cross_source": "same figure, several sources",
         # Metric names that have a friendlier label than their code
         "metric.gmv": "GMV",
+        "metric.gmv_potential": "GMV potential (what-if)",
         "metric.sales": "Sales",
+        "metric.revenue": "Revenue",
+        "metric.net_income": "Net income",
         "metric.market_size": "Market size",
+        "metric.seller_monthly_gmv": "Seller monthly GMV",
         "metric.growth_rate_yoy": "Growth (year on year)",
+        "metric.growth_multiple": "Growth (multiple)",
+        "metric.headroom_multiple": "Headroom (multiple)",
+        "metric.multiple": "Multiple",
+        "metric.relative_size": "Relative size",
         "metric.share_of_market": "Share of market",
         "metric.share_of_sales": "Share of sales",
+        "metric.share_of_revenue": "Share of revenue",
+        "metric.share_of_content": "Share of content",
+        "metric.paid_traffic_share": "Paid traffic share",
+        "metric.survey_share": "Survey share",
+        "metric.conversion_rate": "Conversion rate",
+        "metric.return_rate": "Return rate",
         "metric.user_count": "Users",
         "metric.seller_count": "Sellers",
         "metric.creator_count": "Creators",
+        "metric.creator_outreach_per_month": "Creators contacted per month",
+        "metric.follower_count": "Followers",
+        "metric.view_count": "Views",
+        "metric.order_count": "Orders",
+        "metric.listing_count": "Listings",
+        "metric.category_count": "Categories",
+        "metric.market_count": "Markets",
+        "metric.talk_count": "Talks",
+        "metric.participant_count": "Participants",
+        "metric.livestream_hours": "Livestream hours",
+        "metric.duration": "Duration",
+        "metric.cost": "Cost",
+        "metric.price": "Price",
+        "metric.threshold": "Threshold",
+        "metric.rank_gmv": "Rank by GMV",
+        "metric.rank_growth": "Rank by growth",
         # Sources page
         "sources.title": "Sources: every cited claim",
         "sources.intro": "Every number the warehouse uses, with the article it was read in and who the article "
@@ -144,6 +174,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "num.hours": "{x} h",
         "num.days": "{x} days",
         "num.multiple": "{x}×",
+        "num.months": "{x} months",
+        "num.years": "{x} years",
+        "num.rank": "#{x}",
     },
     "zh": {
         "app.title": "TikTok Shop 美国站数据仓库",
@@ -240,14 +273,44 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kind.yoy_growth": "同比增长",
         "kind.cross_source": "多来源同一数值",
         "metric.gmv": "GMV（商品交易总额）",
+        "metric.gmv_potential": "GMV 潜力（假设推算）",
         "metric.sales": "销售额",
+        "metric.revenue": "营收",
+        "metric.net_income": "净利润",
         "metric.market_size": "市场规模",
+        "metric.seller_monthly_gmv": "卖家月 GMV",
         "metric.growth_rate_yoy": "同比增长率",
+        "metric.growth_multiple": "增长倍数",
+        "metric.headroom_multiple": "增长空间（倍数）",
+        "metric.multiple": "倍数",
+        "metric.relative_size": "相对规模",
         "metric.share_of_market": "市场份额",
         "metric.share_of_sales": "销售额占比",
+        "metric.share_of_revenue": "营收占比",
+        "metric.share_of_content": "内容占比",
+        "metric.paid_traffic_share": "付费流量占比",
+        "metric.survey_share": "调查占比",
+        "metric.conversion_rate": "转化率",
+        "metric.return_rate": "退货率",
         "metric.user_count": "用户数",
         "metric.seller_count": "卖家数",
         "metric.creator_count": "达人数",
+        "metric.creator_outreach_per_month": "每月联系达人数",
+        "metric.follower_count": "粉丝数",
+        "metric.view_count": "播放量",
+        "metric.order_count": "订单数",
+        "metric.listing_count": "商品数",
+        "metric.category_count": "类目数",
+        "metric.market_count": "市场数",
+        "metric.talk_count": "演讲场数",
+        "metric.participant_count": "参会人数",
+        "metric.livestream_hours": "直播时长",
+        "metric.duration": "时长",
+        "metric.cost": "成本",
+        "metric.price": "价格",
+        "metric.threshold": "门槛",
+        "metric.rank_gmv": "GMV 排名",
+        "metric.rank_growth": "增速排名",
         "sources.title": "来源：全部引用数据",
         "sources.intro": "仓库使用的每一个数字，连同其所在文章以及文章注明的数据出处。",
         "sources.search": "搜索",
@@ -260,6 +323,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "num.hours": "{x}小时",
         "num.days": "{x}天",
         "num.multiple": "{x}倍",
+        "num.months": "{x}个月",
+        "num.years": "{x}年",
+        "num.rank": "第{x}",
     },
 }
 
@@ -356,7 +422,9 @@ def fmt_money(value: Any, lang: str | None = None) -> str:
     value = float(value)
     sign = "-" if value < 0 else ""
     scaled, suffix = _scale(abs(value), lang)
-    number = f"{scaled:,.1f}" if suffix else _plain(scaled)
+    # Chinese writes the number before 万/亿 without separators (7000亿, not 7,000亿).
+    grouping = "" if lang == "zh" else ","
+    number = f"{scaled:{grouping}.1f}" if suffix else _plain(scaled)
     if lang == "zh":
         return f"{sign}{number}{suffix}美元"
     return f"{sign}${number}{suffix}"
@@ -385,7 +453,8 @@ def fmt_count(value: Any, lang: str | None = None) -> str:
     scaled, suffix = _scale(magnitude, lang)
     if not suffix:
         return sign + _plain(scaled)
-    number = f"{scaled:,.1f}".removesuffix(".0")
+    grouping = "" if lang == "zh" else ","
+    number = f"{scaled:{grouping}.1f}".removesuffix(".0")
     return f"{sign}{number}{suffix}"
 
 
@@ -410,7 +479,7 @@ def fmt_value(value: Any, normalized_unit: Any, lang: str | None = None) -> str:
         return fmt_percent(value, lang)
     if unit == "count":
         return fmt_count(value, lang)
-    if unit in ("hours", "days", "multiple"):
+    if unit in ("hours", "days", "months", "years", "multiple", "rank"):
         return t(f"num.{unit}", lang, x=fmt_number(value, lang))
     suffix = f" {normalized_unit}" if normalized_unit else ""
     return fmt_number(value, lang, decimals=2) + suffix

@@ -22,12 +22,22 @@ from streamlit_app.i18n import (
 STATUS_MARK = {"consistent": "🟢", "within_tolerance": "🟡", "conflict": "🔴"}
 
 
-def is_growth(metric: str) -> bool:
-    return "growth" in metric or "cagr" in metric
+# Metrics that measure how big a market or business is: charted together on one money axis.
+# Other money metrics (a seller's monthly GMV, a fee, a price) live in "Other figures" because
+# they would flatten a chart whose axis runs to hundreds of billions.
+SIZE_METRICS = {"gmv", "gmv_potential", "market_size", "sales", "revenue", "net_income"}
 
 
-def is_share(metric: str) -> bool:
-    return "share" in metric and not is_growth(metric)
+def is_size(metric: str, unit: str) -> bool:
+    return unit == "USD" and metric in SIZE_METRICS
+
+
+def is_growth(metric: str, unit: str) -> bool:
+    return unit == "ratio" and ("growth" in metric or "cagr" in metric)
+
+
+def is_share(metric: str, unit: str) -> bool:
+    return unit == "ratio" and ("share" in metric or metric == "relative_size") and not is_growth(metric, unit)
 
 
 def yes_no(flag: object, lang: str) -> str:
@@ -245,14 +255,14 @@ def main() -> None:
     selected = filter_figures(figures, lang)
     kpis(selected, lang)
 
-    metric = selected["metric"].astype(str)
-    money = selected["normalized_unit"].astype(str).str.upper().eq("USD")
-    growth = ~money & metric.map(is_growth)
-    share = ~money & ~growth & metric.map(is_share)
-    section(selected[money], kind="sizes", lang=lang)
+    pairs = list(zip(selected["metric"].astype(str), selected["normalized_unit"].astype(str), strict=True))
+    size = pd.Series([is_size(m, u) for m, u in pairs], index=selected.index, dtype=bool)
+    growth = pd.Series([is_growth(m, u) for m, u in pairs], index=selected.index, dtype=bool)
+    share = pd.Series([is_share(m, u) for m, u in pairs], index=selected.index, dtype=bool)
+    section(selected[size], kind="sizes", lang=lang)
     section(selected[growth], kind="growth", lang=lang)
     section(selected[share], kind="shares", lang=lang)
-    section(selected[~(money | growth | share)], kind="other", lang=lang)
+    section(selected[~(size | growth | share)], kind="other", lang=lang)
 
     st.divider()
     checks_section(checks, lang)
