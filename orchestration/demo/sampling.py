@@ -99,7 +99,7 @@ def _created_seconds(rng: np.random.Generator, n: int) -> np.ndarray:
     centre = np.array([9.0, 13.0, 20.5])[comp] * HOUR
     spread = np.array([3.5, 2.5, 2.5])[comp] * HOUR
     sec = rng.normal(centre, spread)
-    return np.clip(sec, 0, DAY - 1).astype(np.int64)
+    return np.mod(sec, DAY).astype(np.int64)  # late-evening tail wraps past midnight
 
 
 def _times(base: np.ndarray, offset_s: np.ndarray) -> np.ndarray:
