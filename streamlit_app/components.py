@@ -67,20 +67,19 @@ def chart(
     fig: go.Figure,
     *,
     title: str,
-    y_title: str,
+    unit: str,
     claim_ids: Iterable[str],
-    x_title: str | None = None,
     key: str,
+    unit_axis: str = "y",
 ) -> None:
-    """Render a plotly figure with its title, value-axis unit and source line (caption below)."""
+    """Render a plotly figure with its title, the unit on its value axis (`unit_axis`, x or y)
+    and, below it, the source line naming the cited claims it draws."""
     fig.update_layout(
         title={"text": title},
-        yaxis_title=y_title,
         legend_title_text="",
         margin={"t": 60, "b": 40, "l": 10, "r": 10},
     )
-    if x_title is not None:
-        fig.update_layout(xaxis_title=x_title)
+    fig.update_layout({f"{unit_axis}axis_title_text": unit})
     st.plotly_chart(fig, key=key, width="stretch")
     st.caption(source_line(claim_ids))
 

@@ -71,7 +71,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "market.trace.n_sources": "Articles",
         "market.trace.conflict": "The claims behind this figure disagree beyond tolerance.",
         "market.trace.forecast": "Includes forecasts.",
-        "axis.period": "Period",
         "axis.percent": "Percent (%)",
         "unit.usd_scaled": "USD, {scale}",
         # Column headers
@@ -227,7 +226,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "market.trace.n_sources": "文章数",
         "market.trace.conflict": "该数值背后的引用相互矛盾，偏差超出容差。",
         "market.trace.forecast": "包含预测值。",
-        "axis.period": "期间",
         "axis.percent": "百分比（%）",
         "unit.usd_scaled": "{scale}",
         "col.market_figure_id": "数值",

@@ -85,36 +85,52 @@ def kpis(figures: pd.DataFrame, lang: str) -> None:
 
 
 def range_chart(figures: pd.DataFrame, *, divisor: float, lang: str) -> go.Figure:
-    """Grouped bars per series with low–high error bars; hatched bars are forecasts."""
+    """One row per figure (subject · geography · metric · period), a dot at the median and a bar
+    from the lowest to the highest claim; one colour per subject, open dots for forecasts.
+
+    Rows rather than grouped bars because the cited figures are sparse: most series have one or
+    two periods, and a grouped bar chart would be mostly empty slots.
+    """
+    figures = figures.sort_values(["subject", "geography", "metric", "period"])
+    labels = figures.apply(lambda r: f"{series_label(r, lang)} · {r['period']}", axis=1)
     fig = go.Figure()
-    periods = sorted(figures["period"].unique().tolist())
-    for label, rows in figures.groupby(figures.apply(series_label, axis=1, lang=lang), sort=True):
+    for subject, rows in figures.groupby("subject", sort=True):
         value = rows["value"] / divisor
         low = rows["value_low"].fillna(rows["value"]) / divisor
         high = rows["value_high"].fillna(rows["value"]) / divisor
         hover = [
-            f"{r.period}: {fmt_value(r.value, r.normalized_unit, lang)}"
+            f"{fmt_value(r.value, r.normalized_unit, lang)}"
             f" ({fmt_range(r.value_low, r.value_high, r.normalized_unit, lang)})<br>{r.claim_ids}"
             for r in rows.itertuples()
         ]
         fig.add_trace(
-            go.Bar(
-                name=label,
-                x=rows["period"],
-                y=value,
-                error_y={
+            go.Scatter(
+                name=str(subject),
+                x=value.tolist(),
+                y=labels[rows.index].tolist(),
+                mode="markers",
+                marker={"size": 10, "symbol": ["circle-open" if bool(f) else "circle"
+                                               for f in rows["any_forecast"].fillna(False)]},
+                error_x={
                     "type": "data",
                     "symmetric": False,
-                    "array": (high - value).clip(lower=0),
-                    "arrayminus": (value - low).clip(lower=0),
+                    "array": (high - value).clip(lower=0).tolist(),
+                    "arrayminus": (value - low).clip(lower=0).tolist(),
                 },
-                marker_pattern_shape=["/" if bool(f) else "" for f in rows["any_forecast"].fillna(False)],
                 hovertext=hover,
                 hoverinfo="text+name",
             )
         )
-    fig.update_layout(barmode="group", xaxis={"type": "category", "categoryorder": "array",
-                                               "categoryarray": periods})
+    positive = figures["value"].dropna()
+    # Cited sizes run from a seller's millions to Amazon's hundreds of billions; a log axis keeps
+    # the small ones visible when the spread is that wide.
+    use_log = bool(len(positive)) and (positive > 0).all() and positive.max() / positive.min() > 50
+    fig.update_layout(
+        height=140 + 28 * len(figures),
+        xaxis={"type": "log" if use_log else "linear"},
+        yaxis={"type": "category", "categoryorder": "array", "categoryarray": labels.tolist(),
+               "autorange": "reversed"},
+    )
     return fig
 
 
@@ -150,14 +166,14 @@ def section(figures: pd.DataFrame, *, kind: str, lang: str) -> None:
         return
     claim_ids = components.claim_ids_of(figures["claim_ids"])
     if kind == "sizes":
-        divisor, y_title = money_axis(float(figures[["value", "value_high"]].abs().max().max()), lang)
+        divisor, unit = money_axis(float(figures[["value", "value_high"]].abs().max().max()), lang)
         fig = range_chart(figures, divisor=divisor, lang=lang)
-        components.chart(fig, title=t("market.sizes.chart", lang), y_title=y_title,
-                         x_title=t("axis.period", lang), claim_ids=claim_ids, key="market_sizes_chart")
+        components.chart(fig, title=t("market.sizes.chart", lang), unit=unit, unit_axis="x",
+                         claim_ids=claim_ids, key="market_sizes_chart")
     elif kind in ("growth", "shares"):
         fig = range_chart(figures, divisor=0.01, lang=lang)  # fractions shown as percent points
-        components.chart(fig, title=t(f"market.{kind}.chart", lang), y_title=t("axis.percent", lang),
-                         x_title=t("axis.period", lang), claim_ids=claim_ids, key=f"market_{kind}_chart")
+        components.chart(fig, title=t(f"market.{kind}.chart", lang), unit=t("axis.percent", lang),
+                         unit_axis="x", claim_ids=claim_ids, key=f"market_{kind}_chart")
     figures_table(figures, key=kind, lang=lang)
 
 

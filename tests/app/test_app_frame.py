@@ -158,7 +158,7 @@ def test_every_chart_has_title_unit_and_source_line(small_published):
     assert len(specs) == 2  # market sizes, shares (the fixture has no growth figure)
     titles = [s["layout"]["title"]["text"] for s in specs]
     assert titles == [t("market.sizes.chart", "en"), t("market.shares.chart", "en")]
-    assert [s["layout"]["yaxis"]["title"]["text"] for s in specs] == ["USD, billions", "Percent (%)"]
+    assert [s["layout"]["xaxis"]["title"]["text"] for s in specs] == ["USD, billions", "Percent (%)"]
     source_lines = [c.value for c in at.caption if c.value.startswith("Source: cited claims")]
     assert len(source_lines) == 2
     assert "c002_004" in source_lines[0] and "c003_011" in source_lines[0]
@@ -168,10 +168,15 @@ def test_every_chart_has_title_unit_and_source_line(small_published):
 def test_market_size_chart_carries_low_high_ranges(small_published):
     at = start()
     sizes = charts(at)[0]
-    social = next(tr for tr in sizes["data"] if tr["name"].startswith("US social commerce"))
-    assert numbers(social["y"]) == [pytest.approx(86.01)]
-    assert numbers(social["error_y"]["array"]) == [pytest.approx(87.02 - 86.01)]
-    assert numbers(social["error_y"]["arrayminus"]) == [pytest.approx(86.01 - 85.0)]
+    social = next(tr for tr in sizes["data"] if tr["name"] == "US social commerce")
+    assert social["y"] == ["US social commerce · US · GMV · 2025"]
+    assert numbers(social["x"]) == [pytest.approx(86.01)]
+    assert numbers(social["error_x"]["array"]) == [pytest.approx(87.02 - 86.01)]
+    assert numbers(social["error_x"]["arrayminus"]) == [pytest.approx(86.01 - 85.0)]
+    # Forecasts are drawn as open dots, reported figures as filled ones.
+    tiktok = next(tr for tr in sizes["data"] if tr["name"] == "TikTok Shop")
+    assert dict(zip(tiktok["y"], tiktok["marker"]["symbol"])) == {
+        "TikTok Shop · US · GMV · 2024": "circle", "TikTok Shop · US · GMV · 2025": "circle-open"}
 
 
 def test_every_table_has_a_csv_download(small_published):
