@@ -8,6 +8,7 @@ Nothing here touches the disk at import time.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +57,12 @@ def secrets_dir() -> Path:
     return tsw_home() / "secrets"
 
 
+def dbt_executable() -> Path:
+    """dbt from the same environment as this package (works without an activated venv)."""
+    candidate = Path(sys.executable).parent / "dbt"
+    return candidate if candidate.exists() else Path("dbt")
+
+
 def subprocess_env() -> dict[str, str]:
     """Environment for child processes (dbt, streamlit, dagster): one warehouse, no telemetry."""
     env = dict(os.environ)
@@ -64,4 +71,7 @@ def subprocess_env() -> dict[str, str]:
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     env["DO_NOT_TRACK"] = "1"
     env.setdefault("DBT_PROFILES_DIR", str(DBT_PROJECT_DIR))
+    env["GX_ANALYTICS_ENABLED"] = "false"
+    # Child processes find the venv's tools (dbt, streamlit) even when it is not activated.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env

@@ -1,0 +1,30 @@
+-- One row per cited claim with everything needed to trace it: the article it was read in,
+-- where, the value as written, who it is attributed to, and the number in comparable units.
+select
+    claims.claim_id,
+    claims.source_id,
+    sources.article_title,
+    sources.outlet,
+    sources.author,
+    sources.published,
+    sources.document_file,
+    claims.locator,
+    claims.value_as_written,
+    claims.metric,
+    claims.subject,
+    claims.geography,
+    claims.period,
+    claims.period_year,
+    claims.qualifier,
+    claims.unit,
+    claims.normalized_unit,
+    claims.value_normalized,
+    claims.low_normalized,
+    claims.high_normalized,
+    claims.fx_rate_used,
+    claims.attributed_to,
+    claims.is_forecast,
+    claims.note,
+from {{ ref('int_cited_metrics_normalized') }} as claims
+inner join {{ ref('stg_articles__sources') }} as sources
+    on claims.source_id = sources.source_id

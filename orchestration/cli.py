@@ -1,0 +1,142 @@
+"""`tsw`: the command line of tiktok-shop-warehouse.
+
+    tsw build              materialize every asset (load, validate, dbt build, publish)
+    tsw serve              start the Streamlit reports
+    tsw sql "select …"     read-only query on the last published build
+    tsw status             what is loaded, when, and which checks fail
+    tsw demo               write the demo seller's exports into the inbox
+    tsw ingest PATH…       load export files now
+    tsw dagster            start `dagster dev` on the project's instance
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from orchestration import settings
+
+
+def _env_for_children() -> dict[str, str]:
+    return settings.subprocess_env()
+
+
+@click.group()
+def main() -> None:
+    """tiktok-shop-warehouse: cited market figures, category economics and channel spillover."""
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+@main.command()
+def build() -> None:
+    """Materialize every asset into $TSW_HOME/warehouse.duckdb and publish it for readers."""
+    from orchestration.lib.build import run_full_build
+
+    result = run_full_build()
+    for line in result.summary_lines():
+        click.echo(line)
+    if not result.success:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.option("--port", default=8501, show_default=True)
+@click.option("--host", default="localhost", show_default=True)
+def serve(port: int, host: str) -> None:
+    """Start the Streamlit app on the last published build."""
+    app = settings.REPO_ROOT / "streamlit_app" / "app.py"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+           "--server.address", host, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    raise SystemExit(subprocess.call(cmd, cwd=settings.REPO_ROOT, env=_env_for_children()))
+
+
+@main.command()
+@click.argument("query")
+@click.option("--max-rows", default=1000, show_default=True, help="Rows shown at most.")
+@click.option("--timeout", default=30.0, show_default=True, help="Seconds before the query is cancelled.")
+def sql(query: str, max_rows: int, timeout: float) -> None:
+    """Run a read-only QUERY on the last published build and print a table."""
+    from tabulate import tabulate
+
+    from orchestration.lib.sql_sandbox import QueryRefused, run_query
+
+    try:
+        result = run_query(query, max_rows=max_rows, timeout_s=timeout)
+    except QueryRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(tabulate(result.rows, headers=result.columns, tablefmt="psql", floatfmt=",.4g"))
+    if result.truncated:
+        click.echo(f"(showing the first {max_rows} rows)")
+
+
+@main.command()
+def status() -> None:
+    """What is loaded, when, and which checks fail."""
+    from orchestration.lib.status import collect_status
+
+    for line in collect_status().lines():
+        click.echo(line)
+
+
+@main.command()
+@click.option("--seed", default=7, show_default=True)
+@click.option("--days", default=400, show_default=True)
+@click.option("--scale", type=int, default=None, help="Target number of TikTok order lines (benchmarks).")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Folder (default: the inbox).")
+def demo(seed: int, days: int, scale: int | None, out: Path | None) -> None:
+    """Write the demo seller's exports (all seven kinds) into the inbox."""
+    from orchestration.demo.generate import generate_demo
+
+    target = out or settings.inbox_dir()
+    manifest = generate_demo(target, seed=seed, days=days, scale=scale)
+    click.echo(f"Demo seller written to {target}: {manifest}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--period", default=None, help="Period of an Amazon Business Report: YYYY-MM-DD..YYYY-MM-DD.")
+def ingest(paths: tuple[Path, ...], period: str | None) -> None:
+    """Load export files now (default: everything in the inbox)."""
+    from tqdm import tqdm
+
+    from orchestration.ingest import ingest_inbox, ingest_paths
+
+    parsed_period = None
+    if period:
+        start, _, end = period.partition("..")
+        parsed_period = (start, end or start)
+    with tqdm(unit="rows", desc="ingest", disable=not sys.stderr.isatty()) as bar:
+        def progress(n: int) -> None:
+            bar.update(n)
+        if paths:
+            results = ingest_paths(list(paths), period=parsed_period, progress=progress)
+        else:
+            results = ingest_inbox(progress=progress)
+    failed = False
+    for r in results:
+        click.echo(f"{r.status:>16}  {r.kind or '?':<26} read={r.rows_read} loaded={r.rows_loaded} "
+                   f"quarantined={r.rows_quarantined}  {Path(str(r.file)).name}  {r.message or ''}")
+        failed |= r.status.startswith("quarantined")
+    if failed:
+        raise SystemExit(2)
+
+
+@main.command(name="dagster")
+@click.option("--port", default=3000, show_default=True)
+def dagster_dev(port: int) -> None:
+    """Start `dagster dev` (webserver + daemon) on the project's persistent instance."""
+    from orchestration.lib.dagster_instance import prepare_dagster_home
+
+    prepare_dagster_home()
+    env = _env_for_children()
+    cmd = [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions", "-p", str(port)]
+    raise SystemExit(subprocess.call(cmd, cwd=settings.REPO_ROOT, env=env))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""The Dagster code location: assembles the definitions from the domain folders under defs/.
+
+Loaded lazily (@dg.definitions) so importing this module does no work; loading it makes
+sure dbt's manifest is current first.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration import settings
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    from orchestration.defs.automation.schedules import daily_build_schedule, ingest_and_build_job
+    from orchestration.defs.ingest import articles
+    from orchestration.defs.reporting.publish import build_publish_asset
+    from orchestration.defs.transform.dbt_models import build_dbt_assets
+    from orchestration.defs.transform.project import dbt_project, ensure_manifest
+
+    ensure_manifest()
+    project = dbt_project()
+    dbt_models = build_dbt_assets(project)
+
+    assets: list = [articles.article_registry, *articles.reference_assets, dbt_models]
+    checks: list = [*articles.registry_asset_checks, *articles.reference_asset_checks]
+    sensors: list = []
+    try:
+        from orchestration.defs.ingest import seller_exports
+    except ImportError:  # the seller-export loaders are optional until their package lands
+        seller_exports = None
+    if seller_exports is not None:
+        assets += list(seller_exports.assets)
+        sensors += list(seller_exports.sensors)
+
+    upstream = [key for a in assets for key in a.keys]
+    assets.append(build_publish_asset(upstream))
+
+    return dg.Definitions(
+        assets=assets,
+        asset_checks=checks,
+        jobs=[ingest_and_build_job],
+        schedules=[daily_build_schedule],
+        sensors=sensors,
+        resources={"dbt": DbtCliResource(project_dir=project, dbt_executable=str(settings.dbt_executable()))},
+    )

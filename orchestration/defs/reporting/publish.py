@@ -1,0 +1,30 @@
+"""Publishing the finished build to readers (Streamlit, `tsw sql`)."""
+
+
+from typing import Iterable
+
+import dagster as dg
+
+from orchestration import settings
+from orchestration.lib import warehouse
+
+
+def build_publish_asset(upstream: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=["published_snapshot"],
+        deps=list(upstream),
+        group_name="reporting",
+        kinds={"duckdb"},
+        pool="warehouse_writer",
+        description="Atomically replaces $TSW_HOME/published.duckdb with the finished warehouse, so "
+                    "readers only ever see complete builds and never hold the writer's lock.",
+    )
+    def published_snapshot() -> dg.MaterializeResult:
+        path = warehouse.publish()
+        return dg.MaterializeResult(metadata={
+            "path": str(path),
+            "bytes": dg.MetadataValue.int(path.stat().st_size),
+            "warehouse": str(settings.warehouse_path()),
+        })
+
+    return published_snapshot

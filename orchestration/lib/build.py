@@ -1,0 +1,55 @@
+"""`tsw build`: run the whole asset graph in this process on the project's Dagster instance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+
+@dataclass
+class BuildResult:
+    success: bool
+    run_id: str
+    materialized: list[str] = field(default_factory=list)
+    failed_checks: list[str] = field(default_factory=list)
+    passed_checks: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary_lines(self) -> list[str]:
+        lines = [
+            f"run {self.run_id}: {'succeeded' if self.success else 'FAILED'}",
+            f"  {len(self.materialized)} assets materialized",
+            f"  {self.passed_checks} checks passed, {len(self.failed_checks)} failed",
+        ]
+        lines += [f"  failed check: {c}" for c in self.failed_checks]
+        lines += [f"  error: {e}" for e in self.errors]
+        return lines
+
+
+def run_full_build() -> BuildResult:
+    from orchestration.definitions import defs
+    from orchestration.lib.dagster_instance import prepare_dagster_home
+
+    prepare_dagster_home()
+    definitions = defs() if callable(defs) else defs
+    job = definitions.resolve_job_def("ingest_and_build_job")
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    evaluations = result.get_asset_check_evaluations()
+    errors = []
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data is not None:
+            error = event.step_failure_data.error
+            message = error.message if error else "unknown error"
+            if error and error.cause is not None:
+                message = f"{message} {error.cause.message}"
+            errors.append(f"{event.step_key}: {message.strip()}")
+    return BuildResult(
+        success=result.success,
+        run_id=result.run_id,
+        materialized=[e.asset_key.to_user_string() for e in result.get_asset_materialization_events()],
+        failed_checks=sorted(e.asset_check_key.to_user_string() for e in evaluations if not e.passed),
+        passed_checks=sum(1 for e in evaluations if e.passed),
+        errors=errors,
+    )

@@ -1,0 +1,88 @@
+"""`tsw status`: what is loaded, when, and which checks fail — from the published build and
+the project's Dagster instance (which records every check of every run, CLI or scheduled)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from orchestration import settings
+
+
+@dataclass
+class Status:
+    published_at: str | None
+    tables: list[tuple[str, int, str | None]] = field(default_factory=list)  # name, rows, loaded_at
+    failing_checks: list[tuple[str, str]] = field(default_factory=list)      # check, when
+    passing_checks: int = 0
+    unknown_checks: int = 0
+    files: tuple[int, int, int] | None = None                                 # files, rows loaded, quarantined
+
+    def lines(self) -> list[str]:
+        out = [f"warehouse:  {settings.warehouse_path()}",
+               f"published:  {self.published_at or 'never — run `tsw build`'}"]
+        if self.tables:
+            out.append("loaded tables (raw):")
+            width = max(len(t[0]) for t in self.tables)
+            out += [f"  {name:<{width}}  {rows:>9,} rows  loaded {loaded or '-'}" for name, rows, loaded in self.tables]
+        if self.files:
+            out.append(f"seller export files: {self.files[0]} loaded, rows loaded {self.files[1]:,}, "
+                       f"rows quarantined {self.files[2]:,}")
+        out.append(f"checks: {self.passing_checks} passing, {len(self.failing_checks)} failing, "
+                   f"{self.unknown_checks} never run")
+        out += [f"  FAILING {name} (last run {when})" for name, when in self.failing_checks]
+        return out
+
+
+def _tables() -> list[tuple[str, int, str | None]]:
+    import duckdb
+
+    path = settings.published_path()
+    if not path.exists():
+        return []
+    out = []
+    with duckdb.connect(str(path), read_only=True) as conn:
+        names = conn.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw' order by 1").fetchall()
+        for (name,) in names:
+            cols = {r[0] for r in conn.execute(
+                "select column_name from information_schema.columns where table_schema='raw' and table_name=?",
+                [name]).fetchall()}
+            loaded = "max(_loaded_at)::varchar" if "_loaded_at" in cols else "null"
+            rows, last = conn.execute(f'select count(*), {loaded} from raw."{name}"').fetchone()
+            out.append((f"raw.{name}", rows, last))
+    return out
+
+
+def collect_status() -> Status:
+    import datetime as dt
+
+    import dagster as dg
+
+    from orchestration.lib.dagster_instance import prepare_dagster_home
+
+    path = settings.published_path()
+    published = dt.datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds") if path.exists() else None
+    status = Status(published_at=published, tables=_tables())
+    files = [t for t in status.tables if t[0] == "raw._load_log"]
+    if files and path.exists():
+        import duckdb
+        with duckdb.connect(str(path), read_only=True) as conn:
+            row = conn.execute("select count(*), coalesce(sum(rows_loaded),0), coalesce(sum(rows_quarantined),0) "
+                               "from raw._load_log where status = 'loaded'").fetchone()
+            status.files = tuple(int(x) for x in row)
+
+    prepare_dagster_home()
+    from orchestration.definitions import defs
+
+    check_keys = defs().resolve_asset_graph().asset_check_keys
+    with dg.DagsterInstance.get() as instance:
+        for key in sorted(check_keys, key=lambda k: k.to_user_string()):
+            record = instance.get_latest_asset_check_evaluation_record(key)
+            if record is None or record.evaluation is None:
+                status.unknown_checks += 1
+            elif record.evaluation.passed:
+                status.passing_checks += 1
+            else:
+                when = dt.datetime.fromtimestamp(record.event.timestamp).isoformat(timespec="seconds")
+                status.failing_checks.append((key.to_user_string(), when))
+    return status
