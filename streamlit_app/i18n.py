@@ -39,8 +39,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "table.download_help": "All columns of this table as CSV, with unformatted numbers",
         # Market page
         "market.title": "US market figures from the cited articles",
-        "market.intro": "Each figure is the median of the claims that state it; bars show the range between "
-        "the lowest and highest claim. Money is in US dollars (converted at the annual FX rate).",
+        "market.intro": "Each figure is the median of the claims that state it; the bar through a dot spans the "
+        "lowest to the highest claim, and open dots are forecasts. Money is in US dollars (converted at "
+        "the annual FX rate).",
         "market.filter.subject": "Subject",
         "market.filter.geography": "Geography",
         "market.filter.metric": "Metric",
@@ -50,11 +51,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "market.kpi.sources": "Articles",
         "market.kpi.conflicts": "Figures with conflicting claims",
         "market.sizes.header": "Market sizes",
-        "market.sizes.chart": "Market size by period (low–high range of the claims)",
+        "market.sizes.chart": "Market sizes cited (median and low–high range of the claims)",
         "market.growth.header": "Growth rates",
-        "market.growth.chart": "Growth rates by period",
+        "market.growth.chart": "Growth rates cited (median and low–high range)",
         "market.shares.header": "Shares",
-        "market.shares.chart": "Shares by period",
+        "market.shares.chart": "Shares cited (median and low–high range)",
         "market.other.header": "Other figures",
         "market.none_in_group": "No figure of this kind in the current selection.",
         "market.checks.header": "Checks of the articles' arithmetic",
@@ -194,8 +195,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "table.download": "下载 CSV",
         "table.download_help": "以 CSV 下载本表全部列（数字未格式化）",
         "market.title": "引用文章中的美国市场数据",
-        "market.intro": "每个数值取陈述该数值的各条引用的中位数；误差线表示最低与最高引用之间的区间。"
-        "金额统一为美元（按年均汇率折算）。",
+        "market.intro": "每个数值取陈述该数值的各条引用的中位数；穿过圆点的横线表示最低与最高引用之间的区间，"
+        "空心圆点为预测值。金额统一为美元（按年均汇率折算）。",
         "market.filter.subject": "对象",
         "market.filter.geography": "地区",
         "market.filter.metric": "指标",
@@ -205,11 +206,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "market.kpi.sources": "文章",
         "market.kpi.conflicts": "引用相互矛盾的数值",
         "market.sizes.header": "市场规模",
-        "market.sizes.chart": "各期市场规模（引用的最低–最高区间）",
+        "market.sizes.chart": "引用的市场规模（中位数及引用的最低–最高区间）",
         "market.growth.header": "增长率",
-        "market.growth.chart": "各期增长率",
+        "market.growth.chart": "引用的增长率（中位数及最低–最高区间）",
         "market.shares.header": "占比",
-        "market.shares.chart": "各期占比",
+        "market.shares.chart": "引用的占比（中位数及最低–最高区间）",
         "market.other.header": "其他数值",
         "market.none_in_group": "当前选择中没有此类数值。",
         "market.checks.header": "文章算术核验",

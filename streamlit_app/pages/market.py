@@ -26,10 +26,12 @@ STATUS_MARK = {"consistent": "🟢", "within_tolerance": "🟡", "conflict": "�
 # Other money metrics (a seller's monthly GMV, a fee, a price) live in "Other figures" because
 # they would flatten a chart whose axis runs to hundreds of billions.
 SIZE_METRICS = {"gmv", "gmv_potential", "market_size", "sales", "revenue", "net_income"}
+# One seller's results are anecdotes, not market sizes (see seeds/articles/vocabularies.csv).
+NOT_A_MARKET = {"seller case"}
 
 
-def is_size(metric: str, unit: str) -> bool:
-    return unit == "USD" and metric in SIZE_METRICS
+def is_size(metric: str, unit: str, subject: str) -> bool:
+    return unit == "USD" and metric in SIZE_METRICS and subject not in NOT_A_MARKET
 
 
 def is_growth(metric: str, unit: str) -> bool:
@@ -127,7 +129,8 @@ def range_chart(figures: pd.DataFrame, *, divisor: float, lang: str) -> go.Figur
     use_log = bool(len(positive)) and (positive > 0).all() and positive.max() / positive.min() > 50
     fig.update_layout(
         height=140 + 28 * len(figures),
-        xaxis={"type": "log" if use_log else "linear"},
+        # ",~g": plain numbers (0.5, 20, 800) rather than SI prefixes (500m, 20, 800) on log axes.
+        xaxis={"type": "log" if use_log else "linear", "tickformat": ",~g"},
         yaxis={"type": "category", "categoryorder": "array", "categoryarray": labels.tolist(),
                "autorange": "reversed"},
     )
@@ -166,7 +169,8 @@ def section(figures: pd.DataFrame, *, kind: str, lang: str) -> None:
         return
     claim_ids = components.claim_ids_of(figures["claim_ids"])
     if kind == "sizes":
-        divisor, unit = money_axis(float(figures[["value", "value_high"]].abs().max().max()), lang)
+        # Scale to the typical figure, so the axis reads e.g. "USD, billions" with plain ticks.
+        divisor, unit = money_axis(float(figures["value"].abs().median()), lang)
         fig = range_chart(figures, divisor=divisor, lang=lang)
         components.chart(fig, title=t("market.sizes.chart", lang), unit=unit, unit_axis="x",
                          claim_ids=claim_ids, key="market_sizes_chart")
@@ -272,7 +276,8 @@ def main() -> None:
     kpis(selected, lang)
 
     pairs = list(zip(selected["metric"].astype(str), selected["normalized_unit"].astype(str), strict=True))
-    size = pd.Series([is_size(m, u) for m, u in pairs], index=selected.index, dtype=bool)
+    size = pd.Series([is_size(m, u, s) for (m, u), s in zip(pairs, selected["subject"].astype(str), strict=True)],
+                     index=selected.index, dtype=bool)
     growth = pd.Series([is_growth(m, u) for m, u in pairs], index=selected.index, dtype=bool)
     share = pd.Series([is_share(m, u) for m, u in pairs], index=selected.index, dtype=bool)
     section(selected[size], kind="sizes", lang=lang)
