@@ -1,0 +1,594 @@
+"""Loading seller exports into raw.* — one file, one transaction, nothing lost.
+
+For each file: hash + encoding sniff (one streaming pass), detection by header signature,
+duplicate check on the content hash, then inside BEGIN … COMMIT:
+  read (DuckDB read_csv, all text; or openpyxl for XLSX) -> `_src`
+  parse every value in SQL (sqlgen)                      -> `_parsed` with a per-row `_rule`
+  Great Expectations gate on bounded frames (validation)
+  append loadable rows to raw.<table>, the others to raw._quarantined_rows, one row to raw._load_log.
+Any rule that condemns the whole file rolls the transaction back and records the file as
+`quarantined_file`; an unexpected error rolls back and propagates (the file stays in the inbox).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+import duckdb
+
+from orchestration import settings
+from orchestration.formats import FormatDefinition, load_formats
+from orchestration.ingest import period as periods
+from orchestration.ingest import readers, sqlgen
+from orchestration.ingest.errors import FileRejected, UnknownFormatError
+from orchestration.ingest.pii import buyer_salt_hex
+from orchestration.ingest.sqlgen import ParsePlan, q
+from orchestration.ingest.validation import validate_parsed
+
+LOAD_LOG_DDL = """
+CREATE TABLE IF NOT EXISTS raw._load_log (
+    batch_id VARCHAR, file_name VARCHAR, kind VARCHAR, sha256 VARCHAR, loaded_at TIMESTAMPTZ,
+    status VARCHAR, rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT, message VARCHAR,
+    rule VARCHAR, period_start DATE, period_end DATE, exported_at TIMESTAMP, encoding VARCHAR, stored_as VARCHAR
+)"""
+QUARANTINE_DDL = """
+CREATE TABLE IF NOT EXISTS raw._quarantined_rows (
+    batch_id VARCHAR, file_name VARCHAR, kind VARCHAR, row_number BIGINT, rule VARCHAR, reason VARCHAR,
+    original_values JSON, quarantined_at TIMESTAMPTZ
+)"""
+SKIPPED_SUFFIXES = (".reason.txt", ".crdownload", ".part", ".tmp", ".partial")
+
+
+@dataclass
+class LoadResult:
+    file: str
+    kind: str | None
+    batch_id: str | None
+    content_sha256: str
+    status: str  # loaded | duplicate | quarantined_file
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    message: str = ""
+    rule: str | None = None
+    period: tuple[date, date] | None = None
+    stored_as: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("loaded", "duplicate")
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """What the CLI's tqdm bar shows. `stage`: hashing | reading | parsing | validating | writing | done."""
+
+    file: str
+    stage: str
+    files_done: int = 0
+    files_total: int = 1
+    bytes_done: int = 0
+    bytes_total: int = 0
+
+
+Progress = Callable[[ProgressEvent], None]
+
+
+# ------------------------------------------------------------------ detection
+
+
+def _detect(path: Path, info: readers.FileInfo) -> tuple[FormatDefinition, list[str], str | None]:
+    """(definition, headers as written, A1-style period text) — by header signature only."""
+    candidates: list[tuple[FormatDefinition, list[str], str | None]] = []
+    seen: list[str] = []
+    formats = load_formats()
+    if info.container == "xlsx":
+        cache: dict[tuple, readers.XlsxHeader] = {}
+        for fmt in formats:
+            if fmt.xlsx is None:
+                continue
+            key = (fmt.xlsx.sheet, fmt.xlsx.header_row, fmt.xlsx.section_row, fmt.xlsx.period_cell)
+            if key not in cache:
+                cache[key] = readers.xlsx_headers(path, fmt.xlsx)
+            found = cache[key]
+            if not seen:
+                seen = found.headers
+            if fmt.signature_matches(found.headers):
+                candidates.append((fmt, found.headers, found.period_text))
+    else:
+        seen = list(info.headers)
+        for fmt in formats:
+            if {"csv", "tsv"} & set(fmt.file_types) and fmt.signature_matches(seen):
+                candidates.append((fmt, seen, None))
+    if not candidates:
+        raise UnknownFormatError(path, seen)
+    candidates.sort(key=lambda c: len(c[0].signature), reverse=True)
+    if len(candidates) > 1 and len(candidates[0][0].signature) == len(candidates[1][0].signature):
+        kinds = [c[0].kind for c in candidates]
+        raise UnknownFormatError(path, seen, f"The headers match several definitions ({kinds}); make signatures distinct.")
+    return candidates[0]
+
+
+def detect_kind(path: Path | str) -> FormatDefinition:
+    """The export definition whose header signature the file carries (never by name or position)."""
+    path = Path(path)
+    return _detect(path, readers.peek(path))[0]
+
+
+# ------------------------------------------------------------------ tables
+
+
+def ensure_log_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    conn.execute(LOAD_LOG_DDL)
+    conn.execute(QUARANTINE_DDL)
+
+
+def ensure_raw_table(conn: duckdb.DuckDBPyConnection, fmt: FormatDefinition) -> None:
+    """Create raw.<table>, or add columns a YAML edit introduced (raw tables only ever grow)."""
+    cols = sqlgen.raw_table_columns(fmt)
+    conn.execute(
+        f"CREATE TABLE IF NOT EXISTS raw.{q(fmt.raw_table)} ({', '.join(f'{q(n)} {t}' for n, t in cols)})"
+    )
+    existing = {
+        r[0]: r[1]
+        for r in conn.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = ?",
+            [fmt.raw_table],
+        ).fetchall()
+    }
+    for name, sql_type in cols:
+        if name not in existing:
+            conn.execute(f"ALTER TABLE raw.{q(fmt.raw_table)} ADD COLUMN {q(name)} {sql_type}")
+
+
+def _already_loaded(conn, sha: str) -> str | None:
+    row = conn.execute(
+        "SELECT batch_id FROM raw._load_log WHERE sha256 = ? AND status = 'loaded' LIMIT 1", [sha]
+    ).fetchone()
+    return row[0] if row else None
+
+
+# ------------------------------------------------------------------ one file
+
+
+def _batch_id(sha: str, now: datetime) -> str:
+    return f"{now.strftime('%Y%m%dT%H%M%S%fZ')}-{sha[:12]}"
+
+
+_DUCKDB_LINE = re.compile(r"[Ll]ine:? ?(\d+)")
+
+
+def _csv_error(path: Path, exc: Exception) -> FileRejected:
+    text = str(exc)
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    m = _DUCKDB_LINE.search(text)
+    line = int(m.group(1)) if m else None
+    if "unterminated quote" in text.lower():
+        return FileRejected(
+            path, "truncated_or_malformed",
+            f"a quoted cell is never closed{f' (starting near line {line})' if line else ''}: the file looks "
+            f"truncated (cut during download or copy); re-download the export. Reader said: {first}", line,
+        )
+    return FileRejected(
+        path, "malformed_csv",
+        f"the delimited text cannot be read{f' at line {line}' if line else ''}: {first}", line,
+    )
+
+
+def _column_names(headers: tuple[str, ...]) -> list[str]:
+    """Header cells as DuckDB column names: blanks named by position, duplicates suffixed."""
+    names: list[str] = []
+    for i, header in enumerate(headers):
+        name = header if header.strip() else f"column{i + 1}"
+        while name in names:
+            name += f"__{i + 1}"
+        names.append(name)
+    return names
+
+
+def _load_text(conn, path: Path, info: readers.FileInfo, fmt: FormatDefinition, workdir: Path) -> tuple[dict, dict]:
+    source = path
+    if info.encoding != "utf-8":
+        source = readers.utf8_copy(info, workdir / "utf8.csv")
+    names = _column_names(info.headers)
+    mapping = fmt.match_headers(names)
+    if not mapping:
+        raise UnknownFormatError(path, names)
+    # The dialect is known (delimiter from the header line, RFC 4180 quoting), so DuckDB's sniffer
+    # is switched off: a damaged file then fails with the line that is wrong, not "cannot sniff".
+    columns = "{" + ", ".join(f"{sqlgen.lit(n)}: 'VARCHAR'" for n in names) + "}"
+    reader = (
+        f"read_csv({sqlgen.lit(str(source))}, delim = {sqlgen.lit(info.delimiter or ',')}, quote = '\"', "
+        f"escape = '\"', header = true, auto_detect = false, columns = {columns}, encoding = 'utf-8', "
+        "strict_mode = true, null_padding = false)"
+    )
+    select = ", ".join(f"{q(src)} AS {q(canonical)}" for canonical, src in mapping.items())
+    try:
+        # row_number() OVER () is computed by DuckDB's order-preserving streaming window: it is the
+        # 1-based record number in the file (records, not physical lines: quoted newlines count once).
+        conn.execute(
+            f"CREATE OR REPLACE TEMP TABLE _src AS SELECT row_number() OVER () AS _row_number, {select} FROM {reader}"
+        )
+    except duckdb.Error as exc:
+        raise _csv_error(path, exc) from exc
+    extra = [n for n, h in zip(names, info.headers) if n not in mapping.values() and h.strip()]
+    return {c: c for c in mapping}, {"headers": mapping, "ignored": extra}
+
+
+def _load_xlsx(conn, path: Path, headers: list[str], fmt: FormatDefinition) -> tuple[dict, dict]:
+    mapping = fmt.match_headers(headers)
+    index = {canonical: headers.index(src) for canonical, src in mapping.items()}
+    table, _ = readers.read_xlsx(path, fmt, index)
+    conn.register("_xlsx_rows", table)
+    try:
+        conn.execute("CREATE OR REPLACE TEMP TABLE _src AS SELECT * FROM _xlsx_rows")
+    finally:
+        conn.unregister("_xlsx_rows")
+    extra = [h for h in headers if h and h not in mapping.values()]
+    return {c: c for c in mapping}, {"headers": mapping, "ignored": extra}
+
+
+def _resolve_period(fmt, path: Path, period, period_text) -> tuple[date, date] | None:
+    explicit = periods.coerce_period(period)
+    if explicit:
+        return explicit
+    found = periods.period_from_text(period_text) or periods.period_from_filename(fmt, path.name)
+    if found is None and fmt.period == "required":
+        if fmt.kind == "amazon_business_report":
+            why = (
+                "the file has no date column and its name carries no date range (Amazon names Business "
+                "Reports after the download day, which is not the period they cover)"
+            )
+        else:
+            where = f"cell {fmt.xlsx.period_cell}" if fmt.xlsx and fmt.xlsx.period_cell else "the file name"
+            why = f"no date range found in {where}"
+        raise FileRejected(
+            path, "unknown_period",
+            f"the reporting period of this {fmt.kind} file cannot be known: {why}. Give it explicitly, e.g. "
+            f"`tsw ingest --period 2025-01-01..2025-01-31 \"{path.name}\"`, or put the range in the file name "
+            f"(e.g. BusinessReport-1-1-25_1-31-25.csv)",
+        )
+    return found
+
+
+def _slash_family(conn, fmt, mapping, path: Path, warnings: list[str]) -> str:
+    sql = sqlgen.slash_detection_sql(fmt, mapping)
+    if sql is None:
+        return "mdy"
+    first_gt, first_row, second_gt, second_row, ampm, total = conn.execute(sql).fetchone()
+    if first_gt and second_gt:
+        raise FileRejected(
+            path, "mixed_date_order",
+            f"dates are written both day-first (row {first_row}) and month-first (row {second_row}); "
+            "one export never mixes them: check the file was not edited",
+            min(first_row, second_row),
+        )
+    if first_gt:
+        return "dmy"
+    if second_gt or ampm:
+        return "mdy"
+    if total:
+        warnings.append("day/month order cannot be told from the values (no day above 12); read as MM/DD/YYYY")
+    return "mdy"
+
+
+def _record_rejection(conn, result: LoadResult, info_encoding: str | None, now: datetime) -> None:
+    ensure_log_tables(conn)
+    conn.execute(
+        "INSERT INTO raw._load_log (batch_id, file_name, kind, sha256, loaded_at, status, rows_read, rows_loaded, "
+        "rows_quarantined, message, rule, period_start, period_end, encoding, stored_as) "
+        "VALUES (?, ?, ?, ?, ?, 'quarantined_file', ?, 0, ?, ?, ?, ?, ?, ?, ?)",
+        [result.batch_id, result.file, result.kind, result.content_sha256, now, result.rows_read,
+         result.rows_read, result.message, result.rule,
+         result.period[0] if result.period else None, result.period[1] if result.period else None,
+         info_encoding, result.stored_as],
+    )
+
+
+def _stored_name(info_ext: str, sha: str) -> str:
+    return f"{sha}.{info_ext}"
+
+
+def ingest_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, period=None,
+                progress: Progress | None = None) -> LoadResult:
+    """Load one file in one transaction. Never moves the file (ingest_paths does)."""
+    path = Path(path)
+    now = datetime.now(timezone.utc)
+    emit = progress or (lambda event: None)
+    conn.execute("SET TimeZone = 'UTC'")  # TIMESTAMPTZ -> DATE casts must not depend on the machine
+    ensure_log_tables(conn)
+
+    sha = ""
+    fmt: FormatDefinition | None = None
+    rows_read = 0
+    resolved_period = None
+    info = None
+    try:
+        info = readers.sniff(path, progress=lambda d, t: emit(ProgressEvent(path.name, "hashing", bytes_done=d, bytes_total=t)))
+        sha = info.sha256
+        try:
+            fmt, headers, period_text = _detect(path, info)
+        except UnknownFormatError as exc:
+            raise FileRejected(path, "unknown_format", str(exc).split(": ", 1)[1]) from exc
+    except FileRejected as exc:
+        sha = sha or readers.file_sha256(path)
+        result = LoadResult(path.name, fmt.kind if fmt else None, _batch_id(sha, now), sha, "quarantined_file",
+                            message=str(exc), rule=exc.rule, stored_as=str(settings.quarantine_dir() / path.name))
+        _record_rejection(conn, result, info.encoding if info else None, now)
+        return result
+
+    previous = _already_loaded(conn, sha)
+    if previous:
+        return LoadResult(path.name, fmt.kind, previous, sha, "duplicate",
+                          message=f"{path.name}: same content already loaded (batch {previous}); nothing written",
+                          stored_as=str(settings.archive_dir() / _stored_name(info.extension, sha)))
+
+    batch_id = _batch_id(sha, now)
+    warnings: list[str] = []
+    exported_at = periods.exported_at_from_filename(fmt, path.name)
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        with tempfile.TemporaryDirectory(prefix="tsw-ingest-") as tmp:
+            resolved_period = _resolve_period(fmt, path, period, period_text)
+            emit(ProgressEvent(path.name, "reading"))
+            ensure_raw_table(conn, fmt)
+            if info.container == "xlsx":
+                mapping, seen = _load_xlsx(conn, path, headers, fmt)
+            else:
+                mapping, seen = _load_text(conn, path, info, fmt, Path(tmp))
+            rows_read = conn.execute("SELECT count(*) FROM _src").fetchone()[0]
+            if seen["ignored"]:
+                warnings.append(f"columns not in formats/{fmt.kind}.yaml were ignored: {seen['ignored'][:10]}")
+
+            emit(ProgressEvent(path.name, "parsing"))
+            upper = None
+            if resolved_period:
+                upper = resolved_period[1]
+            elif exported_at:
+                upper = exported_at.date() + timedelta(days=1)  # export time is local; allow a day of zone shift
+            else:
+                upper = now.date() + timedelta(days=1)
+            plan = ParsePlan(
+                mapping=mapping,
+                headers={c: seen["headers"][c] for c in mapping},
+                slash_family=_slash_family(conn, fmt, mapping, path, warnings),
+                date_lower=date.fromisoformat(fmt.earliest_plausible_date),
+                date_upper=upper,
+            )
+            sql = sqlgen.parse_sql(fmt, plan)
+            if fmt.has_buyer_key and any(c.pii == "hash_buyer" and c.name in mapping for c in fmt.columns):
+                conn.execute(sql, {"salt": buyer_salt_hex()})
+            else:
+                conn.execute(sql.replace("$salt", "''"))
+
+            emit(ProgressEvent(path.name, "validating"))
+            violations = validate_parsed(conn, fmt, plan, path.name)
+            if violations:
+                first = violations[0]
+                more = f" (+{len(violations) - 1} more: {'; '.join(str(v) for v in violations[1:4])})" if len(violations) > 1 else ""
+                raise FileRejected(path, first.rule, first.detail + more, first.row)
+
+            emit(ProgressEvent(path.name, "writing"))
+            currency = None
+            if fmt.has_money or fmt.currency_column:
+                currency = _file_currency(conn, fmt, mapping)
+            stored = [c.name for c in fmt.columns if c.stored and c.name in mapping]
+            extra_cols = []
+            if fmt.has_buyer_key and any(c.pii == "hash_buyer" and c.name in mapping for c in fmt.columns):
+                extra_cols.append("buyer_key")
+            if fmt.order_key and fmt.order_key in mapping:
+                extra_cols.append("_line_in_order")
+            if fmt.status_column and fmt.status_column in mapping:
+                extra_cols.append(f"{fmt.status_column}_canonical")
+            meta = {
+                "_batch_id": batch_id, "_source_file": path.name,
+                "_file_period_start": resolved_period[0] if resolved_period else None,
+                "_file_period_end": resolved_period[1] if resolved_period else None,
+                "_file_exported_at": exported_at, "_loaded_at": now,
+            }
+            if fmt.has_money or fmt.currency_column:
+                meta["_currency"] = currency
+            select = [q(c) for c in stored + extra_cols] + ["_row_number"] + [
+                f"CAST(${k[1:]} AS {dict(sqlgen.raw_table_columns(fmt))[k]}) AS {q(k)}" for k in meta
+            ]
+            conn.execute(
+                f"INSERT INTO raw.{q(fmt.raw_table)} BY NAME SELECT {', '.join(select)} FROM _parsed "
+                "WHERE _rule IS NULL ORDER BY _row_number",
+                {k[1:]: v for k, v in meta.items()},
+            )
+            conn.execute(
+                "INSERT INTO raw._quarantined_rows SELECT $batch, $file, $kind, _row_number, _rule, _reason, "
+                f"{sqlgen.quarantine_json_sql(fmt, plan)}, $now FROM _parsed WHERE _rule IS NOT NULL ORDER BY _row_number",
+                {"batch": batch_id, "file": path.name, "kind": fmt.kind, "now": now},
+            )
+            loaded, quarantined = conn.execute(
+                "SELECT count(*) FILTER (WHERE _rule IS NULL), count(*) FILTER (WHERE _rule IS NOT NULL) FROM _parsed"
+            ).fetchone()
+            if loaded + quarantined != rows_read:
+                raise RuntimeError(f"{path.name}: row accounting broken: read {rows_read}, loaded {loaded}, "
+                                   f"quarantined {quarantined}")
+            message = _summary(conn, path.name, loaded, quarantined, warnings)
+            stored_as = str(settings.archive_dir() / _stored_name(info.extension, sha))
+            conn.execute(
+                "INSERT INTO raw._load_log VALUES (?, ?, ?, ?, ?, 'loaded', ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
+                [batch_id, path.name, fmt.kind, sha, now, rows_read, loaded, quarantined, message,
+                 meta["_file_period_start"], meta["_file_period_end"], exported_at, info.encoding, stored_as],
+            )
+            _drop_work_tables(conn)
+        conn.execute("COMMIT")
+    except FileRejected as exc:
+        conn.execute("ROLLBACK")
+        result = LoadResult(path.name, fmt.kind, batch_id, sha, "quarantined_file", rows_read=rows_read,
+                            rows_quarantined=rows_read, message=str(exc), rule=exc.rule, period=resolved_period,
+                            stored_as=str(settings.quarantine_dir() / path.name))
+        _record_rejection(conn, result, info.encoding, now)
+        return result
+    except UnknownFormatError as exc:
+        conn.execute("ROLLBACK")
+        result = LoadResult(path.name, None, batch_id, sha, "quarantined_file", message=str(exc),
+                            rule="unknown_format", stored_as=str(settings.quarantine_dir() / path.name))
+        _record_rejection(conn, result, info.encoding, now)
+        return result
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    emit(ProgressEvent(path.name, "done"))
+    return LoadResult(path.name, fmt.kind, batch_id, sha, "loaded", rows_read, loaded, quarantined, message,
+                      period=resolved_period, stored_as=stored_as, warnings=warnings)
+
+
+def _drop_work_tables(conn) -> None:
+    kinds = dict(conn.execute(
+        "SELECT table_name, table_type FROM information_schema.tables WHERE table_name IN ('_parsed', '_src', '_src0')"
+    ).fetchall())
+    for name, table_type in kinds.items():
+        conn.execute(f"DROP {'VIEW' if table_type == 'VIEW' else 'TABLE'} IF EXISTS {name}")
+
+
+def _file_currency(conn, fmt: FormatDefinition, mapping) -> str:
+    parts = [q(c.name + "__cur") for c in fmt.columns if c.type == "money" and c.name in mapping]
+    if fmt.currency_column and fmt.currency_column in mapping:
+        parts.append(f"upper({q(fmt.currency_column)})")
+    if parts:
+        row = conn.execute(
+            f"SELECT coalesce({', '.join(f'max({p})' for p in parts)}) FROM _parsed WHERE _rule IS NULL"
+        ).fetchone()
+        if row and row[0]:
+            return row[0]
+    return fmt.default_currency or "USD"
+
+
+def _summary(conn, name: str, loaded: int, quarantined: int, warnings: list[str]) -> str:
+    text = f"{name}: {loaded} rows loaded, {quarantined} quarantined"
+    if quarantined:
+        rules = conn.execute(
+            "SELECT _rule, count(*), min(_row_number) FROM _parsed WHERE _rule IS NOT NULL GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
+        text += " (" + "; ".join(f"{r}: {n} rows, first at row {first}" for r, n, first in rules) + ")"
+    if warnings:
+        text += ". Notes: " + "; ".join(warnings)
+    return text
+
+
+# ------------------------------------------------------------------ many files
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _unique_target(folder: Path, name: str, sha: str) -> Path:
+    target = folder / name
+    if target.exists():
+        stem, dot, ext = name.partition(".")
+        target = folder / f"{stem}-{sha[:8]}{dot}{ext}"
+    return target
+
+
+def _file_away(path: Path, result: LoadResult, move: bool) -> None:
+    """Loaded/duplicate -> archive/<sha>.<ext>; rejected -> quarantine/<name> + <name>.reason.txt.
+
+    Files inside the inbox are moved; files given from elsewhere are copied (the user's own
+    folder is left as it was).
+    """
+    transfer = shutil.move if move and _inside(path, settings.inbox_dir()) else shutil.copy2
+    if result.status in ("loaded", "duplicate"):
+        settings.archive_dir().mkdir(parents=True, exist_ok=True)
+        target = Path(result.stored_as)
+        if target.exists():
+            if transfer is shutil.move:
+                path.unlink()
+        else:
+            transfer(str(path), str(target))
+        return
+    settings.quarantine_dir().mkdir(parents=True, exist_ok=True)
+    target = _unique_target(settings.quarantine_dir(), path.name, result.content_sha256 or "00000000")
+    transfer(str(path), str(target))
+    result.stored_as = str(target)
+    reason = target.with_name(target.name + ".reason.txt")
+    reason.write_text(
+        f"file: {path.name}\nsha256: {result.content_sha256}\nkind: {result.kind or 'unknown'}\n"
+        f"rule: {result.rule}\nreason: {result.message}\n"
+        "What to do: fix the cause above (or re-download the export), then drop the file into the inbox again.\n",
+        encoding="utf-8",
+    )
+
+
+def open_warehouse(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    path = Path(warehouse) if warehouse else settings.warehouse_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = duckdb.connect(str(path))
+    ensure_log_tables(conn)
+    return conn
+
+
+def ingest_paths(paths: Iterable[Path | str], *, warehouse: Path | str | None = None, period=None,
+                 move_files: bool = True, progress: Progress | None = None) -> list[LoadResult]:
+    """Load each file in its own transaction; then file it away (archive or quarantine)."""
+    paths = [Path(p) for p in paths]
+    results: list[LoadResult] = []
+    conn = open_warehouse(warehouse)
+    try:
+        for i, path in enumerate(paths):
+            def relay(event: ProgressEvent, _i=i) -> None:
+                if progress:
+                    progress(ProgressEvent(event.file, event.stage, _i, len(paths), event.bytes_done, event.bytes_total))
+
+            result = ingest_file(conn, path, period=period, progress=relay)
+            if move_files:
+                _file_away(path, result, move=True)
+                if result.status == "quarantined_file":
+                    conn.execute("UPDATE raw._load_log SET stored_as = ? WHERE batch_id = ? AND status = 'quarantined_file'",
+                                 [result.stored_as, result.batch_id])
+            results.append(result)
+            if progress:
+                progress(ProgressEvent(path.name, "done", i + 1, len(paths)))
+    finally:
+        conn.close()
+    return results
+
+
+def inbox_files() -> list[Path]:
+    inbox = settings.inbox_dir()
+    if not inbox.exists():
+        return []
+    files = [
+        p for p in inbox.iterdir()
+        if p.is_file() and not p.name.startswith(".") and not p.name.endswith(SKIPPED_SUFFIXES)
+    ]
+    return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def ingest_inbox(*, warehouse: Path | str | None = None, kinds: Iterable[str] | None = None,
+                 progress: Progress | None = None) -> list[LoadResult]:
+    """Everything waiting in settings.inbox_dir().
+
+    With `kinds`, only files of those kinds are loaded (one Dagster asset per raw table); files no
+    definition recognises are quarantined whatever `kinds` says — they belong to nobody.
+    """
+    wanted = set(kinds) if kinds is not None else None
+    selected = []
+    for path in inbox_files():
+        if wanted is None:
+            selected.append(path)
+            continue
+        try:
+            kind = detect_kind(path).kind
+        except (UnknownFormatError, FileRejected):
+            selected.append(path)
+            continue
+        if kind in wanted:
+            selected.append(path)
+    return ingest_paths(selected, warehouse=warehouse, progress=progress)

@@ -1,0 +1,348 @@
+"""SQL generated from the YAML parsers: every value is parsed inside DuckDB, column-wise.
+
+The source relation `_src` holds the file's mapped columns as text plus `_row_number`. One
+CREATE TABLE AS turns it into `_parsed`, which has, per canonical column `x`:
+  "x__v"   the cleaned text (trailing TABs, lone TABs, `-` placeholders removed),
+  "x"      the typed value (NULL when empty or unparsable),
+  "x__cur" for money: the currency its prefix names (`MXN 790.00`, `$`),
+and per row `_rule` / `_reason`: the first rule the row breaks, or NULL when it is loadable.
+Nothing here iterates rows in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from orchestration.formats import ColumnSpec, FormatDefinition
+
+WS = "' ' || chr(9) || chr(13) || chr(10)"
+NULL_TOKENS = ("-", "--", "—", "N/A", "n/a", "NA", "null", "NULL", "None")
+
+EXCEL_DAMAGE_REASON = "ID damaged by Excel (scientific notation); re-download the export"
+
+_MONEY_RX = r"^(\(?)\s*(-?)\s*([A-Z]{2,3}\$?|R\$|\$|€|£)?\s*(-?)\s*([0-9][0-9., ]*)\s*(\)?)$"
+_DECIMAL_COMMA_RX = r"[0-9]{1,3}(\.[0-9]{3})*,[0-9]{1,2}|[0-9]+,[0-9]{1,2}"
+_ATTRIBUTION_KEY_RX = (
+    r"(^|[^a-z])(utm|source|tiktok|tt|ttclid|ref|referrer|referral|campaign|creator|affiliate|channel)([^a-z]|$)"
+)
+_PERSONAL_VALUE_RX = r"@|([0-9][ .()+-]*){7,}"
+
+_DATETIME_LAYOUTS = {
+    "us_12h": ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p"],
+    "mdy": ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y"],
+    "dmy": ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %I:%M:%S %p", "%d/%m/%Y"],
+}
+_TYPE_WORDS = {
+    "int": "whole number",
+    "money": "money amount",
+    "percent": "percentage",
+    "decimal": "number",
+    "duration": "duration like 1m28s",
+    "bool": "yes/no value",
+}
+CURRENCY_SYMBOLS = {"US$": "USD", "R$": "BRL", "RM": "MYR", "€": "EUR", "£": "GBP"}
+
+
+def q(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def lit(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def sql_type(col: ColumnSpec) -> str:
+    if col.type in ("id", "text", "zip"):
+        return "VARCHAR"
+    if col.type in ("int", "duration"):
+        return "BIGINT"
+    if col.type == "money":
+        return "DECIMAL(18,2)"
+    if col.type == "percent":
+        return "DECIMAL(12,8)"  # a fraction: 4.11% -> 0.0411, exact
+    if col.type == "decimal":
+        return "DOUBLE"
+    if col.type == "bool":
+        return "BOOLEAN"
+    if col.type == "date":
+        return "DATE"
+    if col.type == "datetime":
+        return "TIMESTAMPTZ" if col.datetime_family in ("iso_offset", "shopify_offset") else "TIMESTAMP"
+    raise ValueError(col.type)
+
+
+def raw_table_columns(fmt: FormatDefinition) -> list[tuple[str, str]]:
+    """(name, type) of the raw table, in a stable order: data columns, then lineage metadata."""
+    cols = [(c.name, sql_type(c)) for c in fmt.columns if c.stored]
+    if fmt.has_buyer_key:
+        cols.append(("buyer_key", "VARCHAR"))
+    if fmt.order_key:
+        cols.append(("_line_in_order", "INTEGER"))
+    if fmt.status_column:
+        cols.append((f"{fmt.status_column}_canonical", "VARCHAR"))
+    if fmt.has_money or fmt.currency_column:
+        cols.append(("_currency", "VARCHAR"))
+    cols += [
+        ("_batch_id", "VARCHAR"),
+        ("_source_file", "VARCHAR"),
+        ("_row_number", "BIGINT"),
+        ("_file_period_start", "DATE"),
+        ("_file_period_end", "DATE"),
+        ("_file_exported_at", "TIMESTAMP"),
+        ("_loaded_at", "TIMESTAMPTZ"),
+    ]
+    return cols
+
+
+def _clean(src: str, col: ColumnSpec) -> str:
+    cleaned = f"NULLIF(trim({src}, {WS}), '')"
+    if col.type in ("text", "id", "zip"):
+        return cleaned
+    tokens = ", ".join(lit(t) for t in NULL_TOKENS)
+    return f"(CASE WHEN trim({src}, {WS}) IN ({tokens}) THEN NULL ELSE {cleaned} END)"
+
+
+def _datetime_expr(v: str, family: str) -> str:
+    iso = f"TRY_CAST({v} AS TIMESTAMP)"
+    if family in ("us_12h", "mdy", "dmy"):
+        layouts = "[" + ", ".join(lit(x) for x in _DATETIME_LAYOUTS[family]) + "]"
+        # XLSX cells holding real dates arrive as ISO text: accepted in every family.
+        return f"coalesce(try_strptime({v}, {layouts}), {iso})"
+    if family == "iso":
+        return iso
+    if family == "iso_offset":
+        return f"TRY_CAST({v} AS TIMESTAMPTZ)"
+    if family == "shopify_offset":
+        return f"coalesce(try_strptime({v}, '%Y-%m-%d %H:%M:%S %z'), TRY_CAST({v} AS TIMESTAMPTZ))"
+    raise ValueError(f"unresolved datetime family {family!r}")
+
+
+@dataclass
+class ParsePlan:
+    """Per-file choices the SQL depends on."""
+
+    mapping: dict[str, str]  # canonical -> source column in _src
+    headers: dict[str, str]  # canonical -> header as written in the file (for messages)
+    slash_family: str = "mdy"  # resolution of `slash` columns for this file
+    date_lower: date | None = None
+    date_upper: date | None = None
+
+
+def _value_expr(col: ColumnSpec, v: str, m: str, plan: ParsePlan, default_currency: str) -> list[tuple[str, str]]:
+    """(expression, alias) pairs for a column's typed value (and currency for money)."""
+    t = col.type
+    if t in ("text", "id"):
+        if col.pii == "attribution_only":
+            lines = f"string_split(replace({v}, chr(13), ''), chr(10))"
+            keep = (
+                f"list_filter({lines}, lambda l: regexp_matches(lower(split_part(l, ':', 1)), {lit(_ATTRIBUTION_KEY_RX)})"
+                f" AND NOT regexp_matches(l, {lit(_PERSONAL_VALUE_RX)}))"
+            )
+            return [(f"NULLIF(array_to_string({keep}, chr(10)), '')", col.name)]
+        return [(v, col.name)]
+    if t == "zip":
+        z = f"NULLIF(ltrim({v}, ''''), '')"
+        return [(f"left({z}, 3)" if col.pii == "zip3" else z, col.name)]
+    if t == "int":
+        return [(
+            f"CASE WHEN regexp_full_match({v}, '[-+]?[0-9][0-9,]*(\\.0+)?') "
+            f"THEN TRY_CAST(replace(split_part({v}, '.', 1), ',', '') AS BIGINT) END",
+            col.name,
+        )]
+    if t == "money":
+        normalized = (
+            f"CASE WHEN regexp_full_match({m}.num, {lit(_DECIMAL_COMMA_RX)}) "
+            f"THEN replace(replace({m}.num, '.', ''), ',', '.') ELSE replace(replace({m}.num, ',', ''), ' ', '') END"
+        )
+        sign = f"CASE WHEN {m}.o = '(' OR {m}.n1 = '-' OR {m}.n2 = '-' THEN -1 ELSE 1 END"
+        value = (
+            f"CASE WHEN {v} IS NULL OR {m}.num = '' OR ({m}.o = '(') <> ({m}.c = ')') "
+            f"OR ({m}.n1 = '-' AND {m}.n2 = '-') THEN NULL "
+            f"ELSE TRY_CAST({normalized} AS DECIMAL(18,2)) * {sign} END"
+        )
+        symbols = " ".join(f"WHEN {lit(k)} THEN {lit(val)}" for k, val in CURRENCY_SYMBOLS.items())
+        currency = (
+            f"CASE WHEN {v} IS NULL OR {m}.cur = '' THEN NULL ELSE CASE {m}.cur WHEN '$' THEN {lit(default_currency)} "
+            f"{symbols} ELSE {m}.cur END END"
+        )
+        return [(value, col.name), (currency, f"{col.name}__cur")]
+    if t == "percent":
+        p = f"replace(replace({v}, ',', ''), ' ', '')"
+        return [(
+            f"CASE WHEN regexp_full_match({p}, '[-+]?[0-9]*\\.?[0-9]+%?') "
+            f"THEN CAST(TRY_CAST(rtrim({p}, '%') AS DECIMAL(18,6)) / 100 AS DECIMAL(12,8)) END",
+            col.name,
+        )]
+    if t == "decimal":
+        return [(f"TRY_CAST(replace({v}, ',', '') AS DOUBLE)", col.name)]
+    if t == "bool":
+        return [(
+            f"CASE WHEN lower({v}) IN ('true', 'yes', 'y', '1', 't', '是', 'sí', 'si') THEN TRUE "
+            f"WHEN lower({v}) IN ('false', 'no', 'n', '0', 'f', '否') THEN FALSE END",
+            col.name,
+        )]
+    if t == "duration":
+        part = lambda unit: f"coalesce(TRY_CAST(regexp_extract({v}, '([0-9]+) *{unit}', 1) AS BIGINT), 0)"  # noqa: E731
+        return [(
+            f"CASE WHEN regexp_full_match({v}, '[0-9]+') THEN TRY_CAST({v} AS BIGINT) "
+            f"WHEN regexp_full_match({v}, '([0-9]+ *h)? *([0-9]+ *m(in)?)? *([0-9]+ *s)?') "
+            f"THEN {part('h')} * 3600 + {part('m')} * 60 + {part('s')} "
+            f"WHEN regexp_full_match({v}, '([0-9]+:)?[0-9]{{1,2}}:[0-9]{{2}}') "
+            f"THEN list_reduce(list_transform(string_split({v}, ':'), lambda x: TRY_CAST(x AS BIGINT)), lambda a, b: a * 60 + b) "
+            f"END",
+            col.name,
+        )]
+    if t in ("datetime", "date"):
+        family = col.datetime_family or "iso"
+        if family == "slash":
+            family = plan.slash_family
+        expr = _datetime_expr(v, family)
+        if t == "date":
+            expr = f"CAST({expr} AS DATE)"
+        return [(expr, col.name)]
+    raise ValueError(t)
+
+
+def parse_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
+    """CREATE TEMP TABLE _parsed AS … (uses the named parameter $salt when a buyer key is built)."""
+    cols = [c for c in fmt.columns if c.name in plan.mapping]
+    default_currency = fmt.default_currency or "USD"
+
+    clean = ["_row_number"]
+    for c in cols:
+        clean.append(f"{_clean(q(plan.mapping[c.name]), c)} AS {q(c.name + '__v')}")
+    money = ["*"]
+    for c in cols:
+        if c.type == "money":
+            money.append(
+                f"regexp_extract({q(c.name + '__v')}, {lit(_MONEY_RX)}, ['o', 'n1', 'cur', 'n2', 'num', 'c'])"
+                f" AS {q(c.name + '__m')}"
+            )
+    typed = ["*"]
+    for c in cols:
+        if c.pii in ("drop", "hash_buyer"):
+            continue
+        for expr, alias in _value_expr(c, q(c.name + "__v"), q(c.name + "__m"), plan, default_currency):
+            typed.append(f"{expr} AS {q(alias)}")
+    buyer_cols = [c for c in cols if c.pii == "hash_buyer"]
+    if buyer_cols:
+        ident = "coalesce(" + ", ".join(f"lower({q(c.name + '__v')})" for c in buyer_cols) + ")"
+        # Masked values (T**** B****) identify nobody: hashing them would merge strangers.
+        typed.append(
+            f"CASE WHEN {ident} IS NULL OR contains({ident}, '*') THEN NULL "
+            f"ELSE sha256($salt || {ident}) END AS buyer_key"
+        )
+
+    if fmt.status_column and fmt.status_column in plan.mapping:
+        sv = q(fmt.status_column + "__v")
+        whens = " ".join(
+            f"WHEN {sv} IN ({', '.join(lit(a) for a in (canonical, *aliases))}) THEN {lit(canonical)}"
+            for canonical, aliases in fmt.statuses.items()
+        )
+        # Localised exports ("Completado", "已完成") map to one canonical status per the YAML.
+        typed.append(f"CASE {whens} END AS {q(fmt.status_column + '_canonical')}")
+
+    rules: list[tuple[str, str, str]] = []  # (condition, rule, reason expression)
+    for c in cols:
+        v = q(c.name + "__v")
+        header = plan.headers[c.name]
+        if c.type == "id":
+            rules.append((
+                f"regexp_full_match({v}, '[0-9]+(\\.[0-9]+)?[eE][+-]?[0-9]+')",
+                "excel_damaged_id",
+                f"{lit(EXCEL_DAMAGE_REASON + f' (column {header!r} = ')} || {v} || ')'",
+            ))
+    for c in cols:
+        if c.not_null:
+            rules.append((
+                f"{q(c.name + '__v')} IS NULL",
+                "missing_value",
+                lit(f"required value missing in column {plan.headers[c.name]!r}"),
+            ))
+    for c in cols:
+        if c.type in ("text", "id", "zip") or c.pii in ("drop", "hash_buyer"):
+            continue
+        v = q(c.name + "__v")
+        what = _TYPE_WORDS.get(c.type)
+        if c.type in ("datetime", "date"):
+            family = c.datetime_family if c.datetime_family != "slash" else plan.slash_family
+            what = {
+                "mdy": "MM/DD/YYYY date", "dmy": "DD/MM/YYYY date", "us_12h": "MM/DD/YYYY h:mm:ss AM/PM time",
+                "iso": "ISO date", "iso_offset": "ISO 8601 time with offset",
+                "shopify_offset": "YYYY-MM-DD HH:MM:SS +hhmm time",
+            }[family]
+        shown = "(hidden: personal data)" if c.pii else f"' || {v} || '"
+        rules.append((
+            f"{v} IS NOT NULL AND {q(c.name)} IS NULL",
+            f"unparsable_{c.type}",
+            f"'column {_sql_safe(plan.headers[c.name])} value {shown} is not a valid {what}'",
+        ))
+    for name in fmt.date_checks:
+        if name not in plan.mapping or (plan.date_lower is None and plan.date_upper is None):
+            continue
+        d = f"CAST({q(name)} AS DATE)"
+        conds = []
+        if plan.date_lower:
+            conds.append(f"{d} < DATE '{plan.date_lower.isoformat()}'")
+        if plan.date_upper:
+            conds.append(f"{d} > DATE '{plan.date_upper.isoformat()}'")
+        rng = f"[{plan.date_lower or '…'} .. {plan.date_upper or '…'}]"
+        rules.append((
+            f"({' OR '.join(conds)})",
+            "date_out_of_range",
+            f"'column {_sql_safe(plan.headers[name])} value ' || CAST({q(name)} AS VARCHAR) || "
+            f"' is outside the range this file can cover {rng}'",
+        ))
+
+    if rules:
+        rule_case = "CASE " + " ".join(f"WHEN {cond} THEN {lit(rule)}" for cond, rule, _ in rules) + " END"
+        reason_case = "CASE " + " ".join(f"WHEN {cond} THEN {reason}" for cond, _, reason in rules) + " END"
+    else:
+        rule_case = reason_case = "CAST(NULL AS VARCHAR)"
+    final = ["*", f"{rule_case} AS _rule", f"{reason_case} AS _reason"]
+    if fmt.order_key and fmt.order_key in plan.mapping:
+        final.append(
+            f"CAST(row_number() OVER (PARTITION BY {q(fmt.order_key + '__v')} ORDER BY _row_number) AS INTEGER)"
+            " AS _line_in_order"
+        )
+    return (
+        "CREATE OR REPLACE TEMP TABLE _parsed AS\n"
+        f"WITH c AS (SELECT {', '.join(clean)} FROM _src),\n"
+        f"m AS (SELECT {', '.join(money)} FROM c),\n"
+        f"t AS (SELECT {', '.join(typed)} FROM m)\n"
+        f"SELECT {', '.join(final)} FROM t"
+    )
+
+
+def _sql_safe(text: str) -> str:
+    return repr(text).replace("'", "''")
+
+
+def slash_detection_sql(fmt: FormatDefinition, mapping: dict[str, str]) -> str | None:
+    """Counts that decide MM/DD vs DD/MM for this file's `slash` columns (NULL when none)."""
+    cols = [c for c in fmt.columns if c.name in mapping and c.datetime_family == "slash"]
+    if not cols:
+        return None
+    union = " UNION ALL ".join(
+        f"SELECT _row_number, trim({q(mapping[c.name])}, {WS}) AS v FROM _src" for c in cols
+    )
+    return (
+        "SELECT count(*) FILTER (WHERE TRY_CAST(split_part(v, '/', 1) AS INT) > 12),"
+        " min(_row_number) FILTER (WHERE TRY_CAST(split_part(v, '/', 1) AS INT) > 12),"
+        " count(*) FILTER (WHERE TRY_CAST(split_part(v, '/', 2) AS INT) > 12),"
+        " min(_row_number) FILTER (WHERE TRY_CAST(split_part(v, '/', 2) AS INT) > 12),"
+        " count(*) FILTER (WHERE regexp_matches(v, '[0-9] ?[AaPp][Mm]$')),"
+        " count(*)"
+        f" FROM ({union}) WHERE v LIKE '%/%/%'"
+    )
+
+
+def quarantine_json_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
+    """json_object of the row's original cells, keyed by header, personal-data columns left out."""
+    parts = []
+    for c in fmt.columns:
+        if c.name not in plan.mapping or (c.pii and c.pii != "keep_state"):
+            continue
+        parts.append(f"{lit(plan.headers[c.name])}, {q(c.name + '__v')}")
+    return "json_object(" + ", ".join(parts) + ")" if parts else "json_object()"
