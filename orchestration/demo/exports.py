@@ -136,8 +136,13 @@ def _col_letter(i: int) -> str:
 
 def _sheet_xml(rows: list[list]) -> bytes:
     out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>']
-    letters = [_col_letter(i) for i in range(max((len(r) for r in rows), default=0))]
+           '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">']
+    width = max((len(r) for r in rows), default=0)
+    letters = [_col_letter(i) for i in range(width)]
+    # The dimension lets readers (openpyxl read-only mode among them) pad short rows to full width.
+    if rows and width:
+        out.append(f'<dimension ref="A1:{letters[-1]}{len(rows)}"/>')
+    out.append("<sheetData>")
     for r, row in enumerate(rows, start=1):
         cells = []
         for c, v in enumerate(row):
