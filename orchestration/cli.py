@@ -93,7 +93,7 @@ def demo(seed: int, days: int, scale: int | None, out: Path | None) -> None:
     from orchestration.demo.generate import generate_demo
 
     target = out or settings.inbox_dir()
-    manifest = generate_demo(target, seed=seed, days=days, scale=scale)
+    manifest = generate_demo(target, seed=seed, days=days, scale=scale, truth_dir=settings.demo_truth_dir())
     click.echo(f"Demo seller written to {target}: {manifest}")
 
 

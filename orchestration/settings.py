@@ -52,6 +52,11 @@ def quarantine_dir() -> Path:
     return tsw_home() / "quarantine"
 
 
+def demo_truth_dir() -> Path:
+    """Where `tsw demo` writes the demo world's ground truth (outside the inbox)."""
+    return tsw_home() / "demo_truth"
+
+
 def secrets_dir() -> Path:
     """Local secrets (the buyer-identity salt). Outside the warehouse file, never committed."""
     return tsw_home() / "secrets"

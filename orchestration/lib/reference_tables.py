@@ -52,16 +52,23 @@ REFERENCE_TABLES: dict[str, ReferenceTable] = {
             name="product_map",
             required=["product_id", "product_name", "category"],
             key=["product_id"],
+            regexes={"asin": r"^B0[0-9A-Z]{8}$", "tiktok_sku_id": r"^\d{15,20}$"},
         ),
         ReferenceTable(
             name="unit_costs",
-            required=["product_id"],
+            required=["product_id", "valid_from", "unit_cogs_usd", "source"],
             key=["product_id", "valid_from"],
+            numeric=["unit_cogs_usd"],
+            optional_numeric=["tiktok_fbs_fulfilment_usd", "tiktok_fbt_fulfilment_usd", "amazon_fba_fulfilment_usd",
+                              "amazon_fbm_fulfilment_usd", "shopify_fulfilment_usd"],
+            regexes={"valid_from": r"^\d{4}-\d{2}-\d{2}$"},
         ),
         ReferenceTable(
             name="fee_schedule",
-            required=["channel", "fee_type"],
-            key=[],
+            required=["channel", "fee_type", "basis", "valid_from", "source"],
+            key=["channel", "fee_type", "valid_from", "category"],
+            optional_numeric=["rate", "fixed_usd"],
+            regexes={"valid_from": r"^\d{4}-\d{2}-\d{2}$"},
         ),
     ]
 }

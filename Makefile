@@ -1,0 +1,51 @@
+# Two commands on a fresh machine (Python 3.11, pip, make, git):
+#   make run    install from uv.lock, write the demo seller, build everything, serve the reports
+#   make test   install from uv.lock, run every test
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+RUN := $(UV) run --frozen
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DO_NOT_TRACK := 1
+export GX_ANALYTICS_ENABLED := false
+
+.PHONY: install run build demo serve test test-fast dagster docs bench lint clean
+
+install:
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv>=0.5"
+	$(UV) sync --frozen
+
+run: install
+	$(RUN) tsw demo
+	$(RUN) tsw build
+	$(RUN) tsw serve
+
+build: install
+	$(RUN) tsw build
+
+demo: install
+	$(RUN) tsw demo
+
+serve: install
+	$(RUN) tsw serve
+
+test: install
+	$(RUN) pytest
+
+test-fast: install
+	$(RUN) pytest -m "not slow and not browser"
+
+dagster: install
+	$(RUN) tsw dagster
+
+docs: install
+	cd dbt_project && TSW_WAREHOUSE=$${TSW_HOME:-$(CURDIR)/data}/warehouse.duckdb DBT_PROFILES_DIR=. ../.venv/bin/dbt docs generate
+	@echo "open dbt_project/target/index.html, or: cd dbt_project && ../.venv/bin/dbt docs serve --port 8080"
+
+bench: install
+	$(RUN) python -m benchmarks
+
+lint: install
+	$(RUN) ruff check orchestration streamlit_app tests benchmarks
+
+clean:
+	rm -rf data dbt_project/target dbt_project/logs
