@@ -742,3 +742,35 @@ def _generate_scaled(w: _Writer, world, products, daily, people, seed, scale, la
     path = w.out_dir / _tiktok_name(at, "csv")
     X.write_tiktok_orders_csv(path, X.tiktok_order_frame(tt, products, people, _dt64(at)))
     w.add(path, "tiktok_orders", world.config.start, last, at)
+
+
+def summary(manifest: DemoManifest) -> str:
+    """One line per export kind: files and size (what the CLI prints after generating)."""
+    kinds: dict[str, list[DemoFile]] = {}
+    for f in manifest.files:
+        kinds.setdefault(f.kind, []).append(f)
+    lines = [f"{k:<28} {len(v):>3} files {sum(f.bytes for f in v) / 1e6:>7.2f} MB" for k, v in kinds.items()]
+    lines.append(f"{'total':<28} {len(manifest.files):>3} files {manifest.total_bytes / 1e6:>7.2f} MB "
+                 f"in {manifest.seconds:.1f} s -> {manifest.out_dir} (truth: {manifest.truth_dir})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    from orchestration import settings
+
+    ap = argparse.ArgumentParser(description="Write the demo seller's exports (default: into the inbox).")
+    ap.add_argument("--out", type=Path, default=None, help="folder (default: $TSW_HOME/inbox)")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--days", type=int, default=400)
+    ap.add_argument("--scale", type=int, default=None, help="benchmark: one TikTok orders CSV of ~N lines")
+    ap.add_argument("--end", type=date.fromisoformat, default=None, help="last day of the window (YYYY-MM-DD)")
+    args = ap.parse_args(argv)
+    manifest = generate_demo(args.out or settings.inbox_dir(), seed=args.seed, days=args.days, scale=args.scale,
+                             end=args.end)
+    print(summary(manifest))
+
+
+if __name__ == "__main__":
+    main()
