@@ -213,8 +213,6 @@ def checks_section(checks: pd.DataFrame, lang: str) -> None:
             t("col.inputs", lang): shown["inputs_description"],
         }
     )
-    if shown.empty:
-        st.caption(t("market.checks.none", lang))
     components.table(display, raw=shown, key="checks", file_stem="claim_checks")
 
 
