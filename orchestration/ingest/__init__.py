@@ -11,6 +11,7 @@ from orchestration.ingest.engine import (
     LoadResult,
     ProgressEvent,
     detect_kind,
+    ensure_raw_tables,
     inbox_files,
     ingest_file,
     ingest_inbox,
@@ -31,4 +32,5 @@ __all__ = [
     "ingest_inbox",
     "ingest_paths",
     "open_warehouse",
+    "ensure_raw_tables",
 ]

@@ -334,12 +334,13 @@ def ingest_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, period=Non
     batch_id = _batch_id(sha, now)
     warnings: list[str] = []
     exported_at = periods.exported_at_from_filename(fmt, path.name)
+    # Outside the file's transaction: the (empty) table must exist for dbt even if this file is refused.
+    ensure_raw_table(conn, fmt)
     conn.execute("BEGIN TRANSACTION")
     try:
         with tempfile.TemporaryDirectory(prefix="tsw-ingest-") as tmp:
             resolved_period = _resolve_period(fmt, path, period, period_text)
             emit(ProgressEvent(path.name, "reading"))
-            ensure_raw_table(conn, fmt)
             if info.container == "xlsx":
                 mapping, seen = _load_xlsx(conn, path, headers, fmt)
             else:
@@ -531,7 +532,14 @@ def open_warehouse(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnec
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = duckdb.connect(str(path))
     ensure_log_tables(conn)
+    ensure_raw_tables(conn)
     return conn
+
+
+def ensure_raw_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    """Every raw table of every definition, so dbt sources exist before the first file of a kind."""
+    for fmt in load_formats():
+        ensure_raw_table(conn, fmt)
 
 
 def ingest_paths(paths: Iterable[Path | str], *, warehouse: Path | str | None = None, period=None,
