@@ -272,7 +272,7 @@ def parse_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
                 "iso": "ISO date", "iso_offset": "ISO 8601 time with offset",
                 "shopify_offset": "YYYY-MM-DD HH:MM:SS +hhmm time",
             }[family]
-        shown = "(hidden: personal data)" if c.pii else f"' || {v} || '"
+        shown = "(hidden: personal data)" if c.pii else f"''' || {v} || '''"
         rules.append((
             f"{v} IS NOT NULL AND {q(c.name)} IS NULL",
             f"unparsable_{c.type}",
