@@ -1,8 +1,13 @@
 """Entry point: `streamlit run streamlit_app/app.py` (from the repository root).
 
 This script runs on every rerun of every page: it sets up the page, draws the sidebar language
-switch, then hands over to the selected page. To add a page: put `<name>.py` in pages/, add one
+switch, then hands over to the selected page. To add a page: put `<name>.py` in views/, add one
 `PageSpec` line to PAGES, and its `page.<name>` title to both catalogues in i18n.py.
+
+The page scripts live in views/, not pages/, on purpose: Streamlit (1.67) still treats a folder
+named pages/ beside the entry script as a legacy multipage app on the first run of every server
+process (and on every AppTest run). A deep link such as /sources?lang=zh then either runs the page
+file without this frame (no language switch) or pops a "Page not found" dialog.
 """
 
 from __future__ import annotations
@@ -25,22 +30,17 @@ from streamlit_app.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, normalize_lang, 
 
 @dataclass(frozen=True)
 class PageSpec:
-    name: str  # file stem in pages/ and the `page.<name>` title key in i18n.py
-    url_path: str  # must differ from `name`: see below
+    name: str  # file stem in views/, URL path, and the `page.<name>` title key in i18n.py
     icon: str
     default: bool = False
 
 
-# Streamlit still treats a folder named pages/ beside the entry script as a legacy (v1) multipage
-# app on the first run of a process (and on every AppTest run): a URL path equal to a file stem
-# would then run that page file directly, skipping this script (no language switch, no frame).
-# A URL path that differs from the stem falls through to this script's st.navigation instead.
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("market", "market-figures", ":material/monitoring:", default=True),
-    PageSpec("sources", "cited-claims", ":material/menu_book:"),
+    PageSpec("market", ":material/monitoring:", default=True),
+    PageSpec("sources", ":material/menu_book:"),
 )
 
-PAGES_DIR = Path(__file__).resolve().parent / "pages"
+PAGES_DIR = Path(__file__).resolve().parent / "views"
 
 
 def language_switch() -> str:
@@ -76,7 +76,7 @@ def main() -> None:
     st.set_page_config(layout="wide", page_title=t("app.title"), page_icon=":material/storefront:")
     pages = [
         st.Page(PAGES_DIR / f"{spec.name}.py", title=t(f"page.{spec.name}"), icon=spec.icon,
-                url_path=spec.url_path, default=spec.default)
+                url_path=spec.name, default=spec.default)
         for spec in PAGES
     ]
     current = st.navigation(pages)

@@ -40,7 +40,7 @@ def run_page(page: str, lang: str = "en") -> AppTest:
     at = AppTest.from_file(str(APP_PATH), default_timeout=TIMEOUT)
     at.query_params["lang"] = lang
     at.run()
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"views/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     notices = [n.value for n in [*at.info, *at.warning]]
     # The data notices (no build, missing mart, refreshing) all name a remedy; none may show here.

@@ -31,7 +31,7 @@ def start(lang: str | None = None) -> AppTest:
 
 
 def go(at: AppTest, page: str) -> AppTest:
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"views/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -67,7 +67,7 @@ def charts(at: AppTest) -> list[dict]:
 
 # --- frame -----------------------------------------------------------------------------------
 
-def test_every_page_is_registered_once_with_a_url_unlike_its_file_name():
+def test_every_page_is_registered_once_with_titles_in_both_languages():
     from streamlit_app.app import PAGES, PAGES_DIR
 
     names = [p.name for p in PAGES]
@@ -75,8 +75,13 @@ def test_every_page_is_registered_once_with_a_url_unlike_its_file_name():
     assert sum(p.default for p in PAGES) == 1
     for page in PAGES:
         assert (PAGES_DIR / f"{page.name}.py").is_file()
-        assert page.url_path != page.name
         assert t(f"page.{page.name}", "zh") != t(f"page.{page.name}", "en")
+
+
+def test_no_legacy_pages_folder_beside_the_entry_script():
+    # A folder named pages/ here makes Streamlit run a deep-linked page without the frame, or
+    # show "Page not found", on a fresh server (see app.py). Page scripts belong in views/.
+    assert not (APP_PATH.parent / "pages").exists(), "move page scripts to streamlit_app/views/"
 
 
 @pytest.mark.parametrize("page", ["market", "sources"])
