@@ -740,7 +740,7 @@ def _generate_scaled(w: _Writer, world, products, daily, people, seed, scale, la
                           unit_scale=factor)
     at = datetime(last.year, last.month, last.day, 23, 30) + timedelta(days=1)
     path = w.out_dir / _tiktok_name(at, "csv")
-    X.write_tiktok_orders_csv(path, X.tiktok_order_frame(tt, products, people, _dt64(at)))
+    X.stream_tiktok_orders_csv(path, tt, products, people, _dt64(at))
     w.add(path, "tiktok_orders", world.config.start, last, at)
 
 

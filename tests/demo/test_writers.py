@@ -187,3 +187,14 @@ def test_xlsx_writer_is_deterministic_and_readable(tmp_path):
     got = list(openpyxl.load_workbook(a, read_only=True)["OrderSKUList"].iter_rows(values_only=True))
     assert got[2] == ("576400000000000001", "A <B> & C\nline two")
     assert got[1] == ("Platform unique order ID.", None)
+
+
+def test_streamed_orders_csv_equals_the_one_shot_file(tmp_path, products, people):
+    one = _order_lines()
+    two = _order_lines(cancel=True).assign(order_seq=1, order_id="576400000000000002",
+                                           created=np.array([T0 + HOUR] * 2, dtype="datetime64[s]"))
+    lines = pd.concat([one, two, one.assign(order_seq=2, order_id="576400000000000003")], ignore_index=True)
+    as_of = T0 + 13 * DAY
+    X.write_tiktok_orders_csv(tmp_path / "a.csv", X.tiktok_order_frame(lines, products, people, as_of))
+    X.stream_tiktok_orders_csv(tmp_path / "b.csv", lines, products, people, as_of, chunk=3)
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
