@@ -22,10 +22,10 @@ _REPO_ROOT = str(Path(__file__).resolve().parent.parent)
 if _REPO_ROOT not in sys.path:
     sys.path.insert(0, _REPO_ROOT)
 
-import streamlit as st  # noqa: E402
+import streamlit as st
 
-from streamlit_app import data  # noqa: E402
-from streamlit_app.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, normalize_lang, t  # noqa: E402
+from streamlit_app import data
+from streamlit_app.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, normalize_lang, t
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,13 @@ def main() -> None:
     language_switch()
     st.set_page_config(layout="wide", page_title=t("app.title"), page_icon=":material/storefront:")
     pages = [
-        st.Page(PAGES_DIR / f"{spec.name}.py", title=t(f"page.{spec.name}"), icon=spec.icon,
-                url_path=spec.name, default=spec.default)
+        st.Page(
+            PAGES_DIR / f"{spec.name}.py",
+            title=t(f"page.{spec.name}"),
+            icon=spec.icon,
+            url_path=spec.name,
+            default=spec.default,
+        )
         for spec in PAGES
     ]
     current = st.navigation(pages)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -68,7 +68,7 @@ def published_version(path: Path | None = None) -> str:
 def published_at() -> datetime | None:
     """When the current snapshot was published (file mtime), or None if there is none."""
     try:
-        return datetime.fromtimestamp(published_path().stat().st_mtime, tz=timezone.utc)
+        return datetime.fromtimestamp(published_path().stat().st_mtime, tz=UTC)
     except FileNotFoundError:
         return None
 

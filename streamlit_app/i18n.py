@@ -329,12 +329,10 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 def current_lang() -> str:
     """The reader's language: session state `lang` (set by the sidebar switch), else English."""
-    try:
-        import streamlit as st
+    import streamlit as st
 
-        lang = st.session_state.get("lang", DEFAULT_LANG)
-    except Exception:  # outside a Streamlit session (plain scripts, unit tests)
-        lang = DEFAULT_LANG
+    # Outside a Streamlit session (plain scripts, unit tests) session_state is empty: English.
+    lang = st.session_state.get("lang", DEFAULT_LANG)
     return lang if lang in LANGS else DEFAULT_LANG
 
 
@@ -445,11 +443,10 @@ def fmt_count(value: Any, lang: str | None = None) -> str:
     value = float(value)
     sign = "-" if value < 0 else ""
     magnitude = abs(value)
-    if lang != "zh" and magnitude < 1e6:
-        return sign + _plain(magnitude)
-    scaled, suffix = _scale(magnitude, lang)
+    scaled, suffix = _scale(magnitude, lang) if (lang == "zh" or magnitude >= 1e6) else (magnitude, "")
     if not suffix:
-        return sign + _plain(scaled)
+        # A count's median can fall between two whole numbers (a range 3-4 gives 3.5).
+        return sign + (f"{scaled:,.0f}" if float(scaled).is_integer() else f"{scaled:,.1f}")
     grouping = "" if lang == "zh" else ","
     number = f"{scaled:{grouping}.1f}".removesuffix(".0")
     return f"{sign}{number}{suffix}"
@@ -477,7 +474,8 @@ def fmt_value(value: Any, normalized_unit: Any, lang: str | None = None) -> str:
     if unit == "count":
         return fmt_count(value, lang)
     if unit in ("hours", "days", "months", "years", "multiple", "rank"):
-        return t(f"num.{unit}", lang, x=fmt_number(value, lang))
+        # Same scale words as counts, so 800万小时 rather than 8000000小时.
+        return t(f"num.{unit}", lang, x=fmt_count(value, lang))
     suffix = f" {normalized_unit}" if normalized_unit else ""
     return fmt_number(value, lang, decimals=2) + suffix
 
@@ -499,12 +497,20 @@ def money_axis(max_abs_value: float, lang: str | None = None) -> tuple[float, st
     """Divisor and axis title for a money chart, so ticks read 87 (USD, billions) or 870 (亿美元)."""
     lang = lang or current_lang()
     if lang == "zh":
-        for threshold, divisor, name in ((1e12, 1e12, "万亿美元"), (1e8, 1e8, "亿美元"), (1e4, 1e4, "万美元")):
+        for threshold, divisor, name in (
+            (1e12, 1e12, "万亿美元"),
+            (1e8, 1e8, "亿美元"),
+            (1e4, 1e4, "万美元"),
+        ):
             if max_abs_value >= threshold:
                 return divisor, t("unit.usd_scaled", lang, scale=name)
         return 1.0, t("unit.usd_scaled", lang, scale="美元")
-    for threshold, divisor, name in ((1e12, 1e12, "trillions"), (1e9, 1e9, "billions"),
-                                     (1e6, 1e6, "millions"), (1e3, 1e3, "thousands")):
+    for threshold, divisor, name in (
+        (1e12, 1e12, "trillions"),
+        (1e9, 1e9, "billions"),
+        (1e6, 1e6, "millions"),
+        (1e3, 1e3, "thousands"),
+    ):
         if max_abs_value >= threshold:
             return divisor, t("unit.usd_scaled", lang, scale=name)
     return 1.0, "USD"

@@ -39,7 +39,9 @@ def is_growth(metric: str, unit: str) -> bool:
 
 
 def is_share(metric: str, unit: str) -> bool:
-    return unit == "ratio" and ("share" in metric or metric == "relative_size") and not is_growth(metric, unit)
+    return (
+        unit == "ratio" and ("share" in metric or metric == "relative_size") and not is_growth(metric, unit)
+    )
 
 
 def yes_no(flag: object, lang: str) -> str:
@@ -111,8 +113,12 @@ def range_chart(figures: pd.DataFrame, *, divisor: float, lang: str) -> go.Figur
                 x=value.tolist(),
                 y=labels[rows.index].tolist(),
                 mode="markers",
-                marker={"size": 10, "symbol": ["circle-open" if bool(f) else "circle"
-                                               for f in rows["any_forecast"].fillna(False)]},
+                marker={
+                    "size": 10,
+                    "symbol": [
+                        "circle-open" if bool(f) else "circle" for f in rows["any_forecast"].fillna(False)
+                    ],
+                },
                 error_x={
                     "type": "data",
                     "symmetric": False,
@@ -131,8 +137,12 @@ def range_chart(figures: pd.DataFrame, *, divisor: float, lang: str) -> go.Figur
         height=140 + 28 * len(figures),
         # ",~g": plain numbers (0.5, 20, 800) rather than SI prefixes (500m, 20, 800) on log axes.
         xaxis={"type": "log" if use_log else "linear", "tickformat": ",~g"},
-        yaxis={"type": "category", "categoryorder": "array", "categoryarray": labels.tolist(),
-               "autorange": "reversed"},
+        yaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": labels.tolist(),
+            "autorange": "reversed",
+        },
     )
     return fig
 
@@ -145,8 +155,9 @@ def figures_table(figures: pd.DataFrame, *, key: str, lang: str) -> None:
             t("col.geography", lang): figures["geography"],
             t("col.metric", lang): [label_for("metric", m, lang) for m in figures["metric"]],
             t("col.period", lang): figures["period"],
-            t("col.value", lang): [fmt_value(v, u, lang) for v, u in zip(figures["value"],
-                                                                       figures["normalized_unit"])],
+            t("col.value", lang): [
+                fmt_value(v, u, lang) for v, u in zip(figures["value"], figures["normalized_unit"])
+            ],
             t("col.range", lang): [
                 fmt_range(lo, hi, u, lang)
                 for lo, hi, u in zip(figures["value_low"], figures["value_high"], figures["normalized_unit"])
@@ -172,12 +183,24 @@ def section(figures: pd.DataFrame, *, kind: str, lang: str) -> None:
         # Scale to the typical figure, so the axis reads e.g. "USD, billions" with plain ticks.
         divisor, unit = money_axis(float(figures["value"].abs().median()), lang)
         fig = range_chart(figures, divisor=divisor, lang=lang)
-        components.chart(fig, title=t("market.sizes.chart", lang), unit=unit, unit_axis="x",
-                         claim_ids=claim_ids, key="market_sizes_chart")
+        components.chart(
+            fig,
+            title=t("market.sizes.chart", lang),
+            unit=unit,
+            unit_axis="x",
+            claim_ids=claim_ids,
+            key="market_sizes_chart",
+        )
     elif kind in ("growth", "shares"):
         fig = range_chart(figures, divisor=0.01, lang=lang)  # fractions shown as percent points
-        components.chart(fig, title=t(f"market.{kind}.chart", lang), unit=t("axis.percent", lang),
-                         unit_axis="x", claim_ids=claim_ids, key=f"market_{kind}_chart")
+        components.chart(
+            fig,
+            title=t(f"market.{kind}.chart", lang),
+            unit=t("axis.percent", lang),
+            unit_axis="x",
+            claim_ids=claim_ids,
+            key=f"market_{kind}_chart",
+        )
     figures_table(figures, key=kind, lang=lang)
 
 
@@ -187,16 +210,22 @@ def checks_section(checks: pd.DataFrame, lang: str) -> None:
     counts = checks["status"].value_counts()
     cols = st.columns(3)
     for col, status in zip(cols, ("consistent", "within_tolerance", "conflict"), strict=True):
-        col.metric(f"{STATUS_MARK[status]} {label_for('status', status, lang)}",
-                   fmt_count(int(counts.get(status, 0)), lang))
-    only_conflicts = st.toggle(t("market.checks.only_conflicts", lang), key="market_only_conflicts",
-                               help=t("market.checks.only_conflicts_help", lang))
+        col.metric(
+            f"{STATUS_MARK[status]} {label_for('status', status, lang)}",
+            fmt_count(int(counts.get(status, 0)), lang),
+        )
+    only_conflicts = st.toggle(
+        t("market.checks.only_conflicts", lang),
+        key="market_only_conflicts",
+        help=t("market.checks.only_conflicts_help", lang),
+    )
     shown = checks[checks["status"] == "conflict"] if only_conflicts else checks
     display = pd.DataFrame(
         {
             t("col.check_id", lang): shown["check_id"],
-            t("col.status", lang): [f"{STATUS_MARK.get(s, '')} {label_for('status', s, lang)}"
-                                    for s in shown["status"]],
+            t("col.status", lang): [
+                f"{STATUS_MARK.get(s, '')} {label_for('status', s, lang)}" for s in shown["status"]
+            ],
             t("col.check_kind", lang): [label_for("kind", k, lang) for k in shown["check_kind"]],
             t("col.description", lang): shown["description"],
             t("col.subject", lang): shown["subject"],
@@ -204,11 +233,16 @@ def checks_section(checks: pd.DataFrame, lang: str) -> None:
             t("col.period", lang): shown["period"],
             t("col.stated", lang): [
                 f"{fmt_value(v, u, lang)} ({cid})" if isinstance(cid, str) and cid else fmt_value(v, u, lang)
-                for v, u, cid in zip(shown["stated_value"], shown["normalized_unit"], shown["stated_claim_id"])
+                for v, u, cid in zip(
+                    shown["stated_value"], shown["normalized_unit"], shown["stated_claim_id"]
+                )
             ],
-            t("col.recomputed", lang): [fmt_value(v, u, lang) for v, u in zip(shown["recomputed_value"],
-                                                                            shown["normalized_unit"])],
-            t("col.deviation", lang): [fmt_percent(d, lang, signed=True) for d in shown["relative_deviation"]],
+            t("col.recomputed", lang): [
+                fmt_value(v, u, lang) for v, u in zip(shown["recomputed_value"], shown["normalized_unit"])
+            ],
+            t("col.deviation", lang): [
+                fmt_percent(d, lang, signed=True) for d in shown["relative_deviation"]
+            ],
             t("col.tolerance", lang): [fmt_percent(x, lang) for x in shown["tolerance"]],
             t("col.inputs", lang): shown["inputs_description"],
         }
@@ -252,8 +286,9 @@ def trace_section(figures: pd.DataFrame, claims: pd.DataFrame, lang: str) -> Non
             t("col.published", lang): behind["published"],
             t("col.attributed_to", lang): behind["attributed_to"],
             t("col.value_as_written", lang): behind["value_as_written"],
-            t("col.value_normalized", lang): [fmt_value(v, u, lang) for v, u in zip(behind["value_normalized"],
-                                                                                  behind["normalized_unit"])],
+            t("col.value_normalized", lang): [
+                fmt_value(v, u, lang) for v, u in zip(behind["value_normalized"], behind["normalized_unit"])
+            ],
             t("col.period", lang): behind["period"],
             t("col.locator", lang): behind["locator"],
         }
@@ -274,8 +309,11 @@ def main() -> None:
     kpis(selected, lang)
 
     pairs = list(zip(selected["metric"].astype(str), selected["normalized_unit"].astype(str), strict=True))
-    size = pd.Series([is_size(m, u, s) for (m, u), s in zip(pairs, selected["subject"].astype(str), strict=True)],
-                     index=selected.index, dtype=bool)
+    size = pd.Series(
+        [is_size(m, u, s) for (m, u), s in zip(pairs, selected["subject"].astype(str), strict=True)],
+        index=selected.index,
+        dtype=bool,
+    )
     growth = pd.Series([is_growth(m, u) for m, u in pairs], index=selected.index, dtype=bool)
     share = pd.Series([is_share(m, u) for m, u in pairs], index=selected.index, dtype=bool)
     section(selected[size], kind="sizes", lang=lang)

@@ -30,9 +30,13 @@ def search(claims: pd.DataFrame, text: str) -> pd.DataFrame:
         return claims
     haystack = claims[list(SEARCHED_COLUMNS)].fillna("").astype(str).agg(" | ".join, axis=1).str.casefold()
     # Metric codes are searched as labels too, so "growth" or "增长" find growth_rate_yoy.
-    haystack = haystack + " | " + claims["metric"].map(
-        lambda m: f"{label_for('metric', m, 'en')} {label_for('metric', m, 'zh')}"
-    ).str.casefold()
+    haystack = (
+        haystack
+        + " | "
+        + claims["metric"]
+        .map(lambda m: f"{label_for('metric', m, 'en')} {label_for('metric', m, 'zh')}")
+        .str.casefold()
+    )
     mask = pd.Series(True, index=claims.index)
     for term in terms:
         mask &= haystack.str.contains(term, regex=False)
@@ -69,7 +73,9 @@ def claims_table(claims: pd.DataFrame, lang: str) -> None:
         icon=":material/search:",
     )
     shown = search(claims, text or "")
-    st.caption(t("sources.count", lang, shown=fmt_count(len(shown), lang), total=fmt_count(len(claims), lang)))
+    st.caption(
+        t("sources.count", lang, shown=fmt_count(len(shown), lang), total=fmt_count(len(claims), lang))
+    )
     display = pd.DataFrame(
         {
             t("col.claim_id", lang): shown["claim_id"],

@@ -38,10 +38,25 @@ def free_port() -> int:
 def server(small_published):
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP_PATH), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=REPO_ROOT, env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(APP_PATH),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=REPO_ROOT,
+        env=subprocess_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -89,7 +104,8 @@ def test_deep_link_in_chinese_on_a_fresh_server_renders_the_frame(server):
             sidebar.get_by_text("English").click()
             page.wait_for_function(
                 "t => document.querySelector('h1') && document.querySelector('h1').innerText === t",
-                arg=t("sources.title", "en"), timeout=30_000,
+                arg=t("sources.title", "en"),
+                timeout=30_000,
             )
             page.wait_for_url("**lang=en**", timeout=10_000)
 

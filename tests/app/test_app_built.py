@@ -114,4 +114,6 @@ def test_sources_lists_every_cited_claim(published):
     source = claims["attributed_to"].value_counts().index[0]
     at.text_input(key="sources_search").input(source).run()
     table = next(f.value for f in at.dataframe if t("col.value_as_written", "en") in f.value.columns)
-    assert set(claims.loc[claims["attributed_to"] == source, "claim_id"]) <= set(table[t("col.claim_id", "en")])
+    assert set(claims.loc[claims["attributed_to"] == source, "claim_id"]) <= set(
+        table[t("col.claim_id", "en")]
+    )

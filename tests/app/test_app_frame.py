@@ -67,6 +67,7 @@ def charts(at: AppTest) -> list[dict]:
 
 # --- frame -----------------------------------------------------------------------------------
 
+
 def test_every_page_is_registered_once_with_titles_in_both_languages():
     from streamlit_app.app import PAGES, PAGES_DIR
 
@@ -138,6 +139,7 @@ def test_lang_query_parameter_opens_in_chinese(small_published):
 
 # --- Market page -----------------------------------------------------------------------------
 
+
 def test_market_shows_the_mart_figures_formatted(small_published):
     at = start()
     shown = cells(at)
@@ -181,7 +183,9 @@ def test_market_size_chart_carries_low_high_ranges(small_published):
     # Forecasts are drawn as open dots, reported figures as filled ones.
     tiktok = next(tr for tr in sizes["data"] if tr["name"] == "TikTok Shop")
     assert dict(zip(tiktok["y"], tiktok["marker"]["symbol"])) == {
-        "TikTok Shop · US · GMV · 2024": "circle", "TikTok Shop · US · GMV · 2025": "circle-open"}
+        "TikTok Shop · US · GMV · 2024": "circle",
+        "TikTok Shop · US · GMV · 2025": "circle-open",
+    }
 
 
 def test_every_table_has_a_csv_download(small_published):
@@ -236,6 +240,7 @@ def test_a_conflicting_figure_is_flagged(small_published):
 
 # --- Sources page ----------------------------------------------------------------------------
 
+
 def test_sources_lists_every_claim(small_published):
     at = go(start(), "sources")
     claims_table = next(f.value for f in at.dataframe if "Value as written" in f.value.columns)
@@ -257,8 +262,9 @@ def test_sources_lists_every_claim(small_published):
 def test_sources_search(small_published, query, expected):
     at = go(start(), "sources")
     at.text_input(key="sources_search").input(query).run()
-    claims_table = next(f.value for f in at.dataframe if "Value as written" in f.value.columns) \
-        if expected else None
+    claims_table = (
+        next(f.value for f in at.dataframe if "Value as written" in f.value.columns) if expected else None
+    )
     if expected:
         assert set(claims_table["Claim"]) == expected
     else:

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 
 import duckdb
 import pytest
@@ -60,19 +59,24 @@ def test_a_writer_holding_the_file_means_refreshing(small_published, monkeypatch
     monkeypatch.setattr(data, "OPEN_BACKOFF_SECONDS", 0.05)
     # Another process with a read-write connection holds an exclusive lock on the file.
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import duckdb, sys, time
             con = duckdb.connect({str(small_published)!r})
             print("locked", flush=True)
             sys.stdin.readline()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(data.DataRefreshing):
-            with data.connect():
-                pass
+        with pytest.raises(data.DataRefreshing), data.connect():
+            pass
     finally:
         holder.stdin.write("\n")
         holder.stdin.flush()
@@ -86,14 +90,19 @@ def test_a_lock_released_during_the_retries_is_waited_for(small_published, monke
     monkeypatch.setattr(data, "OPEN_ATTEMPTS", 40)
     monkeypatch.setattr(data, "OPEN_BACKOFF_SECONDS", 0.05)
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import duckdb, time
             con = duckdb.connect({str(small_published)!r})
             print("locked", flush=True)
             time.sleep(0.5)
             con.close()
-        """)],
-        stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "locked"

@@ -49,6 +49,7 @@ def test_percent_and_counts():
     assert fmt_count(170e6, "zh") == "1.7亿"
     assert fmt_count(10_000_000, "zh") == "1000万"
     assert fmt_count(8_000, "zh") == "8,000"
+    assert fmt_count(3.5, "en") == "3.5"
 
 
 def test_values_follow_their_normalized_unit():
@@ -57,6 +58,8 @@ def test_values_follow_their_normalized_unit():
     assert fmt_value(3, "multiple", "en") == "3×"
     assert fmt_value(3, "multiple", "zh") == "3倍"
     assert fmt_value(48, "hours", "zh") == "48小时"
+    assert fmt_value(8e6, "hours", "zh") == "800万小时"
+    assert fmt_value(8e6, "hours", "en") == "8M h"
     assert fmt_value(1, "rank", "en") == "#1"
     assert fmt_value(None, "USD", "en") == "—"
     assert fmt_value(float("nan"), "ratio", "en") == "—"
@@ -82,8 +85,13 @@ def test_catalogues_have_the_same_keys_and_placeholders():
     for key in en:
         assert placeholders(en[key]) == placeholders(zh[key]), key
     # A Chinese label that is still the English text means a translation was forgotten.
-    untranslated = [k for k in en if en[k] == zh[k] and any(c.isalpha() and c.isascii() for c in en[k])
-                    and not k.startswith(("num.", "metric.gmv"))]
+    untranslated = [
+        k
+        for k in en
+        if en[k] == zh[k]
+        and any(c.isalpha() and c.isascii() for c in en[k])
+        and not k.startswith(("num.", "metric.gmv"))
+    ]
     assert untranslated == []
 
 
@@ -98,6 +106,8 @@ def test_translation_and_labels():
         t("no.such.key", "en")
 
 
-@pytest.mark.parametrize(("raw", "lang"), [("zh", "zh"), ("zh-CN", "zh"), ("EN", "en"), ("fr", None), (None, None)])
+@pytest.mark.parametrize(
+    ("raw", "lang"), [("zh", "zh"), ("zh-CN", "zh"), ("EN", "en"), ("fr", None), (None, None)]
+)
 def test_query_parameter_language_codes(raw, lang):
     assert normalize_lang(raw) == lang
