@@ -101,6 +101,7 @@ class FormatDefinition:
     date_checks: tuple[str, ...] = ()  # datetime/date columns that must fall inside the file's range
     earliest_plausible_date: str = "2016-01-01"
     xlsx: XlsxLayout | None = None
+    csv_quote: str | None = '"'  # None: the flat file has no quoting at all (Amazon reports)
     source_path: Path | None = None
 
     def column(self, name: str) -> ColumnSpec:
@@ -299,8 +300,21 @@ def parse_definition(path: Path) -> FormatDefinition:
         date_checks=date_checks,
         earliest_plausible_date=str(raw.get("earliest_plausible_date", "2016-01-01")),
         xlsx=xlsx,
+        csv_quote=_csv_quote(path, raw.get("csv") or {}),
         source_path=path,
     )
+
+
+def _csv_quote(path: Path, options: dict) -> str | None:
+    unknown = set(options) - {"quote"}
+    if unknown:
+        raise _fail(path, f"csv: unknown keys {sorted(unknown)}")
+    quote = options.get("quote", '"')
+    if quote in (None, "", "none"):
+        return None
+    if len(str(quote)) != 1:
+        raise _fail(path, "csv.quote must be one character or none")
+    return str(quote)
 
 
 @lru_cache(maxsize=4)

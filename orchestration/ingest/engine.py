@@ -205,9 +205,14 @@ def _load_text(conn, path: Path, info: readers.FileInfo, fmt: FormatDefinition, 
     # The dialect is known (delimiter from the header line, RFC 4180 quoting), so DuckDB's sniffer
     # is switched off: a damaged file then fails with the line that is wrong, not "cannot sniff".
     columns = "{" + ", ".join(f"{sqlgen.lit(n)}: 'VARCHAR'" for n in names) + "}"
+    if fmt.csv_quote:
+        quoting = f"quote = {sqlgen.lit(fmt.csv_quote)}, escape = {sqlgen.lit(fmt.csv_quote)}"
+    else:
+        # Amazon flat files never quote: a lone " in a product name is a character, not a quote.
+        quoting = "quote = '', escape = ''"
     reader = (
-        f"read_csv({sqlgen.lit(str(source))}, delim = {sqlgen.lit(info.delimiter or ',')}, quote = '\"', "
-        f"escape = '\"', header = true, auto_detect = false, columns = {columns}, encoding = 'utf-8', "
+        f"read_csv({sqlgen.lit(str(source))}, delim = {sqlgen.lit(info.delimiter or ',')}, {quoting}, "
+        f"header = true, auto_detect = false, columns = {columns}, encoding = 'utf-8', "
         "strict_mode = true, null_padding = false)"
     )
     select = ", ".join(f"{q(src)} AS {q(canonical)}" for canonical, src in mapping.items())
@@ -304,6 +309,7 @@ def ingest_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, period=Non
     now = datetime.now(timezone.utc)
     emit = progress or (lambda event: None)
     conn.execute("SET TimeZone = 'UTC'")  # TIMESTAMPTZ -> DATE casts must not depend on the machine
+    conn.execute("SET enable_progress_bar = false")  # progress goes through `progress`, not stdout
     ensure_log_tables(conn)
 
     sha = ""

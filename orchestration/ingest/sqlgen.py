@@ -26,7 +26,9 @@ _DECIMAL_COMMA_RX = r"[0-9]{1,3}(\.[0-9]{3})*,[0-9]{1,2}|[0-9]+,[0-9]{1,2}"
 _ATTRIBUTION_KEY_RX = (
     r"(^|[^a-z])(utm|source|tiktok|tt|ttclid|ref|referrer|referral|campaign|creator|affiliate|channel)([^a-z]|$)"
 )
-_PERSONAL_VALUE_RX = r"@|([0-9][ .()+-]*){7,}"
+# An e-mail, or a phone-like run of 7-15 digits (separators allowed). Longer digit runs are
+# platform IDs ("TikTok Order ID: 5764...") that attribution needs.
+_PERSONAL_VALUE_RX = r"@|(^|[^0-9])\+?([0-9][ .()-]*){6,14}[0-9]($|[^0-9])"
 
 _DATETIME_LAYOUTS = {
     "us_12h": ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p"],
