@@ -150,7 +150,6 @@ def range_chart(figures: pd.DataFrame, *, divisor: float, lang: str) -> go.Figur
 def figures_table(figures: pd.DataFrame, *, key: str, lang: str) -> None:
     display = pd.DataFrame(
         {
-            t("col.market_figure_id", lang): figures["market_figure_id"],
             t("col.subject", lang): figures["subject"],
             t("col.geography", lang): figures["geography"],
             t("col.metric", lang): [label_for("metric", m, lang) for m in figures["metric"]],
@@ -168,6 +167,7 @@ def figures_table(figures: pd.DataFrame, *, key: str, lang: str) -> None:
             t("col.forecast", lang): [yes_no(f, lang) for f in figures["any_forecast"]],
             t("col.conflict", lang): [yes_no(f, lang) for f in figures["has_conflict"]],
             t("col.claim_ids", lang): figures["claim_ids"],
+            t("col.market_figure_id", lang): figures["market_figure_id"],
         }
     )
     components.table(display, raw=figures, key=key, file_stem=f"market_{key}")
