@@ -135,8 +135,8 @@ def _col_letter(i: int) -> str:
 
 
 def _sheet_xml(rows: list[list]) -> bytes:
-    out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">']
+    out = [('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')]
     width = max((len(r) for r in rows), default=0)
     letters = [_col_letter(i) for i in range(width)]
     # The dimension lets readers (openpyxl read-only mode among them) pad short rows to full width.
@@ -252,6 +252,8 @@ def tiktok_order_frame(lines: pd.DataFrame, products: pd.DataFrame, people: Peop
 
     buyers = people.pick(lines["buyer_idx"].to_numpy())
     masked = lines["masked"].to_numpy()
+    people.record(lines["buyer_idx"].to_numpy()[~masked],
+                  ("names", "phones", "phone_tiktok", "street_addresses", "usernames"))
     recipient = np.array([b.masked_name if m else b.name for b, m in zip(buyers, masked)], dtype=object)
     phone = np.array([f"(+1){b.phone_digits[:3]}*****{b.phone_digits[-2:]}" if m else format_phone_tiktok(b)
                       for b, m in zip(buyers, masked)], dtype=object)
@@ -541,6 +543,8 @@ def shopify_frame(lines: pd.DataFrame, people: PeoplePool, as_of: np.datetime64)
                     ["voided", "refunded", "partially_refunded"], "paid").astype(object)
     buyers = people.pick(lines["buyer_idx"].to_numpy())
     synced = lines["synced_tiktok_order_id"].to_numpy() != ""
+    people.record(lines["buyer_idx"].to_numpy(), ("names", "phones", "phone_us", "street_addresses"))
+    people.record(lines["buyer_idx"].to_numpy()[~synced], ("emails",))
     created = lines["created"].to_numpy()
     paid_at = created.astype("datetime64[s]") + np.timedelta64(3, "s")
     tax_pct = lines["tax_rate"].to_numpy(dtype=float)

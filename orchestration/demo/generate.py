@@ -186,9 +186,9 @@ def generate_demo(out_dir: Path, *, seed: int = 7, days: int = 400, scale: int |
     scaled["shopify_spillover_share"] = np.where(sales > 0, scaled["shopify_spillover_usd"] / np.maximum(sales, 1e-9), 0)
 
     truth = world.truth
-    tt, tt_units = sample_tiktok(np.random.default_rng([seed, 2]), products, scaled, people, truth)
-    az, az_units = sample_amazon(np.random.default_rng([seed, 3]), products, scaled, people, truth)
-    sh, sh_units = sample_shopify(np.random.default_rng([seed, 4]), products, scaled, people, truth)
+    tt, _ = sample_tiktok(np.random.default_rng([seed, 2]), products, scaled, people, truth)
+    az, _ = sample_amazon(np.random.default_rng([seed, 3]), products, scaled, people, truth)
+    sh, _ = sample_shopify(np.random.default_rng([seed, 4]), products, scaled, people, truth)
     _attribute_sources(np.random.default_rng([seed, 5]), tt, scaled)
     rng = np.random.default_rng([seed, 6])
 
@@ -298,8 +298,8 @@ def _tiktok_realised(tt: pd.DataFrame, latest: np.ndarray) -> dict:
     qty = tt["quantity"].to_numpy()
     never_cancelled = ~tt["cancelled"].to_numpy()
     return {
-        "orders": int(len(orders)),
-        "lines": int(len(tt)),
+        "orders": len(orders),
+        "lines": len(tt),
         "units": int(qty.sum()),
         "multi_sku_orders": int((orders > 1).sum()),
         "creator_orders": int(tt.loc[tt["creator_handle"] != "", "order_seq"].nunique()),
@@ -498,9 +498,9 @@ def _write_ads(w: _Writer, tt, products, daily, start, last, rng) -> None:
                     continue
                 credit = 0.1 if (day - start).days < 90 else 0.0  # new-advertiser credit
                 orders, revenue = orders_by.get((day, c), 0), float(revenue_by.get((day, c), 0.0))
-                live = int(round(float(live_views.get((day, c), 0.0))))
+                live = round(float(live_views.get((day, c), 0.0)))
                 rows.append([f"{day:%m/%d/%Y}", f"GMV Max | {names[c]}", camp_id[c], X.dollars([cost])[0],
-                             X.dollars([cost * (1 - credit)])[0], X.thousands([live])[0], str(int(orders)),
+                             X.dollars([cost * (1 - credit)])[0], X.thousands([live])[0], str(orders),
                              X.dollars([revenue])[0], f"{revenue / cost:.2f}"])
         path = w.out_dir / f"GMV Max campaign report_{ms:%Y-%m-%d}_{me:%Y-%m-%d}.csv"
         X.write_csv(path, list(X.L.TIKTOK_ADS_CAMPAIGN_DAILY), rows, bom=True)
@@ -534,7 +534,7 @@ def _amazon_realised(az: pd.DataFrame, as_of: np.ndarray) -> dict:
         (az["cancelled_at"].to_numpy(dtype="datetime64[s]") <= as_of)
     qty = az["quantity"].to_numpy()
     return {
-        "orders": int(first.sum()), "lines": int(len(az)), "units": int(qty.sum()),
+        "orders": int(first.sum()), "lines": len(az), "units": int(qty.sum()),
         "multi_item_orders": int((az.groupby("order_seq").size() > 1).sum()),
         "business_orders": int(az.loc[first, "is_business"].sum()),
         "fba_orders": int(az.loc[first, "fba"].sum()),
@@ -565,9 +565,12 @@ def _write_business_reports(w: _Writer, az, products, daily, start, last, rng) -
         pv_bb = np.minimum(pv_b, np.round(browser_b2b * 1.3).astype(int))
         sub = az[(created_day >= np.datetime64(ms)) & (created_day <= np.datetime64(me))]
         b2b = sub["is_business"].to_numpy()
-        by = lambda vals, mask=None: np.bincount(  # noqa: E731
-            sub["_pidx"].to_numpy()[mask] if mask is not None else sub["_pidx"].to_numpy(),
-            weights=vals[mask] if mask is not None else vals, minlength=len(products))
+        sub_pidx = sub["_pidx"].to_numpy()
+
+        def by(vals, mask=None, pidx=sub_pidx):
+            sel = slice(None) if mask is None else mask
+            return np.bincount(pidx[sel], weights=vals[sel], minlength=len(products))
+
         units = by(sub["quantity"].to_numpy(dtype=float))
         units_b2b = by(sub["quantity"].to_numpy(dtype=float), b2b)
         sales = by(sub["item_price"].to_numpy(dtype=float))
@@ -619,11 +622,14 @@ def _shopify_canonical(sh, tt, products, people, last, rng) -> tuple[pd.DataFram
     handles = np.array(CREATOR_HANDLES, dtype=object)[rng.integers(len(CREATOR_HANDLES), size=len(own))]
     notes = np.where(rng.random(len(own)) < 0.02, "Please gift wrap, thank you!", "").astype(object)
     gift = rng.random(len(own)) < 0.02
-    gift_people = people.pick((own["buyer_idx"].to_numpy() + 7) % len(people.people))
+    gift_idx = (own["buyer_idx"].to_numpy() + 7) % len(people.people)
+    gift_people = people.pick(gift_idx)
     note_attr = np.where(sig == "note_attribute",
                          np.char.add("utm_source: tiktok\nutm_medium: creator\nutm_campaign: ", handles.astype(str)),
                          "").astype(object)
-    note_attr = np.where(gift & (note_attr == ""), [f"gift_recipient: {p.name}" for p in gift_people], note_attr)
+    gift &= note_attr == ""
+    note_attr = np.where(gift, [f"gift_recipient: {p.name}" for p in gift_people], note_attr)
+    people.record(gift_idx[gift], ("names",))
     tags = np.where((sig == "note_attribute") & (own["buyer_idx"].to_numpy() % 2 == 0), "TikTok Traffic",
                     np.where(own["buyer_idx"].to_numpy() % 29 == 0, "VIP", "")).astype(object)
     own["notes"], own["note_attributes"], own["tags"] = notes, note_attr, tags

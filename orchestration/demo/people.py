@@ -91,22 +91,29 @@ class PeoplePool:
             username = f"{first.lower()}{last.lower()[:3]}{rng.integers(10, 9999)}"
             people.append(Person(first, last, phone, email, street, unit, city, state, code, zipcode, username))
         self.people = people
-        self._used: set[int] = set()
+        self._written: dict[str, set[int]] = {f: set() for f in CANARY_FIELDS}
 
     def pick(self, idx: np.ndarray) -> list[Person]:
-        self._used.update(int(i) for i in idx)
         return [self.people[int(i)] for i in idx]
 
+    def record(self, idx: np.ndarray, fields: tuple[str, ...]) -> None:
+        """Remember that these people's `fields` were written in clear to some file."""
+        ids = {int(i) for i in np.asarray(idx).ravel()}
+        for f in fields:
+            self._written[f].update(ids)
+
     def canaries(self) -> dict[str, list[str]]:
-        """The clear-text personal values that were written to some file."""
-        used = [self.people[i] for i in sorted(self._used)]
-        return {
-            "names": sorted({p.name for p in used}),
-            "phones": sorted({p.phone_digits for p in used}),
-            "emails": sorted({p.email for p in used}),
-            "street_addresses": sorted({p.street for p in used}),
-            "usernames": sorted({p.username for p in used}),
-        }
+        """The clear-text personal values that were written to some file, by kind."""
+        get = {"names": lambda p: p.name, "phones": lambda p: p.phone_digits, "emails": lambda p: p.email,
+               "street_addresses": lambda p: p.street, "usernames": lambda p: p.username}
+        out = {f: sorted({get[f](self.people[i]) for i in self._written[f]}) for f in get}
+        # Phones as the files spell them, for a plain substring search of raw tables.
+        out["phones_as_written"] = sorted({format_phone_tiktok(self.people[i]) for i in self._written["phone_tiktok"]}
+                                          | {format_phone_us(self.people[i]) for i in self._written["phone_us"]})
+        return out
+
+
+CANARY_FIELDS = ("names", "phones", "emails", "street_addresses", "usernames", "phone_tiktok", "phone_us")
 
 
 def format_phone_tiktok(p: Person) -> str:

@@ -105,7 +105,8 @@ def test_realised_daily_sales_follow_the_worlds_expectations(demo):
         expected = world.groupby("date")[f"expected_{ch}_units"].sum() * VOLUME_SCALE
         realised = daily[daily["channel"] == ch].groupby("date")["units"].sum().reindex(expected.index, fill_value=0)
         assert abs(realised.sum() - expected.sum()) < 4 * np.sqrt(expected.sum()), ch
-        assert np.corrcoef(realised, expected)[0, 1] > 0.8, ch
+        weekly = pd.DataFrame({"r": realised, "e": expected}).resample("W").sum()
+        assert np.corrcoef(weekly["r"], weekly["e"])[0, 1] > 0.9, ch
 
 
 def test_same_seed_same_bytes(demo, tmp_path):
@@ -120,7 +121,7 @@ def test_same_seed_same_bytes(demo, tmp_path):
 def test_benchmark_scale_writes_one_large_orders_file(tmp_path):
     m = generate_demo(tmp_path / "a", seed=7, days=400, scale=20_000)
     assert [f.kind for f in m.files] == ["tiktok_orders"]
-    header, rows = read_tiktok_csv(m.out_dir / m.files[0].path)
+    _, rows = read_tiktok_csv(m.out_dir / m.files[0].path)
     assert 17_000 <= len(rows) <= 23_000
     other = generate_demo(tmp_path / "b", seed=8, days=400, scale=20_000)
     assert other.files[0].sha256 != m.files[0].sha256
