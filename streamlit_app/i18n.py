@@ -227,7 +227,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "market.trace.forecast": "包含预测值。",
         "axis.percent": "百分比（%）",
         "unit.usd_scaled": "{scale}",
-        "col.market_figure_id": "数值",
+        "col.market_figure_id": "数值编号",
         "col.subject": "对象",
         "col.geography": "地区",
         "col.period": "期间",

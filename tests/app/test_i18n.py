@@ -95,6 +95,13 @@ def test_catalogues_have_the_same_keys_and_placeholders():
     assert untranslated == []
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_column_headers_are_distinct(lang):
+    # Tables are built from {header: column} dicts: two equal headers would silently drop a column.
+    headers = [text for key, text in MESSAGES[lang].items() if key.startswith("col.")]
+    assert len(headers) == len(set(headers)), sorted(h for h in headers if headers.count(h) > 1)
+
+
 def test_translation_and_labels():
     assert t("page.market", "en") == "Market"
     assert t("page.market", "zh") == "市场"
