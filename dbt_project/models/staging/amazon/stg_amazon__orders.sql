@@ -1,0 +1,71 @@
+-- Amazon order items from the LATEST report that contains the order (by the order's
+-- last-updated-date, then load time): an order's items always come from one report.
+with source as (
+
+    select * from {{ source('amazon', 'amazon_all_orders') }}
+
+),
+
+latest_batch_per_order as (
+
+    select
+        amazon_order_id,
+        arg_max(_batch_id, (last_updated_date, _loaded_at)) as _batch_id
+    from source
+    group by amazon_order_id
+
+),
+
+latest as (
+
+    select source.*
+    from source
+    inner join latest_batch_per_order using (amazon_order_id, _batch_id)
+
+)
+
+select
+        amazon_order_id || '-' || sku as order_item_key,
+        order_status_canonical as order_status,
+        order_status as order_status_as_exported,
+        amazon_order_id,
+        merchant_order_id,
+        purchase_date,
+        last_updated_date,
+        order_item_id,
+        fulfillment_channel,
+        sales_channel,
+        order_channel,
+        url,
+        ship_service_level,
+        product_name,
+        sku,
+        asin,
+        item_status,
+        quantity,
+        currency,
+        item_price,
+        item_tax,
+        shipping_price,
+        shipping_tax,
+        gift_wrap_price,
+        gift_wrap_tax,
+        item_promotion_discount,
+        ship_promotion_discount,
+        ship_state,
+        ship_zip3,
+        ship_country,
+        promotion_ids,
+        signature_confirmation_recommended,
+        customized_url,
+        customized_page,
+        is_business_order,
+        purchase_order_number,
+        price_designation,
+        _line_in_order as line_in_order,
+        _currency as currency_of_amounts,
+        _batch_id as batch_id,
+        _source_file as source_file,
+        _row_number as source_row_number,
+        _loaded_at as loaded_at
+from latest

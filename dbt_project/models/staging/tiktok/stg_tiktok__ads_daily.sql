@@ -1,0 +1,41 @@
+-- Daily TikTok ads (GMV Max) spend and credited revenue per campaign, and per product in the product-level report; when several loads hold the same record, the latest wins.
+with source as (
+
+    select * from {{ source('tiktok', 'tiktok_ads_campaign_daily') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by report_date, campaign_id, product_id
+            order by coalesce(_file_exported_at, cast(_loaded_at as timestamp)) desc, _loaded_at desc, _row_number desc
+        ) as _version_rank
+    from source
+
+)
+
+select
+        cast(report_date as varchar) || '|' || campaign_id || '|' || coalesce(product_id, '') as ads_day_key,
+        report_date,
+        campaign_name,
+        campaign_id,
+        product_id,
+        cost,
+        net_cost,
+        live_views,
+        product_ad_impressions,
+        product_ad_clicks,
+        orders_sku,
+        gross_revenue,
+        roi,
+        product_id is not null as is_product_level,
+        _currency as currency_of_amounts,
+        _batch_id as batch_id,
+        _source_file as source_file,
+        _row_number as source_row_number,
+        _loaded_at as loaded_at
+from ranked
+where _version_rank = 1

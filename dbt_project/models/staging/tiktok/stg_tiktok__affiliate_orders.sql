@@ -1,0 +1,56 @@
+-- Affiliate-attributed TikTok Shop order lines with their commission, latest export of each line; when several loads hold the same record, the latest wins.
+with source as (
+
+    select * from {{ source('tiktok', 'tiktok_affiliate_orders') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by order_id, sku_id
+            order by coalesce(_file_exported_at, cast(_loaded_at as timestamp)) desc, _loaded_at desc, _row_number desc
+        ) as _version_rank
+    from source
+
+)
+
+select
+        order_id || '-' || sku_id as affiliate_line_id,
+        order_status_canonical as order_status,
+        order_status as order_status_as_exported,
+        order_id,
+        product_id,
+        product_name,
+        sku_id,
+        price,
+        payment_amount,
+        currency,
+        quantity,
+        fully_returned_or_refunded,
+        payment_method,
+        creator_username,
+        creator_region,
+        content_type,
+        content_id,
+        commission_model,
+        standard_commission_rate,
+        est_commission_base,
+        est_standard_commission_payment,
+        actual_commission_base,
+        actual_commission_payment,
+        shop_ads_commission_rate,
+        est_shop_ads_commission_payment,
+        actual_shop_ads_commission_payment,
+        est_co_funded_creator_bonus,
+        actual_co_funded_creator_bonus,
+        time_created,
+        _currency as currency_of_amounts,
+        _batch_id as batch_id,
+        _source_file as source_file,
+        _row_number as source_row_number,
+        _loaded_at as loaded_at
+from ranked
+where _version_rank = 1

@@ -1,0 +1,92 @@
+-- One row per order SKU line, from the LATEST export that contains the order: the same order is
+-- exported again as it moves from paid to shipped to completed, and an order's lines always come
+-- from one file (latest by the export time in the file name, then by load time).
+with source as (
+
+    select * from {{ source('tiktok', 'tiktok_orders') }}
+
+),
+
+latest_batch_per_order as (
+
+    select
+        order_id,
+        arg_max(_batch_id, (coalesce(_file_exported_at, cast(_loaded_at as timestamp)), _loaded_at)) as _batch_id
+    from source
+    group by order_id
+
+),
+
+latest as (
+
+    select source.*
+    from source
+    inner join latest_batch_per_order using (order_id, _batch_id)
+
+)
+
+select
+        order_id || '-' || sku_id as order_line_id,
+        order_status_canonical as order_status,
+        order_status as order_status_as_exported,
+        order_id,
+        order_substatus,
+        cancelation_return_type,
+        normal_or_preorder,
+        sku_id,
+        seller_sku,
+        product_id,
+        product_name,
+        variation,
+        virtual_bundle_seller_sku,
+        quantity,
+        sku_quantity_of_return,
+        sku_unit_original_price,
+        sku_subtotal_before_discount,
+        sku_platform_discount,
+        sku_seller_discount,
+        sku_subtotal_after_discount,
+        shipping_fee_after_discount,
+        original_shipping_fee,
+        shipping_fee_seller_discount,
+        co_funded_shipping_fee_discount,
+        shipping_fee_platform_discount,
+        payment_platform_discount,
+        retail_delivery_fee,
+        taxes,
+        order_amount,
+        order_refund_amount,
+        created_time,
+        paid_time,
+        rts_time,
+        shipped_time,
+        delivered_time,
+        cancelled_time,
+        cancel_by,
+        cancel_reason,
+        fulfillment_type,
+        warehouse_name,
+        tracking_id,
+        delivery_option_type,
+        delivery_option,
+        shipping_provider_name,
+        country,
+        state,
+        zip3,
+        payment_method,
+        weight_kg,
+        product_category,
+        package_id,
+        combined_listing,
+        order_channel,
+        creator_handle,
+        buyer_key,
+        _line_in_order as line_in_order,
+        row_number() over (partition by order_id order by _line_in_order) = 1 as is_first_line_of_order,
+        _currency as currency,
+        _file_exported_at as file_exported_at,
+        _batch_id as batch_id,
+        _source_file as source_file,
+        _row_number as source_row_number,
+        _loaded_at as loaded_at
+from latest

@@ -1,0 +1,57 @@
+-- Per-product traffic and sales per reporting period, split by channel section (Data Compass product analytics); when several loads hold the same record, the latest wins.
+with source as (
+
+    select * from {{ source('tiktok', 'tiktok_product_analytics') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by product_id, _file_period_start, _file_period_end
+            order by coalesce(_file_exported_at, cast(_loaded_at as timestamp)) desc, _loaded_at desc, _row_number desc
+        ) as _version_rank
+    from source
+
+)
+
+select
+        product_id || '|' || cast(_file_period_start as varchar) || '|' || cast(_file_period_end as varchar) as product_period_key,
+        product_name,
+        product_id,
+        gmv_range,
+        gmv,
+        orders,
+        sku_orders,
+        items_sold,
+        est_customers,
+        product_impressions,
+        product_clicks,
+        unique_product_impressions,
+        unique_clicks,
+        add_to_cart_count,
+        refunds,
+        items_refunded,
+        creator_attributed_gmv,
+        affiliate_sku_orders,
+        affiliate_items_sold,
+        seller_live_attributed_gmv,
+        seller_live_sku_orders,
+        seller_live_items_sold,
+        seller_video_attributed_gmv,
+        seller_video_sku_orders,
+        seller_video_items_sold,
+        seller_product_card_gmv,
+        product_card_sku_orders,
+        product_card_items_sold,
+        _file_period_start as period_start,
+        _file_period_end as period_end,
+        _currency as currency_of_amounts,
+        _batch_id as batch_id,
+        _source_file as source_file,
+        _row_number as source_row_number,
+        _loaded_at as loaded_at
+from ranked
+where _version_rank = 1

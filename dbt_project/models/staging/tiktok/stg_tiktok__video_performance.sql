@@ -1,0 +1,41 @@
+-- Shoppable video performance per video and reporting period (Data Compass video list); when several loads hold the same record, the latest wins.
+with source as (
+
+    select * from {{ source('tiktok', 'tiktok_video_performance') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by video_link, _file_period_start, _file_period_end
+            order by coalesce(_file_exported_at, cast(_loaded_at as timestamp)) desc, _loaded_at desc, _row_number desc
+        ) as _version_rank
+    from source
+
+)
+
+select
+        video_link || '|' || coalesce(cast(_file_period_start as varchar), '') || '|' || coalesce(cast(_file_period_end as varchar), '') as video_period_key,
+        video_name,
+        video_link,
+        video_post_date,
+        creator_username,
+        gmv,
+        affiliate_shoppable_video_gmv,
+        shoppable_video_impressions,
+        affiliate_ctr,
+        shoppable_video_gpm,
+        video_duration_seconds,
+        avg_watch_time_seconds,
+        _file_period_start as period_start,
+        _file_period_end as period_end,
+        _currency as currency_of_amounts,
+        _batch_id as batch_id,
+        _source_file as source_file,
+        _row_number as source_row_number,
+        _loaded_at as loaded_at
+from ranked
+where _version_rank = 1
