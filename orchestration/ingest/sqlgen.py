@@ -158,14 +158,16 @@ def _value_expr(col: ColumnSpec, v: str, m: str, plan: ParsePlan, default_curren
             f"THEN replace(replace({m}.num, '.', ''), ',', '.') ELSE replace(replace({m}.num, ',', ''), ' ', '') END"
         )
         sign = f"CASE WHEN {m}.o = '(' OR {m}.n1 = '-' OR {m}.n2 = '-' THEN -1 ELSE 1 END"
+        # {m} is NULL when the plain cast already worked (US exports: `41`, `8.99`): no regex then.
         value = (
-            f"CASE WHEN {v} IS NULL OR {m}.num = '' OR ({m}.o = '(') <> ({m}.c = ')') "
+            f"CASE WHEN {v} IS NULL THEN NULL WHEN {m} IS NULL THEN TRY_CAST({v} AS DECIMAL(18,2)) "
+            f"WHEN {m}.num = '' OR ({m}.o = '(') <> ({m}.c = ')') "
             f"OR ({m}.n1 = '-' AND {m}.n2 = '-') THEN NULL "
             f"ELSE TRY_CAST({normalized} AS DECIMAL(18,2)) * {sign} END"
         )
         symbols = " ".join(f"WHEN {lit(k)} THEN {lit(val)}" for k, val in CURRENCY_SYMBOLS.items())
         currency = (
-            f"CASE WHEN {v} IS NULL OR {m}.cur = '' THEN NULL ELSE CASE {m}.cur WHEN '$' THEN {lit(default_currency)} "
+            f"CASE WHEN {v} IS NULL OR {m} IS NULL OR {m}.cur = '' THEN NULL ELSE CASE {m}.cur WHEN '$' THEN {lit(default_currency)} "
             f"{symbols} ELSE {m}.cur END END"
         )
         return [(value, col.name), (currency, f"{col.name}__cur")]
@@ -217,8 +219,10 @@ def parse_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
     money = ["*"]
     for c in cols:
         if c.type == "money":
+            v = q(c.name + "__v")
             money.append(
-                f"regexp_extract({q(c.name + '__v')}, {lit(_MONEY_RX)}, ['o', 'n1', 'cur', 'n2', 'num', 'c'])"
+                f"CASE WHEN {v} IS NOT NULL AND TRY_CAST({v} AS DECIMAL(18,2)) IS NULL THEN "
+                f"regexp_extract({v}, {lit(_MONEY_RX)}, ['o', 'n1', 'cur', 'n2', 'num', 'c']) END"
                 f" AS {q(c.name + '__m')}"
             )
     typed = ["*"]
@@ -251,7 +255,8 @@ def parse_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
         header = plan.headers[c.name]
         if c.type == "id":
             rules.append((
-                f"regexp_full_match({v}, '[0-9]+(\\.[0-9]+)?[eE][+-]?[0-9]+')",
+                # contains() first: the regex then only runs on the rare values holding an E.
+                f"(contains({v}, 'E') OR contains({v}, 'e')) AND regexp_full_match({v}, '[0-9]+(\\.[0-9]+)?[eE][+-]?[0-9]+')",
                 "excel_damaged_id",
                 f"{lit(EXCEL_DAMAGE_REASON + f' (column {header!r} = ')} || {v} || ')'",
             ))
@@ -297,12 +302,12 @@ def parse_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
             f"' is outside the range this file can cover {rng}'",
         ))
 
+    # One CASE yields "rule<US>reason", so each condition is evaluated once per row.
     if rules:
-        rule_case = "CASE " + " ".join(f"WHEN {cond} THEN {lit(rule)}" for cond, rule, _ in rules) + " END"
-        reason_case = "CASE " + " ".join(f"WHEN {cond} THEN {reason}" for cond, _, reason in rules) + " END"
+        fail_case = "CASE " + " ".join(f"WHEN {cond} THEN {lit(rule + chr(31))} || {reason}" for cond, rule, reason in rules) + " END"
     else:
-        rule_case = reason_case = "CAST(NULL AS VARCHAR)"
-    final = ["*", f"{rule_case} AS _rule", f"{reason_case} AS _reason"]
+        fail_case = "CAST(NULL AS VARCHAR)"
+    final = ["* EXCLUDE (_fail)", "split_part(_fail, chr(31), 1) AS _rule", "split_part(_fail, chr(31), 2) AS _reason"]
     if fmt.order_key and fmt.order_key in plan.mapping:
         final.append(
             f"CAST(row_number() OVER (PARTITION BY {q(fmt.order_key + '__v')} ORDER BY _row_number) AS INTEGER)"
@@ -312,8 +317,9 @@ def parse_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
         "CREATE OR REPLACE TEMP TABLE _parsed AS\n"
         f"WITH c AS (SELECT {', '.join(clean)} FROM _src),\n"
         f"m AS (SELECT {', '.join(money)} FROM c),\n"
-        f"t AS (SELECT {', '.join(typed)} FROM m)\n"
-        f"SELECT {', '.join(final)} FROM t"
+        f"t AS (SELECT {', '.join(typed)} FROM m),\n"
+        f"f AS (SELECT *, {fail_case} AS _fail FROM t)\n"
+        f"SELECT {', '.join(final)} FROM f"
     )
 
 
