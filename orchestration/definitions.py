@@ -15,7 +15,7 @@ from orchestration import settings
 @dg.definitions
 def defs() -> dg.Definitions:
     from orchestration.defs.automation.schedules import daily_build_schedule, ingest_and_build_job
-    from orchestration.defs.ingest import articles
+    from orchestration.defs.ingest import articles, seller_exports
     from orchestration.defs.reporting.publish import build_publish_asset
     from orchestration.defs.transform.dbt_models import build_dbt_assets
     from orchestration.defs.transform.project import dbt_project, ensure_manifest
@@ -24,16 +24,9 @@ def defs() -> dg.Definitions:
     project = dbt_project()
     dbt_models = build_dbt_assets(project)
 
-    assets: list = [articles.article_registry, *articles.reference_assets, dbt_models]
+    assets: list = [articles.article_registry, *articles.reference_assets, *seller_exports.assets, dbt_models]
     checks: list = [*articles.registry_asset_checks, *articles.reference_asset_checks]
-    sensors: list = []
-    try:
-        from orchestration.defs.ingest import seller_exports
-    except ImportError:  # the seller-export loaders are optional until their package lands
-        seller_exports = None
-    if seller_exports is not None:
-        assets += list(seller_exports.assets)
-        sensors += list(seller_exports.sensors)
+    sensors: list = [*seller_exports.sensors]
 
     upstream = [key for a in assets for key in a.keys]
     assets.append(build_publish_asset(upstream))
