@@ -70,6 +70,13 @@ REFERENCE_TABLES: dict[str, ReferenceTable] = {
             optional_numeric=["rate", "fixed_usd"],
             regexes={"valid_from": r"^\d{4}-\d{2}-\d{2}$"},
         ),
+        ReferenceTable(
+            name="category_taxonomy",
+            required=["category_id", "category_name", "category_name_zh", "tiktok_shop_category", "article_terms",
+                      "definition", "source"],
+            key=["category_id"],
+            regexes={"category_id": r"^[a-z][a-z0-9_]*$"},
+        ),
     ]
 }
 

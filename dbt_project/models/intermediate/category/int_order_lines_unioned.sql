@@ -1,0 +1,215 @@
+-- Every channel's order lines in one shape, amounts still in the export's currency.
+-- Order-level amounts (TikTok repeats them on every SKU line; Shopify staging copies them from the
+-- first line) are split across the order's lines by `allocation_weight`, so summing a column over
+-- the lines of an order gives the order's amount exactly once.
+-- Shopify orders copied in by the TikTok Shop channel app are left out: they are TikTok orders,
+-- counted on tiktok_shop from the TikTok export.
+
+with tiktok as (
+
+    select
+        'tiktok_shop' as channel,
+        order_id as source_order_id,
+        order_line_id as source_line_key,
+        line_in_order,
+        created_time as ordered_at_local,
+        order_status,
+        order_status = 'Cancelled' as is_cancelled,
+        sku_id as channel_sku,
+        seller_sku,
+        product_category as platform_category,
+        product_name as product_name_as_exported,
+        case when fulfillment_type ilike '%by tiktok%' then 'platform' else 'seller' end as fulfilment_type,
+        coalesce(currency, 'USD') as currency,
+        quantity as units_ordered,
+        case when order_status = 'Cancelled' then 0 else quantity end as units_not_cancelled,
+        cast(coalesce(sku_quantity_of_return, 0) as double) as units_returned,
+        cast(coalesce(sku_subtotal_before_discount, 0) as double) as list_subtotal,
+        cast(coalesce(sku_seller_discount, 0) as double) as seller_discount,
+        cast(coalesce(sku_platform_discount, 0) as double) as platform_discount,
+        -- Seller Center / Data Compass GMV: before platform discounts, after the seller's own, with
+        -- cancelled and refunded orders still in.
+        cast(coalesce(sku_subtotal_before_discount, 0) - coalesce(sku_seller_discount, 0) as double) as gmv_platform,
+        cast(coalesce(shipping_fee_after_discount, 0) as double) as order_shipping_charged,
+        cast(coalesce(taxes, 0) as double) as order_taxes,
+        cast(coalesce(order_refund_amount, 0) as double) as order_refund,
+        cast(coalesce(order_amount, 0) as double) as order_amount,
+        0.0 as order_discount,
+        -- A refund follows the returned units when there are any (Return/Refund), else the line value.
+        case
+            when coalesce(sku_quantity_of_return, 0) > 0
+                then coalesce(sku_subtotal_after_discount, 0) * sku_quantity_of_return / nullif(quantity, 0)
+            else coalesce(sku_subtotal_after_discount, 0)
+        end as refund_weight,
+        coalesce(sku_subtotal_before_discount, 0) as allocation_basis,
+        true as returns_in_export,
+        nullif(trim(creator_handle), '') as creator_handle,
+        cast(null as varchar) as discount_code,
+    from {{ ref('stg_tiktok__orders') }}
+
+),
+
+amazon as (
+
+    select
+        'amazon' as channel,
+        amazon_order_id as source_order_id,
+        order_item_key as source_line_key,
+        line_in_order,
+        timezone('America/Los_Angeles', purchase_date) as ordered_at_local,
+        order_status,
+        order_status = 'Cancelled' as is_cancelled,
+        asin as channel_sku,
+        sku as seller_sku,
+        cast(null as varchar) as platform_category,
+        product_name as product_name_as_exported,
+        case when fulfillment_channel ilike 'amazon%' or fulfillment_channel = 'AFN' then 'platform' else 'seller' end
+            as fulfilment_type,
+        coalesce(currency_of_amounts, currency, 'USD') as currency,
+        coalesce(quantity, 0) as units_ordered,
+        case when order_status = 'Cancelled' then 0 else coalesce(quantity, 0) end as units_not_cancelled,
+        0.0 as units_returned,
+        cast(coalesce(item_price, 0) as double) as list_subtotal,
+        -- Amazon promotions in this report are set up and paid for by the seller.
+        cast(coalesce(item_promotion_discount, 0) as double) as seller_discount,
+        0.0 as platform_discount,
+        -- Amazon's ordered product sales: item price of the units ordered (blank, so 0, once cancelled).
+        cast(coalesce(item_price, 0) as double) as gmv_platform,
+        cast(coalesce(shipping_price, 0) - coalesce(ship_promotion_discount, 0) as double) as order_shipping_charged,
+        cast(coalesce(item_tax, 0) + coalesce(shipping_tax, 0) + coalesce(gift_wrap_tax, 0) as double) as order_taxes,
+        0.0 as order_refund,
+        cast(coalesce(item_price, 0) + coalesce(shipping_price, 0) + coalesce(gift_wrap_price, 0)
+             + coalesce(item_tax, 0) + coalesce(shipping_tax, 0) + coalesce(gift_wrap_tax, 0)
+             - coalesce(item_promotion_discount, 0) - coalesce(ship_promotion_discount, 0) as double) as order_amount,
+        0.0 as order_discount,
+        0.0 as refund_weight,
+        coalesce(item_price, 0) as allocation_basis,
+        -- Amazon returns live in a separate returns report, not in All Orders.
+        false as returns_in_export,
+        cast(null as varchar) as creator_handle,
+        cast(null as varchar) as discount_code,
+    from {{ ref('stg_amazon__orders') }}
+
+),
+
+shopify as (
+
+    select
+        'shopify' as channel,
+        order_name as source_order_id,
+        order_line_key as source_line_key,
+        line_in_order,
+        timezone('America/Los_Angeles', created_at) as ordered_at_local,
+        financial_status as order_status,
+        financial_status = 'voided' or cancelled_at is not null as is_cancelled,
+        lineitem_sku as channel_sku,
+        lineitem_sku as seller_sku,
+        cast(null as varchar) as platform_category,
+        lineitem_name as product_name_as_exported,
+        'seller' as fulfilment_type,
+        coalesce(currency, currency_of_amounts, 'USD') as currency,
+        lineitem_quantity as units_ordered,
+        case when financial_status = 'voided' or cancelled_at is not null then 0 else lineitem_quantity end
+            as units_not_cancelled,
+        -- Filled in below from the order's refunded amount: the export has no per-line refund.
+        0.0 as units_returned,
+        cast(coalesce(lineitem_price, 0) * lineitem_quantity as double) as list_subtotal,
+        0.0 as seller_discount,
+        0.0 as platform_discount,
+        -- Shopify's gross sales: line price × quantity, before discounts and returns.
+        cast(coalesce(lineitem_price, 0) * lineitem_quantity as double) as gmv_platform,
+        cast(coalesce(shipping, 0) as double) as order_shipping_charged,
+        cast(coalesce(taxes, 0) as double) as order_taxes,
+        cast(coalesce(refunded_amount, 0) as double) as order_refund,
+        cast(coalesce(total, 0) as double) as order_amount,
+        -- Shopify discounts are the seller's own (codes, automatic discounts); order-level here.
+        cast(coalesce(discount_amount, 0) as double) as order_discount,
+        coalesce(lineitem_price, 0) * lineitem_quantity - coalesce(lineitem_discount, 0) as refund_weight,
+        coalesce(lineitem_price, 0) * lineitem_quantity as allocation_basis,
+        true as returns_in_export,
+        cast(null as varchar) as creator_handle,
+        nullif(trim(discount_code), '') as discount_code,
+    from {{ ref('stg_shopify__order_lines') }}
+    where not is_tiktok_shop_sync
+
+),
+
+unioned as (
+
+    select * from tiktok
+    union all by name
+    select * from amazon
+    union all by name
+    select * from shopify
+
+),
+
+weighted as (
+
+    select
+        *,
+        -- Equal shares when the order has no priced line (e.g. an Amazon cancellation with blank prices).
+        coalesce(
+            allocation_basis / nullif(sum(allocation_basis) over (partition by channel, source_order_id), 0),
+            1.0 / count(*) over (partition by channel, source_order_id)
+        ) as allocation_weight,
+        coalesce(
+            refund_weight / nullif(sum(refund_weight) over (partition by channel, source_order_id), 0),
+            allocation_basis / nullif(sum(allocation_basis) over (partition by channel, source_order_id), 0),
+            1.0 / count(*) over (partition by channel, source_order_id)
+        ) as refund_allocation_weight,
+        count(*) over (partition by channel, source_order_id) as lines_in_order,
+        row_number() over (partition by channel, source_order_id order by line_in_order, source_line_key) = 1
+            as is_first_line_of_order,
+    from unioned
+
+)
+
+select
+    channel || ':' || source_line_key as order_line_id,
+    channel || ':' || source_order_id as order_id,
+    channel,
+    source_order_id,
+    source_line_key,
+    line_in_order,
+    lines_in_order,
+    is_first_line_of_order,
+    ordered_at_local,
+    cast(ordered_at_local as date) as order_date,
+    cast(date_trunc('month', ordered_at_local) as date) as order_month,
+    order_status,
+    is_cancelled,
+    channel_sku,
+    seller_sku,
+    platform_category,
+    product_name_as_exported,
+    fulfilment_type,
+    upper(currency) as currency,
+    units_ordered,
+    units_not_cancelled,
+    list_subtotal,
+    seller_discount
+        -- Shopify's order discount is split over the lines like every other order-level amount.
+        + order_discount * allocation_weight as seller_discount,
+    platform_discount,
+    gmv_platform,
+    order_shipping_charged * allocation_weight as shipping_charged,
+    order_taxes * allocation_weight as taxes,
+    order_amount * allocation_weight as buyer_paid,
+    order_refund * refund_allocation_weight as refunded,
+    case
+        when channel <> 'shopify' then units_returned
+        when is_cancelled or order_refund <= 0 then 0.0
+        -- Shopify refunds whole lines (price after discount plus its tax); the refunded share of the
+        -- line's value, capped at the line, is the returned share of its units.
+        else units_ordered * least(
+            1.0,
+            order_refund * refund_allocation_weight
+            / nullif((list_subtotal - order_discount * allocation_weight) * (1 + order_taxes
+                     / nullif(sum(list_subtotal) over (partition by channel, source_order_id) - order_discount, 0)), 0)
+        )
+    end as units_returned,
+    returns_in_export,
+    creator_handle,
+    discount_code,
+from weighted
