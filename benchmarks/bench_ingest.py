@@ -75,15 +75,20 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--workdir", default="/tmp/bench-ingest")
+    parser.add_argument("--reuse-file", action="store_true", help="keep a CSV already written in workdir")
     args = parser.parse_args()
     work = Path(args.workdir)
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    os.environ["TSW_HOME"] = str(work / "home")
     src = work / "All order-2025-10-31-09_15.csv"
-    t = time.perf_counter()
-    write_orders_csv(src, args.rows)
-    print(f"wrote {args.rows:,} rows, {src.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - t:.1f}s")
+    keep = args.reuse_file and src.exists()
+    for child in (work.iterdir() if work.exists() else []):
+        if not (keep and child == src):
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+    work.mkdir(parents=True, exist_ok=True)
+    os.environ["TSW_HOME"] = str(work / "home")
+    if not keep:
+        t = time.perf_counter()
+        write_orders_csv(src, args.rows)
+        print(f"wrote {args.rows:,} rows, {src.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - t:.1f}s")
 
     from orchestration.ingest import ProgressEvent, ingest_file, open_warehouse
     from orchestration.ingest.validation import _gx
@@ -111,7 +116,7 @@ def main() -> None:
 
     conn = open_warehouse(work / "home" / "warehouse.duckdb")
     t = time.perf_counter()
-    result = ingest_file(conn, src, progress=progress)
+    result = ingest_file(conn, src, on_event=progress)
     ingest = time.perf_counter() - t
     stages[last[1]] = stages.get(last[1], 0.0) + time.perf_counter() - last[0]
     misordered = conn.execute(

@@ -68,7 +68,8 @@ class LoadResult:
 
 @dataclass(frozen=True)
 class ProgressEvent:
-    """What the CLI's tqdm bar shows. `stage`: hashing | reading | parsing | validating | writing | done."""
+    """Stage-level detail for `on_event` (benchmarks, logs). `stage`: hashing | reading | parsing |
+    validating | writing | done. The CLI's tqdm bar uses the simpler `progress(rows)` callback."""
 
     file: str
     stage: str
@@ -78,7 +79,8 @@ class ProgressEvent:
     bytes_total: int = 0
 
 
-Progress = Callable[[ProgressEvent], None]
+Progress = Callable[[int], None]  # called with the number of rows just processed (tqdm's bar.update)
+EventSink = Callable[[ProgressEvent], None]
 
 
 # ------------------------------------------------------------------ detection
@@ -303,11 +305,22 @@ def _stored_name(info_ext: str, sha: str) -> str:
 
 
 def ingest_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, period=None,
-                progress: Progress | None = None) -> LoadResult:
-    """Load one file in one transaction. Never moves the file (ingest_paths does)."""
+                progress: Progress | None = None, on_event: EventSink | None = None) -> LoadResult:
+    """Load one file in one transaction. Never moves the file (ingest_paths does).
+
+    `progress(n)` receives the file's row count once it is processed (loaded, quarantined or
+    refused); `on_event` receives each stage as it starts.
+    """
     path = Path(path)
     now = datetime.now(timezone.utc)
-    emit = progress or (lambda event: None)
+    emit = on_event or (lambda event: None)
+    result = _ingest_file(conn, path, period, now, emit)
+    if progress:
+        progress(result.rows_read)
+    return result
+
+
+def _ingest_file(conn, path: Path, period, now: datetime, emit: EventSink) -> LoadResult:
     conn.execute("SET TimeZone = 'UTC'")  # TIMESTAMPTZ -> DATE casts must not depend on the machine
     conn.execute("SET enable_progress_bar = false")  # progress goes through `progress`, not stdout
     ensure_log_tables(conn)
@@ -549,7 +562,8 @@ def ensure_raw_tables(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def ingest_paths(paths: Iterable[Path | str], *, warehouse: Path | str | None = None, period=None,
-                 move_files: bool = True, progress: Progress | None = None) -> list[LoadResult]:
+                 move_files: bool = True, progress: Progress | None = None,
+                 on_event: EventSink | None = None) -> list[LoadResult]:
     """Load each file in its own transaction; then file it away (archive or quarantine)."""
     paths = [Path(p) for p in paths]
     results: list[LoadResult] = []
@@ -557,18 +571,18 @@ def ingest_paths(paths: Iterable[Path | str], *, warehouse: Path | str | None = 
     try:
         for i, path in enumerate(paths):
             def relay(event: ProgressEvent, _i=i) -> None:
-                if progress:
-                    progress(ProgressEvent(event.file, event.stage, _i, len(paths), event.bytes_done, event.bytes_total))
+                if on_event:
+                    on_event(ProgressEvent(event.file, event.stage, _i, len(paths), event.bytes_done, event.bytes_total))
 
-            result = ingest_file(conn, path, period=period, progress=relay)
+            result = ingest_file(conn, path, period=period, progress=progress, on_event=relay)
             if move_files:
                 _file_away(path, result, move=True)
                 if result.status == "quarantined_file":
                     conn.execute("UPDATE raw._load_log SET stored_as = ? WHERE batch_id = ? AND status = 'quarantined_file'",
                                  [result.stored_as, result.batch_id])
             results.append(result)
-            if progress:
-                progress(ProgressEvent(path.name, "done", i + 1, len(paths)))
+            if on_event:
+                on_event(ProgressEvent(path.name, "filed", i + 1, len(paths)))
     finally:
         conn.close()
     return results
@@ -586,7 +600,7 @@ def inbox_files() -> list[Path]:
 
 
 def ingest_inbox(*, warehouse: Path | str | None = None, kinds: Iterable[str] | None = None,
-                 progress: Progress | None = None) -> list[LoadResult]:
+                 progress: Progress | None = None, on_event: EventSink | None = None) -> list[LoadResult]:
     """Everything waiting in settings.inbox_dir().
 
     With `kinds`, only files of those kinds are loaded (one Dagster asset per raw table); files no
@@ -605,4 +619,4 @@ def ingest_inbox(*, warehouse: Path | str | None = None, kinds: Iterable[str] | 
             continue
         if kind in wanted:
             selected.append(path)
-    return ingest_paths(selected, warehouse=warehouse, progress=progress)
+    return ingest_paths(selected, warehouse=warehouse, progress=progress, on_event=on_event)

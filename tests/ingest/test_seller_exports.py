@@ -362,3 +362,12 @@ def test_detect_kind_by_headers_not_name(tmp_path, name, kind):
     renamed = tmp_path / ("export" + (FIXTURES / name).suffix)
     renamed.write_bytes((FIXTURES / name).read_bytes())
     assert detect_kind(renamed).kind == kind
+
+
+def test_progress_reports_rows_per_file_and_stages(drop):
+    paths = drop(TT_CSV, "rejects/customer_list.csv")
+    counts, stages = [], []
+    results = ingest_paths(paths, progress=counts.append, on_event=lambda e: stages.append((e.file, e.stage)))
+    assert counts == [r.rows_read for r in results] == [4, 0]
+    seen = [s for f, s in stages if f == Path(TT_CSV).name and s != "hashing"]
+    assert seen == ["reading", "parsing", "validating", "writing", "done", "filed"]
