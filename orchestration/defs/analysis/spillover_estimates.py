@@ -1,0 +1,239 @@
+"""The spillover regression as a Dagster asset: marts.mart_spillover_estimates.
+
+dbt builds the daily panel (marts.mart_channel_daily) and the SQL views of the same data (lag profile,
+event study, attribution floor); what SQL cannot do — the distributed-lag regression with HAC intervals,
+the placebo, the sufficiency and confounding diagnostics — runs here, by calling
+`orchestration.analysis.spillover.estimate_all` on panels read from the mart:
+
+- product groups: every category and "all", each made of the products promoted on TikTok (the mart's
+  category and all grains already leave the never-promoted products out);
+- target channels: Amazon and Shopify;
+- control series: the same channel's sales of the never-promoted products that day;
+- events: Prime Day, BFCM, the share of the group's products on promotion and stocked out.
+
+The table is replaced in one statement, so readers of the warehouse never see half an update.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import numpy as np
+import pandas as pd
+
+from orchestration.lib import warehouse
+
+POOL = "warehouse_writer"
+TABLE = "marts.mart_spillover_estimates"
+PANEL_SOURCE = "marts.mart_channel_daily"
+TARGET_CHANNELS = ("amazon", "shopify")
+METHODS = ("regression_dl", "event_study", "lag_correlation")
+SUFFICIENCY_REASONS = ("too_few_days", "too_little_variation", "too_few_spikes")
+UNITS = ("usd_per_usd_tiktok_gmv", "correlation")
+
+# Column order and DuckDB types of the mart (estimate_all's MART_COLUMNS plus the window it covers).
+COLUMN_TYPES: dict[str, str] = {
+    "product_group": "varchar",
+    "target_channel": "varchar",
+    "method": "varchar",
+    "estimate": "double",
+    "ci_low": "double",
+    "ci_high": "double",
+    "unit": "varchar",
+    "peak_lag_days": "integer",
+    "days_of_data": "integer",
+    "placebo_estimate": "double",
+    "placebo_ci_low": "double",
+    "placebo_ci_high": "double",
+    "placebo_passed": "boolean",
+    "sufficiency_verdict": "varchar",
+    "confounding_warning": "boolean",
+    "warnings": "varchar",
+    "explanation": "varchar",
+    "estimate_per_1000_views": "double",
+    "off_site_effect_ratio": "double",
+    "window_start": "date",
+    "window_end": "date",
+}
+
+_PANEL_SQL = f"""
+    select
+        product_group,
+        date_day,
+        tiktok_gmv_usd,
+        coalesce(tiktok_video_impressions, 0) + coalesce(tiktok_live_views, 0) as tiktok_views,
+        amazon_sales_usd,
+        shopify_sales_usd,
+        amazon_control_sales_usd,
+        shopify_control_sales_usd,
+        is_prime_day,
+        is_bfcm,
+        promo_share,
+        stockout_share
+    from {PANEL_SOURCE}
+    where grain in ('category', 'all')
+    order by product_group, date_day
+"""
+
+
+class SpilloverInputError(RuntimeError):
+    """The panel mart is missing or empty; the message says what to run."""
+
+
+def read_panels(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Long panels for estimate_all: one row per product group x target channel x day."""
+    try:
+        wide = conn.execute(_PANEL_SQL).df()
+    except duckdb.CatalogException as exc:
+        raise SpilloverInputError(
+            f"{PANEL_SOURCE} is not in the warehouse: run the dbt models first (tsw build). ({exc})"
+        ) from exc
+    if wide.empty:
+        raise SpilloverInputError(
+            f"{PANEL_SOURCE} has no category or 'all' rows: no TikTok-promoted product has orders yet."
+        )
+    frames = []
+    for channel in TARGET_CHANNELS:
+        frames.append(pd.DataFrame({
+            "product_group": wide["product_group"],
+            "target_channel": channel,
+            "date": pd.to_datetime(wide["date_day"]),
+            "tiktok_gmv": wide["tiktok_gmv_usd"].astype(float),
+            "target_sales": wide[f"{channel}_sales_usd"].astype(float),
+            "tiktok_views": wide["tiktok_views"].astype(float),
+            # NaN on every day when the seller has no never-promoted product: estimate_all then runs
+            # without a control series and the confounding check applies.
+            "control_sales": wide[f"{channel}_control_sales_usd"].astype(float),
+            "is_prime_day": wide["is_prime_day"].astype(float),
+            "is_bfcm": wide["is_bfcm"].astype(float),
+            "is_promo": wide["promo_share"].astype(float),
+            "is_stockout": wide["stockout_share"].astype(float),
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+def estimate(panels: pd.DataFrame) -> pd.DataFrame:
+    """estimate_all on the panels, with the window each group's rows cover."""
+    from orchestration.analysis.spillover import estimate_all
+
+    rows = estimate_all(panels)
+    window = panels.groupby(["product_group", "target_channel"])["date"].agg(["min", "max"])
+    window.columns = ["window_start", "window_end"]
+    rows = rows.join(window, on=["product_group", "target_channel"])
+    rows["window_start"] = rows["window_start"].dt.date
+    rows["window_end"] = rows["window_end"].dt.date
+    return rows[list(COLUMN_TYPES)]
+
+
+def write_estimates(conn: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
+    frame = rows[list(COLUMN_TYPES)].copy()
+    # float NaN → SQL NULL: "no estimate" must read as missing, not as a number.
+    frame = frame.astype(object).where(frame.notna(), None)
+    conn.register("_spillover_rows", frame)
+    try:
+        casts = ",\n".join(f"cast({c} as {t}) as {c}" for c, t in COLUMN_TYPES.items())
+        conn.execute("create schema if not exists marts")
+        conn.execute(f"create or replace table {TABLE} as select {casts} from _spillover_rows")
+    finally:
+        conn.unregister("_spillover_rows")
+
+
+def run_spillover_step(path: Path | None = None) -> pd.DataFrame:
+    """Read the panels, estimate, write the mart; returns the rows written."""
+    with warehouse.writer(path) as conn:
+        panels = read_panels(conn)
+    # The estimation holds no connection: it is the slow part and needs none.
+    rows = estimate(panels)
+    with warehouse.writer(path) as conn:
+        write_estimates(conn, rows)
+    return rows
+
+
+# ------------------------------------------------------------------------------------------ quality
+def _verdict_regex() -> str:
+    reason = "(" + "|".join(SUFFICIENCY_REASONS) + ")"
+    return rf"^(sufficient|{reason}(;{reason})*)$"
+
+
+def estimates_suite() -> list:
+    import great_expectations as gx
+
+    E = gx.expectations
+    suite: list = [E.ExpectColumnValuesToNotBeNull(column=c)
+                   for c in ("product_group", "target_channel", "method", "unit", "days_of_data",
+                             "sufficiency_verdict", "explanation")]
+    suite += [
+        E.ExpectCompoundColumnsToBeUnique(column_list=["product_group", "target_channel", "method"]),
+        E.ExpectColumnValuesToBeInSet(column="method", value_set=list(METHODS)),
+        E.ExpectColumnValuesToBeInSet(column="target_channel", value_set=list(TARGET_CHANNELS)),
+        E.ExpectColumnValuesToBeInSet(column="unit", value_set=list(UNITS)),
+        E.ExpectColumnValuesToMatchRegex(column="sufficiency_verdict", regex=_verdict_regex()),
+        # An interval that does not contain its own estimate is a computation error, never a finding.
+        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="estimate", column_B="ci_low", or_equal=True,
+                                                  ignore_row_if="either_value_is_missing"),
+        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="ci_high", column_B="estimate", or_equal=True,
+                                                  ignore_row_if="either_value_is_missing"),
+        E.ExpectColumnValuesToBeBetween(column="days_of_data", min_value=0),
+    ]
+    return suite
+
+
+def check_estimates(rows: pd.DataFrame) -> list:
+    """Violations of the suite (empty when the table is sound)."""
+    from orchestration.lib.gx_validation import run_suite
+
+    frame = rows.astype(object).where(rows.notna(), None)
+    return run_suite(frame, estimates_suite(), file_label=TABLE, suite_name="mart_spillover_estimates")
+
+
+# ------------------------------------------------------------------------------------------ Dagster
+@dg.asset(
+    key=["marts", "mart_spillover_estimates"],
+    deps=[["marts", "mart_channel_daily"]],
+    group_name="marts_spillover",
+    kinds={"python", "duckdb"},
+    pool=POOL,
+    description="How much extra Amazon / Shopify revenue follows $1 of TikTok Shop GMV, per product group "
+                "and channel: distributed-lag regression with placebo, event study and lag correlation, "
+                "each with its interval, diagnostics and a plain-words explanation.",
+)
+def mart_spillover_estimates(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    try:
+        rows = run_spillover_step()
+    except SpilloverInputError as exc:
+        raise dg.Failure(description=str(exc)) from exc
+    reg = rows[rows["method"] == "regression_dl"]
+    summary = "\n".join(
+        f"- {r.product_group} → {r.target_channel}: {r.estimate:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}] "
+        f"({r.sufficiency_verdict})"
+        for r in reg.itertuples() if np.isfinite(r.estimate)
+    )
+    return dg.MaterializeResult(metadata={
+        "rows": dg.MetadataValue.int(len(rows)),
+        "groups": dg.MetadataValue.int(int(rows["product_group"].nunique())),
+        "regression estimates (USD per USD TikTok GMV)": dg.MetadataValue.md(summary or "none"),
+    })
+
+
+@dg.asset_check(
+    asset=["marts", "mart_spillover_estimates"],
+    name="gx_mart_spillover_estimates",
+    pool=POOL,
+    description="Great Expectations suite on the stored estimates: ci_low ≤ estimate ≤ ci_high, methods, "
+                "channels, units and sufficiency verdicts from their sets, non-null keys, one row per key.",
+)
+def gx_mart_spillover_estimates() -> dg.AssetCheckResult:
+    with warehouse.writer() as conn:
+        rows = conn.execute(f"select * from {TABLE}").df()
+    violations = check_estimates(rows)
+    return dg.AssetCheckResult(
+        passed=not violations,
+        metadata={
+            "rows_checked": len(rows),
+            "failures": dg.MetadataValue.md("\n".join(f"- {v}" for v in violations[:50]) or "none"),
+        },
+    )
+
+
+assets = [mart_spillover_estimates]
+asset_checks = [gx_mart_spillover_estimates]
