@@ -72,7 +72,7 @@ REFERENCE_TABLES: dict[str, ReferenceTable] = {
         ),
         ReferenceTable(
             name="category_taxonomy",
-            required=["category_id", "category_name", "category_name_zh", "tiktok_shop_category", "article_terms",
+            required=["category_id", "category_name", "category_name_zh", "tiktok_shop_categories", "article_terms",
                       "definition", "source"],
             key=["category_id"],
             regexes={"category_id": r"^[a-z][a-z0-9_]*$"},

@@ -55,7 +55,7 @@ identified as (
     from mapped
     left join product_map as pm on pm.product_id = mapped.mapped_product_id
     left join taxonomy as tiktok_tax
-        on mapped.channel = 'tiktok_shop' and tiktok_tax.tiktok_shop_category = mapped.platform_category
+        on mapped.channel = 'tiktok_shop' and list_contains(tiktok_tax.tiktok_shop_categories, mapped.platform_category)
 
 ),
 

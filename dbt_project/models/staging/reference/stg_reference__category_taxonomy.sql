@@ -3,7 +3,8 @@ select
     trim(category_id) as category_id,
     trim(category_name) as category_name,
     trim(category_name_zh) as category_name_zh,
-    trim(tiktok_shop_category) as tiktok_shop_category,
+    list_filter(list_transform(string_split(tiktok_shop_categories, '|'), lambda x: trim(x)), lambda x: x <> '')
+        as tiktok_shop_categories,
     list_filter(list_transform(string_split(coalesce(amazon_product_types, ''), '|'), lambda x: trim(x)), lambda x: x <> '')
         as amazon_product_types,
     list_filter(list_transform(string_split(coalesce(shopify_product_types, ''), '|'), lambda x: trim(x)), lambda x: x <> '')

@@ -1,0 +1,45 @@
+-- One row per order: the sum of its lines (amounts were split over lines once, so they add back
+-- up to the order's own totals).
+select
+    order_id,
+    any_value(channel) as channel,
+    any_value(source_order_id) as source_order_id,
+    min(ordered_at_local) as ordered_at_local,
+    min(order_date) as order_date,
+    min(order_month) as order_month,
+    any_value(order_status) as order_status,
+    bool_or(is_cancelled) as is_cancelled,
+    any_value(fulfilment_type) as fulfilment_type,
+    cast(count(*) as bigint) as lines,
+    cast(count(distinct product_id) as bigint) as products,
+    bool_or(not is_mapped_product) as has_unmapped_product,
+    cast(sum(units_ordered) as bigint) as units_ordered,
+    cast(sum(units_sold) as bigint) as units_sold,
+    sum(units_returned) as units_returned,
+    sum(gmv_usd) as gmv_usd,
+    sum(list_subtotal_usd) as list_subtotal_usd,
+    sum(seller_discount_usd) as seller_discount_usd,
+    sum(platform_discount_usd) as platform_discount_usd,
+    sum(net_sales_usd) as net_sales_usd,
+    sum(shipping_charged_usd) as shipping_charged_usd,
+    sum(taxes_usd) as taxes_usd,
+    sum(buyer_paid_usd) as buyer_paid_usd,
+    sum(refunds_usd) as refunds_usd,
+    sum(return_refunds_usd) as return_refunds_usd,
+    sum(net_revenue_usd) as net_revenue_usd,
+    sum(platform_fees_usd) as platform_fees_usd,
+    sum(affiliate_commission_usd) as affiliate_commission_usd,
+    sum(fulfilment_cost_usd) as fulfilment_cost_usd,
+    sum(cogs_usd) as cogs_usd,
+    sum(contribution_before_ads_usd) as contribution_before_ads_usd,
+    bool_or(is_affiliate_order) as is_affiliate_order,
+    -- One attribution per order: the strongest signal any of its lines carries.
+    case
+        when bool_or(creator_attribution = 'tiktok_affiliate') then 'tiktok_affiliate'
+        when bool_or(creator_attribution = 'tiktok_creator') then 'tiktok_creator'
+        when bool_or(creator_attribution = 'tiktok_creator_code') then 'tiktok_creator_code'
+        else 'none'
+    end as creator_attribution,
+    min(affiliate_creator) as affiliate_creator,
+from {{ ref('fct_order_lines') }}
+group by order_id

@@ -1,0 +1,152 @@
+-- Channel × category × month. Additive measures are sums of fct_order_lines (and of the ads
+-- spend); every rate is recomputed here from those sums, never averaged from finer rows.
+with lines as (
+
+    select * from {{ ref('fct_order_lines') }}
+
+),
+
+sales as (
+
+    select
+        channel,
+        category_id,
+        order_month,
+        -- An order holding two categories counts once in each: orders do not add across categories.
+        count(distinct order_id) as orders,
+        count(distinct order_id) filter (where is_cancelled) as cancelled_orders,
+        sum(units_sold) as units_sold,
+        sum(units_returned) as units_returned,
+        bool_and(returns_in_export) as returns_in_export,
+        sum(gmv_usd) as gmv_usd,
+        sum(list_subtotal_usd) as list_subtotal_usd,
+        sum(seller_discount_usd) as seller_discount_usd,
+        sum(platform_discount_usd) as platform_discount_usd,
+        sum(net_sales_usd) as net_sales_usd,
+        sum(shipping_charged_usd) as shipping_charged_usd,
+        sum(taxes_usd) as taxes_usd,
+        sum(refunds_usd) as refunds_usd,
+        sum(return_refunds_usd) as return_refunds_usd,
+        sum(net_revenue_usd) as net_revenue_usd,
+        sum(platform_fees_usd) as platform_fees_usd,
+        sum(affiliate_commission_usd) as affiliate_commission_usd,
+        sum(fulfilment_cost_usd) as fulfilment_cost_usd,
+        sum(cogs_usd) as cogs_usd,
+        sum(contribution_before_ads_usd) as contribution_before_ads_usd,
+    from lines
+    group by all
+
+),
+
+ads as (
+
+    select * from {{ ref('int_ad_spend_by_category_month') }}
+
+),
+
+combined as (
+
+    select
+        coalesce(sales.channel, ads.channel) as channel,
+        coalesce(sales.category_id, ads.category_id) as category_id,
+        coalesce(sales.order_month, ads.order_month) as order_month,
+        coalesce(sales.orders, 0) as orders,
+        coalesce(sales.cancelled_orders, 0) as cancelled_orders,
+        coalesce(sales.units_sold, 0) as units_sold,
+        coalesce(sales.units_returned, 0) as units_returned,
+        coalesce(sales.returns_in_export, true) as returns_in_export,
+        coalesce(sales.gmv_usd, 0) as gmv_usd,
+        coalesce(sales.list_subtotal_usd, 0) as list_subtotal_usd,
+        coalesce(sales.seller_discount_usd, 0) as seller_discount_usd,
+        coalesce(sales.platform_discount_usd, 0) as platform_discount_usd,
+        coalesce(sales.net_sales_usd, 0) as net_sales_usd,
+        coalesce(sales.shipping_charged_usd, 0) as shipping_charged_usd,
+        coalesce(sales.taxes_usd, 0) as taxes_usd,
+        coalesce(sales.refunds_usd, 0) as refunds_usd,
+        coalesce(sales.return_refunds_usd, 0) as return_refunds_usd,
+        coalesce(sales.net_revenue_usd, 0) as net_revenue_usd,
+        coalesce(sales.platform_fees_usd, 0) as platform_fees_usd,
+        coalesce(sales.affiliate_commission_usd, 0) as affiliate_commission_usd,
+        coalesce(sales.fulfilment_cost_usd, 0) as fulfilment_cost_usd,
+        coalesce(sales.cogs_usd, 0) as cogs_usd,
+        coalesce(ads.ad_spend_usd, 0) as ad_spend_usd,
+        coalesce(sales.contribution_before_ads_usd, 0) - coalesce(ads.ad_spend_usd, 0) as contribution_margin_usd,
+    from sales
+    full outer join ads
+        on ads.channel = sales.channel and ads.category_id = sales.category_id and ads.order_month = sales.order_month
+
+),
+
+with_context as (
+
+    select
+        cur.*,
+        prev_month.net_revenue_usd as net_revenue_prev_month_usd,
+        prev_month.gmv_usd as gmv_prev_month_usd,
+        prev_year.net_revenue_usd as net_revenue_prev_year_usd,
+        sum(cur.net_revenue_usd) over (partition by cur.order_month) as seller_net_revenue_month_usd,
+    from combined as cur
+    left join combined as prev_month
+        on prev_month.channel = cur.channel and prev_month.category_id = cur.category_id
+        and prev_month.order_month = cur.order_month - interval 1 month
+    left join combined as prev_year
+        on prev_year.channel = cur.channel and prev_year.category_id = cur.category_id
+        and prev_year.order_month = cur.order_month - interval 12 month
+
+),
+
+categories as (
+
+    select * from {{ ref('dim_categories') }}
+
+)
+
+select
+    with_context.channel || '|' || with_context.category_id || '|' || strftime(with_context.order_month, '%Y-%m')
+        as category_month_id,
+    with_context.channel,
+    with_context.category_id,
+    categories.category_name,
+    with_context.order_month,
+    cast(with_context.orders as bigint) as orders,
+    cast(with_context.cancelled_orders as bigint) as cancelled_orders,
+    cast(with_context.units_sold as bigint) as units_sold,
+    cast(with_context.units_returned as double) as units_returned,
+    cast(with_context.gmv_usd as double) as gmv_usd,
+    cast(with_context.list_subtotal_usd as double) as list_subtotal_usd,
+    cast(with_context.seller_discount_usd as double) as seller_discount_usd,
+    cast(with_context.platform_discount_usd as double) as platform_discount_usd,
+    cast(with_context.net_sales_usd as double) as net_sales_usd,
+    cast(with_context.shipping_charged_usd as double) as shipping_charged_usd,
+    cast(with_context.taxes_usd as double) as taxes_usd,
+    cast(with_context.refunds_usd as double) as refunds_usd,
+    cast(with_context.return_refunds_usd as double) as return_refunds_usd,
+    cast(with_context.net_revenue_usd as double) as net_revenue_usd,
+    cast(with_context.platform_fees_usd as double) as platform_fees_usd,
+    cast(with_context.affiliate_commission_usd as double) as affiliate_commission_usd,
+    cast(with_context.fulfilment_cost_usd as double) as fulfilment_cost_usd,
+    cast(with_context.cogs_usd as double) as cogs_usd,
+    cast(with_context.ad_spend_usd as double) as ad_spend_usd,
+    cast(with_context.contribution_margin_usd as double) as contribution_margin_usd,
+    cast(with_context.contribution_margin_usd / nullif(with_context.net_revenue_usd, 0) as double) as contribution_margin_pct,
+    -- Amazon returns are not in its order report: an unknown rate is null, not zero.
+    cast(case when with_context.returns_in_export
+              then with_context.units_returned / nullif(with_context.units_sold, 0) end as double) as return_rate,
+    cast(case when with_context.returns_in_export
+              then with_context.return_refunds_usd / nullif(with_context.net_sales_usd, 0) end as double) as refund_rate,
+    cast(with_context.cancelled_orders / nullif(with_context.orders, 0) as double) as cancellation_rate,
+    cast(with_context.net_sales_usd / nullif(with_context.orders - with_context.cancelled_orders, 0) as double)
+        as avg_order_value_usd,
+    cast(with_context.net_revenue_usd / nullif(with_context.net_revenue_prev_month_usd, 0) - 1 as double)
+        as net_revenue_mom_growth,
+    cast(with_context.gmv_usd / nullif(with_context.gmv_prev_month_usd, 0) - 1 as double) as gmv_mom_growth,
+    cast(with_context.net_revenue_usd / nullif(with_context.net_revenue_prev_year_usd, 0) - 1 as double)
+        as net_revenue_yoy_growth,
+    cast(with_context.net_revenue_usd / nullif(with_context.seller_net_revenue_month_usd, 0) as double)
+        as share_of_seller_net_revenue,
+    categories.market_signal,
+    categories.market_signal_detail,
+    categories.signal_claim_ids,
+    categories.signal_source_ids,
+from with_context
+left join categories on categories.category_id = with_context.category_id

@@ -1,0 +1,73 @@
+-- Product × channel per-unit economics over the last `unit_economics_window_days` days (dbt var,
+-- default 90) ending at the latest order date in the warehouse. Per-unit figures are window sums
+-- divided by the window's units sold, so they weigh every unit equally.
+{% set window_days = var('unit_economics_window_days', 90) | int %}
+
+with bounds as (
+
+    select
+        max(order_date) as window_end,
+        max(order_date) - interval {{ window_days - 1 }} day as window_start,
+    from {{ ref('fct_order_lines') }}
+
+),
+
+lines as (
+
+    select fct.*
+    from {{ ref('fct_order_lines') }} as fct
+    cross join bounds
+    where fct.order_date between bounds.window_start and bounds.window_end
+
+),
+
+summed as (
+
+    select
+        product_id,
+        channel,
+        any_value(product_name) as product_name,
+        any_value(category_id) as category_id,
+        bool_and(is_mapped_product) as is_mapped_product,
+        bool_and(returns_in_export) as returns_in_export,
+        sum(units_sold) as units_sold,
+        sum(units_returned) as units_returned,
+        sum(net_sales_usd) as net_sales_usd,
+        sum(return_refunds_usd) as return_refunds_usd,
+        sum(platform_fees_usd) as platform_fees_usd,
+        sum(affiliate_commission_usd) as affiliate_commission_usd,
+        sum(fulfilment_cost_usd) as fulfilment_cost_usd,
+        sum(cogs_usd) as cogs_usd,
+        sum(contribution_before_ads_usd) as contribution_usd,
+    from lines
+    group by product_id, channel
+
+)
+
+select
+    summed.product_id || '|' || summed.channel as product_channel_id,
+    summed.product_id,
+    summed.channel,
+    summed.product_name,
+    summed.category_id,
+    summed.is_mapped_product,
+    cast(bounds.window_start as date) as window_start,
+    cast(bounds.window_end as date) as window_end,
+    {{ window_days }} as window_days,
+    cast(summed.units_sold as bigint) as units_sold,
+    cast(summed.units_returned as double) as units_returned,
+    cast(summed.net_sales_usd as double) as net_sales_usd,
+    cast(summed.contribution_usd as double) as contribution_usd,
+    cast(summed.net_sales_usd / nullif(summed.units_sold, 0) as double) as price_per_unit_usd,
+    cast(summed.platform_fees_usd / nullif(summed.units_sold, 0) as double) as fees_per_unit_usd,
+    cast(summed.fulfilment_cost_usd / nullif(summed.units_sold, 0) as double) as fulfilment_per_unit_usd,
+    cast(summed.cogs_usd / nullif(summed.units_sold, 0) as double) as cogs_per_unit_usd,
+    cast(summed.affiliate_commission_usd / nullif(summed.units_sold, 0) as double) as commission_per_unit_usd,
+    -- Refunds given back on returns, spread over every unit sold (the expected cost of returns per unit).
+    cast(summed.return_refunds_usd / nullif(summed.units_sold, 0) as double) as return_cost_per_unit_usd,
+    cast(summed.contribution_usd / nullif(summed.units_sold, 0) as double) as contribution_per_unit_usd,
+    cast(case when summed.returns_in_export then summed.units_returned / nullif(summed.units_sold, 0) end as double)
+        as return_rate,
+    coalesce(summed.contribution_usd < 0, false) as is_losing_money,
+from summed
+cross join bounds
