@@ -148,16 +148,20 @@ weighted as (
 
     select
         *,
-        -- Equal shares when the order has no priced line (e.g. an Amazon cancellation with blank prices).
-        coalesce(
-            allocation_basis / nullif(sum(allocation_basis) over (partition by channel, source_order_id), 0),
-            1.0 / count(*) over (partition by channel, source_order_id)
-        ) as allocation_weight,
-        coalesce(
+        case
+            -- Amazon's amounts are already per item: nothing to split.
+            when channel = 'amazon' then 1.0
+            -- Equal shares when the order has no priced line.
+            else coalesce(
+                allocation_basis / nullif(sum(allocation_basis) over (partition by channel, source_order_id), 0),
+                1.0 / count(*) over (partition by channel, source_order_id)
+            )
+        end as allocation_weight,
+        case when channel = 'amazon' then 1.0 else coalesce(
             refund_weight / nullif(sum(refund_weight) over (partition by channel, source_order_id), 0),
             allocation_basis / nullif(sum(allocation_basis) over (partition by channel, source_order_id), 0),
             1.0 / count(*) over (partition by channel, source_order_id)
-        ) as refund_allocation_weight,
+        ) end as refund_allocation_weight,
         count(*) over (partition by channel, source_order_id) as lines_in_order,
         row_number() over (partition by channel, source_order_id order by line_in_order, source_line_key) = 1
             as is_first_line_of_order,

@@ -1,0 +1,64 @@
+-- Catches order-level amounts counted more than once (TikTok repeats Order Amount, shipping,
+-- taxes and Order Refund Amount on every SKU line; Shopify staging copies them onto every line)
+-- or lost when split over lines: per channel and month, shipping charged, taxes and refunds in the
+-- mart must equal each order's amount taken once (TikTok/Shopify: the first line of the order;
+-- Amazon: its per-item columns), within a cent.
+with staging as (
+
+    select
+        'tiktok_shop' as channel,
+        cast(date_trunc('month', created_time) as date) as order_month,
+        sum(coalesce(shipping_fee_after_discount, 0)) filter (where is_first_line_of_order) as shipping,
+        sum(coalesce(taxes, 0)) filter (where is_first_line_of_order) as taxes,
+        sum(coalesce(order_refund_amount, 0)) filter (where is_first_line_of_order) as refunds,
+    from {{ ref('stg_tiktok__orders') }}
+    group by all
+    union all
+    select
+        'amazon',
+        cast(date_trunc('month', timezone('America/Los_Angeles', purchase_date)) as date),
+        sum(coalesce(shipping_price, 0) - coalesce(ship_promotion_discount, 0)),
+        sum(coalesce(item_tax, 0) + coalesce(shipping_tax, 0) + coalesce(gift_wrap_tax, 0)),
+        0,
+    from {{ ref('stg_amazon__orders') }}
+    group by all
+    union all
+    select
+        'shopify',
+        cast(date_trunc('month', timezone('America/Los_Angeles', created_at)) as date),
+        sum(coalesce(shipping, 0)) filter (where is_first_line_of_order),
+        sum(coalesce(taxes, 0)) filter (where is_first_line_of_order),
+        sum(coalesce(refunded_amount, 0)) filter (where is_first_line_of_order),
+    from {{ ref('stg_shopify__order_lines') }}
+    where not is_tiktok_shop_sync
+    group by all
+
+),
+
+mart as (
+
+    select
+        channel,
+        order_month,
+        sum(shipping_charged_usd) as shipping,
+        sum(taxes_usd) as taxes,
+        sum(refunds_usd) as refunds,
+    from {{ ref('mart_category_performance') }}
+    group by all
+
+)
+
+select
+    coalesce(staging.channel, mart.channel) as channel,
+    coalesce(staging.order_month, mart.order_month) as order_month,
+    staging.shipping as staging_shipping,
+    mart.shipping as mart_shipping,
+    staging.taxes as staging_taxes,
+    mart.taxes as mart_taxes,
+    staging.refunds as staging_refunds,
+    mart.refunds as mart_refunds,
+from staging
+full outer join mart on mart.channel = staging.channel and mart.order_month = staging.order_month
+where abs(coalesce(staging.shipping, 0) - coalesce(mart.shipping, 0)) > 0.01
+    or abs(coalesce(staging.taxes, 0) - coalesce(mart.taxes, 0)) > 0.01
+    or abs(coalesce(staging.refunds, 0) - coalesce(mart.refunds, 0)) > 0.01

@@ -1,0 +1,51 @@
+-- Catches orders lost, duplicated or split when lines are rolled up: per channel and month,
+-- fct_orders must hold exactly as many orders, and as many cancelled orders, as the staging
+-- exports (Shopify: own orders only; TikTok orders synced into Shopify belong to TikTok).
+with staging as (
+
+    select
+        'tiktok_shop' as channel,
+        cast(date_trunc('month', created_time) as date) as order_month,
+        count(distinct order_id) as orders,
+        count(distinct order_id) filter (where order_status = 'Cancelled') as cancelled_orders,
+    from {{ ref('stg_tiktok__orders') }}
+    group by all
+    union all
+    select
+        'amazon',
+        cast(date_trunc('month', timezone('America/Los_Angeles', purchase_date)) as date),
+        count(distinct amazon_order_id),
+        count(distinct amazon_order_id) filter (where order_status = 'Cancelled'),
+    from {{ ref('stg_amazon__orders') }}
+    group by all
+    union all
+    select
+        'shopify',
+        cast(date_trunc('month', timezone('America/Los_Angeles', created_at)) as date),
+        count(distinct order_name),
+        count(distinct order_name) filter (where financial_status = 'voided' or cancelled_at is not null),
+    from {{ ref('stg_shopify__order_lines') }}
+    where not is_tiktok_shop_sync
+    group by all
+
+),
+
+facts as (
+
+    select channel, order_month, count(*) as orders, count(*) filter (where is_cancelled) as cancelled_orders,
+    from {{ ref('fct_orders') }}
+    group by all
+
+)
+
+select
+    coalesce(staging.channel, facts.channel) as channel,
+    coalesce(staging.order_month, facts.order_month) as order_month,
+    staging.orders as staging_orders,
+    facts.orders as fct_orders,
+    staging.cancelled_orders as staging_cancelled_orders,
+    facts.cancelled_orders as fct_cancelled_orders,
+from staging
+full outer join facts on facts.channel = staging.channel and facts.order_month = staging.order_month
+where coalesce(staging.orders, 0) <> coalesce(facts.orders, 0)
+    or coalesce(staging.cancelled_orders, 0) <> coalesce(facts.cancelled_orders, 0)
