@@ -217,7 +217,9 @@ def _load_text(conn, path: Path, info: readers.FileInfo, fmt: FormatDefinition, 
         f"header = true, auto_detect = false, columns = {columns}, encoding = 'utf-8', "
         "strict_mode = true, null_padding = false)"
     )
-    select = ", ".join(f"{q(src)} AS {q(canonical)}" for canonical, src in mapping.items())
+    # Columns whose personal data is dropped are never read past the header: not even into temp tables.
+    kept = {c: src for c, src in mapping.items() if fmt.column(c).pii != "drop"}
+    select = ", ".join(f"{q(src)} AS {q(canonical)}" for canonical, src in kept.items())
     try:
         # row_number() OVER () is computed by DuckDB's order-preserving streaming window: it is the
         # 1-based record number in the file (records, not physical lines: quoted newlines count once).
@@ -227,12 +229,12 @@ def _load_text(conn, path: Path, info: readers.FileInfo, fmt: FormatDefinition, 
     except duckdb.Error as exc:
         raise _csv_error(path, exc) from exc
     extra = [n for n, h in zip(names, info.headers) if n not in mapping.values() and h.strip()]
-    return {c: c for c in mapping}, {"headers": mapping, "ignored": extra}
+    return {c: c for c in kept}, {"headers": mapping, "ignored": extra}
 
 
 def _load_xlsx(conn, path: Path, headers: list[str], fmt: FormatDefinition) -> tuple[dict, dict]:
     mapping = fmt.match_headers(headers)
-    index = {canonical: headers.index(src) for canonical, src in mapping.items()}
+    index = {c: headers.index(src) for c, src in mapping.items() if fmt.column(c).pii != "drop"}
     table, _ = readers.read_xlsx(path, fmt, index)
     conn.register("_xlsx_rows", table)
     try:
@@ -240,7 +242,7 @@ def _load_xlsx(conn, path: Path, headers: list[str], fmt: FormatDefinition) -> t
     finally:
         conn.unregister("_xlsx_rows")
     extra = [h for h in headers if h and h not in mapping.values()]
-    return {c: c for c in mapping}, {"headers": mapping, "ignored": extra}
+    return {c: c for c in index}, {"headers": mapping, "ignored": extra}
 
 
 def _resolve_period(fmt, path: Path, period, period_text) -> tuple[date, date] | None:

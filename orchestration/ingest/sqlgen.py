@@ -98,11 +98,15 @@ def raw_table_columns(fmt: FormatDefinition) -> list[tuple[str, str]]:
 
 
 def _clean(src: str, col: ColumnSpec) -> str:
-    cleaned = f"NULLIF(trim({src}, {WS}), '')"
+    return f"NULLIF(trim({src}, {WS}), '')"
+
+
+def _placeholders(v: str, col: ColumnSpec) -> str:
+    """`-`, `N/A`… mean "no value" in numeric and date columns; text keeps them as written."""
     if col.type in ("text", "id", "zip"):
-        return cleaned
+        return v
     tokens = ", ".join(lit(t) for t in NULL_TOKENS)
-    return f"(CASE WHEN trim({src}, {WS}) IN ({tokens}) THEN NULL ELSE {cleaned} END)"
+    return f"CASE WHEN {v} IN ({tokens}) THEN NULL ELSE {v} END"
 
 
 def _datetime_expr(v: str, family: str) -> str:
@@ -213,9 +217,10 @@ def parse_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
     cols = [c for c in fmt.columns if c.name in plan.mapping]
     default_currency = fmt.default_currency or "USD"
 
-    clean = ["_row_number"]
+    trimmed = ["_row_number"]
     for c in cols:
-        clean.append(f"{_clean(q(plan.mapping[c.name]), c)} AS {q(c.name + '__v')}")
+        trimmed.append(f"{_clean(q(plan.mapping[c.name]), c)} AS {q(c.name + '__v')}")
+    clean = ["_row_number"] + [f"{_placeholders(q(c.name + '__v'), c)} AS {q(c.name + '__v')}" for c in cols]
     money = ["*"]
     for c in cols:
         if c.type == "money":
@@ -315,7 +320,8 @@ def parse_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
         )
     return (
         "CREATE OR REPLACE TEMP TABLE _parsed AS\n"
-        f"WITH c AS (SELECT {', '.join(clean)} FROM _src),\n"
+        f"WITH r AS (SELECT {', '.join(trimmed)} FROM _src),\n"
+        f"c AS (SELECT {', '.join(clean)} FROM r),\n"
         f"m AS (SELECT {', '.join(money)} FROM c),\n"
         f"t AS (SELECT {', '.join(typed)} FROM m),\n"
         f"f AS (SELECT *, {fail_case} AS _fail FROM t)\n"
