@@ -151,8 +151,8 @@ def run_spillover_step(path: Path | None = None) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------------------ quality
 def _verdict_regex() -> str:
-    reason = "(" + "|".join(SUFFICIENCY_REASONS) + ")"
-    return rf"^(sufficient|{reason}(;{reason})*)$"
+    reason = "(?:" + "|".join(SUFFICIENCY_REASONS) + ")"
+    return rf"^(?:sufficient|{reason}(?:;{reason})*)$"
 
 
 def estimates_suite() -> list:

@@ -6,16 +6,15 @@ with offsets as (
 ),
 
 daily as (
-    select product_group, 'amazon' as target_channel, date_day, tiktok_gmv_usd, amazon_sales_usd as target_sales_usd,
+    select grain, product_group, 'amazon' as target_channel, date_day, tiktok_gmv_usd, amazon_sales_usd as target_sales_usd,
     from {{ ref('mart_channel_daily') }}
-    where grain in ('category', 'all')
     union all
-    select product_group, 'shopify' as target_channel, date_day, tiktok_gmv_usd, shopify_sales_usd as target_sales_usd,
+    select grain, product_group, 'shopify' as target_channel, date_day, tiktok_gmv_usd, shopify_sales_usd as target_sales_usd,
     from {{ ref('mart_channel_daily') }}
-    where grain in ('category', 'all')
 )
 
 select
+    spikes.grain,
     spikes.product_group,
     spikes.target_channel,
     offsets.days_from_spike,
@@ -25,7 +24,8 @@ select
 from {{ ref('mart_spillover_event_study') }} as spikes
 cross join offsets
 inner join daily
-    on spikes.product_group = daily.product_group
+    on spikes.grain = daily.grain
+    and spikes.product_group = daily.product_group
     and spikes.target_channel = daily.target_channel
     and daily.date_day = spikes.spike_date + offsets.days_from_spike
 group by all

@@ -1,4 +1,5 @@
--- Before/after view of TikTok Shop sales spikes, one row per product group x target channel x spike.
+-- Before/after view of TikTok Shop sales spikes, one row per product group (every grain of
+-- mart_channel_daily) x target channel x spike.
 -- Mirrors orchestration/analysis/spillover.py `detect_spikes` and `event_study` (a pytest compares them):
 -- a spike is the first day TikTok GMV reaches the panel's 95th percentile after 7 days in a row below
 -- its median; it is used when 14 days before and 14 days after it lie inside the panel. Excess = sum over
@@ -6,17 +7,16 @@
 -- The group-level ratio (sum of excess target / sum of excess TikTok GMV) and its interval (linearised
 -- variance across spikes, t with k-1 df) are repeated on each spike row of the group.
 with panel as (
-    select product_group, 'amazon' as target_channel, date_day, tiktok_gmv_usd as x, amazon_sales_usd as y,
+    select grain, product_group, 'amazon' as target_channel, date_day, tiktok_gmv_usd as x, amazon_sales_usd as y,
     from {{ ref('mart_channel_daily') }}
-    where grain in ('category', 'all')
     union all
-    select product_group, 'shopify' as target_channel, date_day, tiktok_gmv_usd as x, shopify_sales_usd as y,
+    select grain, product_group, 'shopify' as target_channel, date_day, tiktok_gmv_usd as x, shopify_sales_usd as y,
     from {{ ref('mart_channel_daily') }}
-    where grain in ('category', 'all')
 ),
 
 thresholds as (
     select
+        grain,
         product_group,
         target_channel,
         -- numpy's default percentile is linear interpolation, which quantile_cont is
@@ -41,9 +41,9 @@ indexed as (
         sum(panel.x) over post_window as post_sum_x,
         sum(panel.y) over post_window as post_sum_y,
     from panel
-    inner join thresholds using (product_group, target_channel)
+    inner join thresholds using (grain, product_group, target_channel)
     window
-        per_panel as (partition by product_group, target_channel order by date_day),
+        per_panel as (partition by grain, product_group, target_channel order by date_day),
         quiet_week as (per_panel rows between 7 preceding and 1 preceding),
         pre_window as (per_panel rows between 14 preceding and 1 preceding),
         post_window as (per_panel rows between current row and 14 following)
@@ -51,6 +51,7 @@ indexed as (
 
 spikes as (
     select
+        grain,
         product_group,
         target_channel,
         date_day as spike_date,
@@ -195,6 +196,7 @@ t_quantiles as (
 
 summary as (
     select
+        grain,
         product_group,
         target_channel,
         count(*) as n_spikes,
@@ -213,6 +215,7 @@ ratio as (
 
 spread as (
     select
+        ratio.grain,
         ratio.product_group,
         ratio.target_channel,
         case
@@ -228,11 +231,12 @@ spread as (
                 then spikes.excess_target_sales_usd / spikes.excess_tiktok_gmv_usd end
         ) as spike_ratio_sd,
     from ratio
-    inner join spikes using (product_group, target_channel)
-    group by ratio.product_group, ratio.target_channel, ratio.n_spikes, ratio.sum_excess_tiktok, ratio.spillover_ratio
+    inner join spikes using (grain, product_group, target_channel)
+    group by ratio.grain, ratio.product_group, ratio.target_channel, ratio.n_spikes, ratio.sum_excess_tiktok, ratio.spillover_ratio
 )
 
 select
+    spikes.grain,
     spikes.product_group,
     spikes.target_channel,
     spikes.spike_date,
@@ -249,6 +253,6 @@ select
     ratio.spillover_ratio + coalesce(t_quantiles.t_975, 1.959964) * spread.ratio_se as ratio_ci_high,
     spread.spike_ratio_sd,
 from spikes
-inner join ratio using (product_group, target_channel)
-inner join spread using (product_group, target_channel)
+inner join ratio using (grain, product_group, target_channel)
+inner join spread using (grain, product_group, target_channel)
 left join t_quantiles on t_quantiles.degrees_of_freedom = ratio.n_spikes - 1

@@ -1,20 +1,19 @@
 -- How the timing of off-TikTok sales lines up with TikTok Shop sales: the correlation of each target
--- channel's daily sales with TikTok Shop GMV l days earlier, l = 0..14, per product group.
+-- channel's daily sales with TikTok Shop GMV l days earlier, l = 0..14, per product group (every grain).
 -- Mirrors orchestration/analysis/spillover.py `lag_correlation` exactly (a pytest compares them):
 -- both series minus their centred 29-day moving average (undefined within 14 days of either end),
 -- then a Pearson correlation over the days where both deviations exist.
 with panel as (
-    select product_group, 'amazon' as target_channel, date_day, tiktok_gmv_usd as x, amazon_sales_usd as y,
+    select grain, product_group, 'amazon' as target_channel, date_day, tiktok_gmv_usd as x, amazon_sales_usd as y,
     from {{ ref('mart_channel_daily') }}
-    where grain in ('category', 'all')
     union all
-    select product_group, 'shopify' as target_channel, date_day, tiktok_gmv_usd as x, shopify_sales_usd as y,
+    select grain, product_group, 'shopify' as target_channel, date_day, tiktok_gmv_usd as x, shopify_sales_usd as y,
     from {{ ref('mart_channel_daily') }}
-    where grain in ('category', 'all')
 ),
 
 deviations as (
     select
+        grain,
         product_group,
         target_channel,
         date_day,
@@ -22,7 +21,7 @@ deviations as (
         case when count(y) over centred = 29 then y - avg(y) over centred end as y_dev,
     from panel
     window centred as (
-        partition by product_group, target_channel
+        partition by grain, product_group, target_channel
         order by date_day
         range between interval 14 days preceding and interval 14 days following
     )
@@ -34,6 +33,7 @@ lags as (
 
 pairs as (
     select
+        target.grain,
         target.product_group,
         target.target_channel,
         lags.lag_days,
@@ -42,7 +42,8 @@ pairs as (
     from deviations as target
     cross join lags
     inner join deviations as earlier
-        on target.product_group = earlier.product_group
+        on target.grain = earlier.grain
+        and target.product_group = earlier.product_group
         and target.target_channel = earlier.target_channel
         and earlier.date_day = target.date_day - cast(lags.lag_days as integer)
     where target.y_dev is not null and earlier.x_dev is not null
@@ -50,6 +51,7 @@ pairs as (
 
 profile as (
     select
+        grain,
         product_group,
         target_channel,
         cast(lag_days as integer) as lag_days,
@@ -62,6 +64,7 @@ profile as (
 )
 
 select
+    grain,
     product_group,
     target_channel,
     lag_days,
@@ -69,6 +72,6 @@ select
     correlation,
     -- ties go to the shortest lag, as numpy's argmax does
     correlation is not null and row_number() over (
-        partition by product_group, target_channel order by correlation desc nulls last, lag_days
+        partition by grain, product_group, target_channel order by correlation desc nulls last, lag_days
     ) = 1 as is_peak_lag,
 from profile
