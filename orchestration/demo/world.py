@@ -14,20 +14,25 @@ Catalogue
 
 TikTok activity (promoted products only)
     - seller videos: Poisson, ~0.3–1.5 a day; views per video lognormal (median ~900);
-    - creator (affiliate) videos: a low background rate plus campaign bursts (5–21 days, 2–8 videos a day);
+    - creator (affiliate) videos: a low background rate plus category-wide pushes on a calendar (about 9 a
+      year per category): 4–12 days of 2–8 videos a day per participating product (~75 % of the category
+      joins), three times that on the first two days because creators are briefed to post at launch;
       views per video Pareto (alpha 1.1, minimum 2,500, capped at 8 M): a handful of videos go viral, so
       daily views spike by two or three orders of magnitude on a few days a year;
     - a video's views accrue over four days (55/25/12/8 %) after posting;
     - LIVE: the seller streams on two fixed weekdays (plus occasional extra sessions), views lognormal;
-    - ads: on/off flights (mean 14 days on, 12 off) with a per-product daily budget.
+    - ads: each push is boosted by ads for 14–28 days from launch (80 % of products enrolled, per-product
+      budget), followed by a 10–25 day lull; so a category's TikTok GMV alternates quiet weeks and bursts,
+      as a seller's campaign calendar does.
     Expected TikTok Shop GMV = organic product-card sales + video views/1000 x GPM (creator and seller GPMs
     differ) + LIVE views/1000 x LIVE GPM + ads spend x ROAS, times a day-level conversion shock.
     ``expected_tiktok_units`` = that GMV / price.
 
 Off-TikTok demand (Amazon and Shopify, each product)
     baseline_usd(t) = level x (1 + growth x t/365) x weekday[channel] x season(t) x events(t) x promo(t) x shock(t)
-    - weekday patterns differ by channel; season(t) is a smooth yearly curve (spring/summer swell plus a
-      late-November/December swell) shared by all products;
+    - weekday patterns differ by channel; season(t) is a yearly curve shared by all products: a smooth
+      spring/summer swell and late-November/December swell, times week-long gifting ramps (Valentine's,
+      Mother's and Father's Day, back to school, Halloween, pre-Christmas) that no event flag marks;
     - Prime Day (Amazon x2.8, Shopify x1.1): four days from the second Tuesday of July (2025: 8–11 July);
       BFCM (Black Friday through Cyber Monday): Amazon x2.2, Shopify x3.0;
     - seller promotions (``is_promo``): one or two 3–7 day windows a year per product, Amazon x1.15, Shopify x1.4;
@@ -158,16 +163,17 @@ _WEIGHT = {
     "phone_electronics_accessories": (0.05, 0.5),
     "home": (0.3, 4.0),
 }
-# Category-level spillover (USD off-TikTok per USD TikTok GMV). Beauty/health buyers often re-buy on Amazon
-# after seeing a video; apparel buyers tend to buy in-app; the seller's own Shopify site gets less, and nothing
-# at all for commodity accessories and home gadgets (no brand recall that would send anyone to a DTC site).
+# Category-level spillover (USD off-TikTok per USD TikTok GMV). Amazon rates sit close together (0.16-0.22):
+# many viewers search Amazon for a product they saw, a little more for beauty/health re-buys, a little less
+# for apparel bought in-app. The seller's own Shopify site gets less, and nothing at all for commodity
+# accessories and home gadgets (no brand recall that would send anyone to a DTC site).
 _BETA_BASE = {
-    "beauty_personal_care": {"amazon": 0.24, "shopify": 0.08},
+    "beauty_personal_care": {"amazon": 0.22, "shopify": 0.08},
     "health": {"amazon": 0.20, "shopify": 0.07},
-    "womenswear": {"amazon": 0.10, "shopify": 0.09},
-    "sports_outdoor": {"amazon": 0.21, "shopify": 0.05},
-    "phone_electronics_accessories": {"amazon": 0.16, "shopify": 0.0},
-    "home": {"amazon": 0.17, "shopify": 0.0},
+    "womenswear": {"amazon": 0.16, "shopify": 0.09},
+    "sports_outdoor": {"amazon": 0.20, "shopify": 0.05},
+    "phone_electronics_accessories": {"amazon": 0.17, "shopify": 0.0},
+    "home": {"amazon": 0.18, "shopify": 0.0},
 }
 # True return rates (share of delivered units returned) per category x channel. US online apparel returns run
 # above 30 %; impulse purchases from short videos are returned more often than searched-for purchases.
@@ -240,12 +246,39 @@ def bfcm_dates(year: int) -> list[date]:
     return [black_friday + timedelta(days=i) for i in range(4)]
 
 
+def gifting_dates(year: int) -> list[date]:
+    """US gifting peaks sellers feel but rarely flag: Valentine's, Mother's and Father's Day, back to school,
+    Halloween and the last pre-Christmas shipping days."""
+    def nth_sunday(month: int, n: int) -> date:
+        first = date(year, month, 1)
+        return first + timedelta(days=(6 - first.weekday()) % 7 + 7 * (n - 1))
+
+    return [
+        date(year, 2, 14),
+        nth_sunday(5, 2),
+        nth_sunday(6, 3),
+        date(year, 8, 15),
+        date(year, 10, 31),
+        date(year, 12, 18),
+    ]
+
+
 def season_curve(dates: pd.DatetimeIndex) -> np.ndarray:
-    """Smooth yearly demand curve, mean about one: a spring/summer swell and a holiday swell."""
+    """Yearly demand curve, mean about one: a spring/summer swell, a holiday swell, and week-long gifting
+    ramps (+35 % on the peak day, rising over the 7 days before it and gone 2 days after)."""
     doy = dates.dayofyear.to_numpy().astype(float)
     summer = 0.25 * np.sin(2 * np.pi * (doy - 80.0) / 365.25)
     holiday = 0.45 * np.exp(-0.5 * ((doy - 340.0) / 18.0) ** 2)
-    return 1.0 + summer + holiday - 0.04
+    smooth = 1.0 + summer + holiday - 0.04
+    gift = np.zeros(len(dates))
+    day_numbers = dates.to_numpy().astype("datetime64[D]").astype(np.int64)
+    years = range(dates[0].year - 1, dates[-1].year + 2)
+    for peak in (g for y in years for g in gifting_dates(y)):
+        k = day_numbers - np.datetime64(peak, "D").astype(np.int64)  # days relative to the peak
+        ramp = np.where((k >= -7) & (k <= 0), (k + 8) / 8.0, 0.0)
+        tail = np.where((k > 0) & (k <= 2), 1.0 - k / 3.0, 0.0)
+        gift += 0.35 * (ramp + tail)
+    return smooth * (1.0 + gift)
 
 
 def lag_profile(peak_lag: int, max_lag: int = LAG_MAX, shape: float = 5.0) -> np.ndarray:
@@ -391,13 +424,29 @@ def simulate_world(config: WorldConfig = WorldConfig()) -> World:
 
     # ---- TikTok content
     seller_rate = rng.uniform(0.3, 1.5, size=P) * promoted
-    creator_base = rng.uniform(0.05, 0.4, size=P) * promoted
+    # A seller works each category on a calendar of pushes: creators are briefed to post on launch day
+    # (a burst: three times the push rate on the first two days), the push runs 4-12 days, Spark/GMV-Max
+    # ads boost the category for 14-28 days from launch, then a lull of 10-25 days before the next push.
+    # ~75 % of the category's promoted products join each push; 80 % are enrolled in its ad group.
+    cat_index = pd.Index(list(CATEGORIES)).get_indexer(cats)
+    creator_base = rng.uniform(0.03, 0.2, size=P) * promoted
     creator_rate = np.tile(creator_base, (T, 1))
-    for p in np.flatnonzero(promoted):
-        for _ in range(rng.poisson(8)):
-            s = int(rng.integers(0, T))
-            length = int(rng.integers(5, 22))
-            creator_rate[s : s + length, p] += rng.uniform(2.0, 8.0)
+    intensity = rng.uniform(2.0, 8.0, size=P)
+    enrolled = (rng.random(P) < 0.8) & promoted
+    ads_on = np.zeros((T, P), dtype=bool)
+    for c in range(len(CATEGORIES)):
+        members = np.flatnonzero((cat_index == c) & promoted)
+        s = int(rng.integers(0, 25))
+        while s < T:
+            length = int(rng.integers(4, 13))
+            joined = members[rng.random(len(members)) < 0.75]
+            boost = intensity[joined] * rng.uniform(0.5, 1.5, size=len(joined))
+            creator_rate[s : s + length, joined] += boost
+            creator_rate[s : s + 2, joined] += 2.0 * boost
+            ads_days = int(rng.integers(14, 29))
+            ads_members = members[enrolled[members]]
+            ads_on[s : s + ads_days, ads_members] = True
+            s += ads_days + int(rng.integers(10, 26))
     creator_rate *= content_season[:, None]
     seller_posts = rng.poisson(seller_rate[None, :] * content_season[:, None], size=(T, P))
     creator_posts = rng.poisson(creator_rate)
@@ -423,18 +472,12 @@ def simulate_world(config: WorldConfig = WorldConfig()) -> World:
     live_views = _heavy_sum(rng, live_sessions, _live_views) * content_season[:, None]
 
     budget = rng.uniform(40.0, 250.0, size=P) * promoted
-    ads_on = np.zeros((T, P), dtype=bool)
-    state = rng.random(P) < 0.5
-    for t in range(T):
-        flip = rng.random(P) < np.where(state, 1 / 14, 1 / 12)
-        state = np.where(flip, ~state, state)
-        ads_on[t] = state
     ads_spend = np.round(
         ads_on * budget[None, :] * rng.uniform(0.7, 1.1, size=(T, P)) * content_season[:, None], 2
     )
 
-    gpm_seller = rng.uniform(6.0, 18.0, size=P)
-    gpm_creator = rng.uniform(8.0, 25.0, size=P)
+    gpm_seller = rng.uniform(8.0, 22.0, size=P)
+    gpm_creator = rng.uniform(12.0, 35.0, size=P)
     gpm_live = rng.uniform(20.0, 60.0, size=P)
     roas = rng.uniform(1.5, 4.0, size=P)
     organic_units = np.where(promoted, rng.uniform(2.0, 8.0, size=P), rng.uniform(0.1, 0.6, size=P))
@@ -481,7 +524,7 @@ def simulate_world(config: WorldConfig = WorldConfig()) -> World:
     t_years = (np.arange(T) - BURN_IN) / 365.0
     growth = rng.uniform(-0.1, 0.4, size=P)
     trend = 1.0 + growth[None, :] * t_years[:, None]
-    level_units = {"amazon": rng.uniform(8.0, 45.0, size=P), "shopify": rng.uniform(2.0, 14.0, size=P)}
+    level_units = {"amazon": rng.uniform(4.0, 25.0, size=P), "shopify": rng.uniform(1.0, 8.0, size=P)}
     usp = rng.uniform(0.08, 0.16, size=P)  # Amazon unit session percentage
     expected: dict[str, dict[str, np.ndarray]] = {}
     for ch in CHANNELS:
