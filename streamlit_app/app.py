@@ -38,6 +38,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("market", ":material/monitoring:", default=True),
     PageSpec("sources", ":material/menu_book:"),
+    PageSpec("categories", ":material/category:"),
 )
 
 PAGES_DIR = Path(__file__).resolve().parent / "views"

@@ -1,0 +1,226 @@
+"""Data for the operational pages (Overview, Data quality): the published snapshot's raw layer and
+the project's Dagster instance.
+
+Warehouse reads go through `data.query` (read-only, per query, cached per snapshot version).
+The Dagster instance ($TSW_HOME/dagster, the one `tsw build`, the schedule and the sensors record
+into) is read through its event log only — no code location is loaded, so the pages never run
+`dbt parse` or import the pipeline. Its SQLite storage tolerates a reader while a run writes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from orchestration import settings
+from streamlit_app import data
+
+INSTANCE_TTL_SECONDS = 30
+CHECK_EVENTS_SCANNED = 20_000
+PUBLISH_ASSET = ("published_snapshot",)
+# A source loaded by the daily build is at most a day old; a little slack for a slow morning.
+STALE_AFTER_HOURS = 26
+
+
+# ---------------------------------------------------------------------------------------------
+# Raw layer of the published snapshot
+# ---------------------------------------------------------------------------------------------
+def raw_tables() -> pd.DataFrame:
+    """Every raw table with whether it carries `_loaded_at` (registry, reference and export tables)."""
+    return data.query(
+        "select t.table_name, t.estimated_size, "
+        "bool_or(c.column_name = '_loaded_at') as has_loaded_at, "
+        "bool_or(c.column_name = '_source_file') as has_source_file "
+        "from duckdb_tables() t join duckdb_columns() c using (database_name, schema_name, table_name) "
+        "where t.schema_name = 'raw' and t.database_name = current_database() "
+        "group by all order by t.table_name"
+    )
+
+
+def source_freshness() -> pd.DataFrame:
+    """One row per raw source table: rows, when it was last loaded, what files fed it.
+
+    Seller exports are described from `raw._load_log` (files, newest period covered); registry and
+    reference tables from their own `_loaded_at` / `_source_file` columns.
+    """
+    tables = raw_tables()
+    exports = load_log_by_kind()
+    parts = []
+    for row in tables.itertuples():
+        if row.table_name.startswith("_") or not row.has_loaded_at:
+            continue
+        source_file = "any_value(_source_file)" if row.has_source_file else "null"
+        parts.append(
+            f"select '{row.table_name}' as table_name, count(*) as table_rows, "
+            f"max(_loaded_at)::timestamp as last_loaded_at, {source_file}::varchar as source_file "
+            f'from raw."{row.table_name}"'
+        )
+    if not parts:
+        return pd.DataFrame(columns=["table_name", "table_rows", "last_loaded_at", "source_file"])
+    frame = data.query(" union all ".join(parts) + " order by table_name")
+    if not exports.empty:
+        frame = frame.merge(exports, how="left", left_on="table_name", right_on="kind")
+    else:
+        for column in ("kind", "files_loaded", "rows_loaded", "rows_quarantined", "newest_period_end"):
+            frame[column] = None
+    frame["source_type"] = frame["kind"].map(lambda k: "seller_export" if isinstance(k, str) else None)
+    frame.loc[frame["source_type"].isna(), "source_type"] = frame["source_file"].map(
+        lambda f: "article_registry" if isinstance(f, str) and "articles" in f else "reference")
+    return frame
+
+
+def load_log_by_kind() -> pd.DataFrame:
+    if not has_raw_table("_load_log"):
+        return pd.DataFrame()
+    return data.query(
+        "select kind, count(*) filter (where status = 'loaded') as files_loaded, "
+        "coalesce(sum(rows_loaded) filter (where status = 'loaded'), 0) as rows_loaded, "
+        "coalesce(sum(rows_quarantined) filter (where status = 'loaded'), 0) as rows_quarantined, "
+        "max(period_end) as newest_period_end "
+        "from raw._load_log where kind is not null group by kind"
+    )
+
+
+def has_raw_table(name: str) -> bool:
+    return name in set(raw_tables()["table_name"])
+
+
+def load_log() -> pd.DataFrame:
+    """Every file the loader has seen, newest first, with its row accounting."""
+    if not has_raw_table("_load_log"):
+        return pd.DataFrame()
+    frame = data.query(
+        "select loaded_at::timestamp as loaded_at, file_name, kind, status, rows_read, rows_loaded, "
+        "rows_quarantined, rows_read = rows_loaded + rows_quarantined as rows_add_up, rule, message, "
+        "period_start, period_end, exported_at, encoding, batch_id, sha256 "
+        "from raw._load_log order by loaded_at desc, file_name"
+    )
+    return frame
+
+
+def quarantined_rows(limit: int = 5000) -> pd.DataFrame:
+    if not has_raw_table("_quarantined_rows"):
+        return pd.DataFrame()
+    return data.query(
+        "select quarantined_at::timestamp as quarantined_at, file_name, kind, row_number, rule, reason, "
+        "original_values::varchar as original_values, batch_id "
+        "from raw._quarantined_rows order by quarantined_at desc, file_name, row_number limit ?",
+        (limit,),
+    )
+
+
+def quarantine_summary() -> pd.DataFrame:
+    if not has_raw_table("_quarantined_rows"):
+        return pd.DataFrame()
+    return data.query(
+        "select kind, rule, count(*) as rows_quarantined, count(distinct file_name) as files, "
+        "any_value(reason) as example_reason "
+        "from raw._quarantined_rows group by kind, rule order by rows_quarantined desc, kind, rule"
+    )
+
+
+def mart_tables() -> pd.DataFrame:
+    return data.query(
+        "select schema_name || '.' || table_name as table_name, estimated_size as row_count "
+        "from duckdb_tables() where schema_name = 'marts' and database_name = current_database() "
+        "order by table_name"
+    )
+
+
+def exact_row_counts(tables: list[str]) -> dict[str, int]:
+    if not tables:
+        return {}
+    frame = data.query(" union all ".join(
+        f"select '{name}' as table_name, count(*) as n from {name}" for name in tables))
+    return dict(zip(frame["table_name"], frame["n"].astype(int)))
+
+
+# ---------------------------------------------------------------------------------------------
+# The Dagster instance
+# ---------------------------------------------------------------------------------------------
+def _instance():
+    """The project's instance read-only in spirit (we only read events), or None if there is none."""
+    import dagster as dg
+
+    from orchestration.lib.dagster_instance import dagster_home
+
+    home = dagster_home()
+    if not (home / "dagster.yaml").exists():
+        return None
+    return dg.DagsterInstance.from_config(str(home))
+
+
+@st.cache_data(ttl=INSTANCE_TTL_SECONDS, show_spinner=False)
+def latest_check_results(home: str) -> pd.DataFrame:
+    """The latest evaluation of every asset check the instance has recorded (dbt tests, GX suites,
+    freshness checks), newest first. `home` keys the cache to one TSW_HOME."""
+    import dagster as dg
+
+    columns = ["asset", "check_name", "passed", "severity", "evaluated_at", "run_id", "description"]
+    instance = _instance()
+    if instance is None:
+        return pd.DataFrame(columns=columns)
+    with instance:
+        records = instance.get_event_records(
+            dg.EventRecordsFilter(event_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION),
+            limit=CHECK_EVENTS_SCANNED,
+            ascending=False,
+        )
+    latest: dict[tuple[str, str], dict] = {}
+    for record in records:
+        event = record.event_log_entry.dagster_event
+        evaluation = event.event_specific_data if event is not None else None
+        if evaluation is None:
+            continue
+        key = (evaluation.asset_key.to_user_string(), evaluation.check_name)
+        if key in latest:
+            continue  # records come newest first
+        latest[key] = {
+            "asset": key[0],
+            "check_name": key[1],
+            "passed": bool(evaluation.passed),
+            "severity": getattr(evaluation.severity, "value", str(evaluation.severity)),
+            "evaluated_at": datetime.fromtimestamp(record.timestamp, tz=UTC).replace(tzinfo=None),
+            "run_id": record.run_id,
+            "description": evaluation.description or _metadata_text(evaluation.metadata),
+        }
+    frame = pd.DataFrame(list(latest.values()), columns=columns)
+    return frame.sort_values(["passed", "asset", "check_name"]).reset_index(drop=True)
+
+
+def _metadata_text(metadata: dict) -> str:
+    parts = []
+    for name, value in (metadata or {}).items():
+        shown = getattr(value, "value", value)
+        if isinstance(shown, (str, int, float, bool)):
+            parts.append(f"{name}={shown}")
+        if len(parts) == 4:
+            break
+    return "; ".join(parts)
+
+
+@st.cache_data(ttl=INSTANCE_TTL_SECONDS, show_spinner=False)
+def publish_times(home: str, limit: int = 2) -> list[datetime]:
+    """When the last `limit` builds were published (newest first), from the instance's
+    materializations of `published_snapshot`; empty if the instance has none."""
+    import dagster as dg
+
+    instance = _instance()
+    if instance is None:
+        return []
+    with instance:
+        result = instance.fetch_materializations(dg.AssetKey(list(PUBLISH_ASSET)), limit=limit, ascending=False)
+    return [datetime.fromtimestamp(r.timestamp, tz=UTC).replace(tzinfo=None) for r in result.records]
+
+
+def tsw_home_key() -> str:
+    return str(settings.tsw_home())
+
+
+def hours_since(when: object, now: datetime | None = None) -> float | None:
+    if when is None or pd.isna(when):
+        return None
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    return (now - pd.Timestamp(when).to_pydatetime().replace(tzinfo=None)).total_seconds() / 3600

@@ -1,0 +1,429 @@
+"""Categories page: which categories make money on which channel, how fast they grow, what the
+cited articles say about them, and which products lose money — from the category marts.
+
+Every figure is summed from the marts' additive columns over the chosen channels, categories and
+months, and every rate is recomputed from those sums (a margin is never an average of margins).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from streamlit_app import components, data
+from streamlit_app.i18n import current_lang, fmt_count, fmt_money, fmt_percent, money_axis, t
+
+PERFORMANCE_COLUMNS = (
+    "channel, category_id, category_name, order_month, orders, cancelled_orders, units_sold, units_returned, "
+    "gmv_usd, list_subtotal_usd, seller_discount_usd, platform_discount_usd, net_sales_usd, return_refunds_usd, "
+    "net_revenue_usd, platform_fees_usd, affiliate_commission_usd, fulfilment_cost_usd, cogs_usd, ad_spend_usd, "
+    "contribution_margin_usd, market_signal, signal_claim_ids, signal_source_ids"
+)
+CATEGORY_COLUMNS = (
+    "category_id, category_name, category_name_zh, is_in_taxonomy, market_signal, market_signal_detail, "
+    "hot_in, opportunity_in, risk_in, signal_claim_ids, signal_source_ids, article_terms"
+)
+UNIT_ECONOMICS_COLUMNS = (
+    "product_id, channel, product_name, category_id, is_mapped_product, window_start, window_end, window_days, "
+    "units_sold, units_returned, net_sales_usd, contribution_usd, price_per_unit_usd, fees_per_unit_usd, "
+    "fulfilment_per_unit_usd, cogs_per_unit_usd, commission_per_unit_usd, return_cost_per_unit_usd, "
+    "contribution_per_unit_usd, return_rate, is_losing_money"
+)
+ADDITIVE = [
+    "orders", "cancelled_orders", "units_sold", "units_returned", "gmv_usd", "seller_discount_usd",
+    "platform_discount_usd", "net_sales_usd", "return_refunds_usd", "net_revenue_usd", "platform_fees_usd",
+    "affiliate_commission_usd", "fulfilment_cost_usd", "cogs_usd", "ad_spend_usd", "contribution_margin_usd",
+]
+# Amazon's All Orders report carries no returns: its return figures are unknown, not zero.
+CHANNELS_WITHOUT_RETURNS = {"amazon"}
+
+# Per-unit economics for any window, from the line fact (same definitions as mart_sku_unit_economics).
+UNIT_ECONOMICS_SQL = """
+with bounds as (select max(order_date) as window_end from marts.fct_order_lines),
+summed as (
+    select
+        product_id, channel, any_value(product_name) as product_name, any_value(category_id) as category_id,
+        bool_and(is_mapped_product) as is_mapped_product, bool_and(returns_in_export) as returns_in_export,
+        sum(units_sold) as units_sold, sum(units_returned) as units_returned,
+        sum(net_sales_usd) as net_sales_usd, sum(return_refunds_usd) as return_refunds_usd,
+        sum(platform_fees_usd) as platform_fees_usd, sum(affiliate_commission_usd) as affiliate_commission_usd,
+        sum(fulfilment_cost_usd) as fulfilment_cost_usd, sum(cogs_usd) as cogs_usd,
+        sum(contribution_before_ads_usd) as contribution_usd,
+    from marts.fct_order_lines, bounds
+    where order_date between bounds.window_end - (? - 1) * interval 1 day and bounds.window_end
+    group by product_id, channel
+)
+select
+    product_id, channel, product_name, category_id, is_mapped_product,
+    (select window_end from bounds) - (? - 1) * interval 1 day as window_start,
+    (select window_end from bounds) as window_end,
+    ? as window_days,
+    units_sold, units_returned, net_sales_usd, contribution_usd,
+    net_sales_usd / nullif(units_sold, 0) as price_per_unit_usd,
+    platform_fees_usd / nullif(units_sold, 0) as fees_per_unit_usd,
+    fulfilment_cost_usd / nullif(units_sold, 0) as fulfilment_per_unit_usd,
+    cogs_usd / nullif(units_sold, 0) as cogs_per_unit_usd,
+    affiliate_commission_usd / nullif(units_sold, 0) as commission_per_unit_usd,
+    return_refunds_usd / nullif(units_sold, 0) as return_cost_per_unit_usd,
+    contribution_usd / nullif(units_sold, 0) as contribution_per_unit_usd,
+    case when returns_in_export then units_returned / nullif(units_sold, 0) end as return_rate,
+    coalesce(contribution_usd < 0, false) as is_losing_money,
+from summed
+"""
+
+
+def load() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    performance = data.query(
+        f"select {PERFORMANCE_COLUMNS} from marts.mart_category_performance order by order_month, channel, category_id"
+    )
+    categories = data.query(f"select {CATEGORY_COLUMNS} from marts.dim_categories order by category_id")
+    unit_economics = data.query(
+        f"select {UNIT_ECONOMICS_COLUMNS} from marts.mart_sku_unit_economics order by product_id, channel"
+    )
+    unmapped = data.query(
+        "select product_id, product_name, category_id, tiktok_sku_id, tiktok_seller_sku, asin, amazon_seller_sku, "
+        "shopify_sku, channels_sold, first_order_date, last_order_date, units_sold, net_sales_usd "
+        "from marts.dim_products where not is_in_product_map order by product_id"
+    )
+    return performance, categories, unit_economics, unmapped
+
+
+def channel_label(channel: str, lang: str) -> str:
+    key = f"categories.channel.{channel}"
+    return t(key, lang)
+
+
+def category_label(category_id: str, categories: pd.DataFrame, lang: str) -> str:
+    row = categories[categories["category_id"] == category_id]
+    if row.empty:
+        return category_id
+    return str(row.iloc[0]["category_name_zh" if lang == "zh" else "category_name"])
+
+
+def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rates recomputed from the summed components of each row."""
+    out = frame.copy()
+    revenue = out["net_revenue_usd"].where(out["net_revenue_usd"] != 0)
+    out["contribution_margin_pct"] = out["contribution_margin_usd"] / revenue
+    units = out["units_sold"].where(out["units_sold"] != 0)
+    has_returns = ~out["channel"].isin(CHANNELS_WITHOUT_RETURNS) if "channel" in out else True
+    out["return_rate"] = (out["units_returned"] / units).where(has_returns)
+    sold_orders = (out["orders"] - out["cancelled_orders"]).where(lambda s: s != 0)
+    out["avg_order_value_usd"] = out["net_sales_usd"] / sold_orders
+    return out
+
+
+def filters(
+    performance: pd.DataFrame, categories: pd.DataFrame, latest_order_date: date, lang: str
+) -> tuple[list[str], list[str], date, date]:
+    c1, c2, c3 = st.columns([1, 2, 2])
+    channels = sorted(performance["channel"].unique().tolist())
+    chosen_channels = c1.multiselect(
+        t("categories.filter.channel", lang), channels, format_func=lambda c: channel_label(c, lang),
+        key="categories_filter_channel", help=t("categories.filter.help", lang),
+    )
+    category_ids = sorted(performance["category_id"].unique().tolist())
+    chosen_categories = c2.multiselect(
+        t("categories.filter.category", lang), category_ids,
+        format_func=lambda c: category_label(c, categories, lang),
+        key="categories_filter_category", help=t("categories.filter.help", lang),
+    )
+    months = sorted(pd.to_datetime(performance["order_month"]).dt.date.unique().tolist())
+    # A month the data stops in the middle of would show as a collapse in growth: end on the last full one.
+    last_full = [m for m in months if (pd.Timestamp(m) + pd.offsets.MonthEnd(0)).date() <= latest_order_date]
+    start, end = c3.select_slider(
+        t("categories.filter.period", lang), options=months, value=(months[0], (last_full or months)[-1]),
+        help=t("categories.filter.period_help", lang, latest=latest_order_date.strftime("%Y-%m-%d")),
+        format_func=lambda d: d.strftime("%Y-%m"), key="categories_filter_period",
+    )
+    return chosen_channels or channels, chosen_categories or category_ids, start, end
+
+
+def category_channel_table(
+    selected: pd.DataFrame, performance: pd.DataFrame, categories: pd.DataFrame, end: date, lang: str
+) -> pd.DataFrame:
+    summed = with_rates(selected.groupby(["category_id", "channel"], as_index=False)[ADDITIVE].sum())
+    # Growth: the period's last month against the month before it, per category and channel.
+    months = pd.to_datetime(performance["order_month"]).dt.date
+    last = performance[months == end].set_index(["category_id", "channel"])["net_revenue_usd"]
+    prev_month = (pd.Timestamp(end) - pd.DateOffset(months=1)).date()
+    prev = performance[months == prev_month].set_index(["category_id", "channel"])["net_revenue_usd"]
+    keys = list(zip(summed["category_id"], summed["channel"], strict=True))
+    last_v = pd.Series([last.get(k) for k in keys], index=summed.index, dtype=float)
+    prev_v = pd.Series([prev.get(k) for k in keys], index=summed.index, dtype=float)
+    summed["net_revenue_mom_growth"] = last_v / prev_v.where(prev_v != 0) - 1
+    signals = categories.set_index("category_id")
+    summed["market_signal"] = [signals["market_signal"].get(c) for c in summed["category_id"]]
+    summed["signal_claim_ids"] = [signals["signal_claim_ids"].get(c) for c in summed["category_id"]]
+    summed["signal_source_ids"] = [signals["signal_source_ids"].get(c) for c in summed["category_id"]]
+    return summed.sort_values("net_revenue_usd", ascending=False).reset_index(drop=True)
+
+
+def kpis(summed: pd.DataFrame, lang: str) -> None:
+    revenue = summed["net_revenue_usd"].sum()
+    margin = summed["contribution_margin_usd"].sum()
+    with_returns = summed[~summed["channel"].isin(CHANNELS_WITHOUT_RETURNS)]
+    units = with_returns["units_sold"].sum()
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(t("categories.kpi.net_revenue", lang), fmt_money(revenue, lang))
+    c2.metric(t("categories.kpi.margin", lang), fmt_money(margin, lang))
+    c3.metric(t("categories.kpi.margin_pct", lang), fmt_percent(margin / revenue if revenue else None, lang))
+    c4.metric(
+        t("categories.kpi.return_rate", lang),
+        fmt_percent(with_returns["units_returned"].sum() / units if units else None, lang),
+        help=t("categories.kpi.return_rate_help", lang),
+    )
+
+
+def table_section(summed: pd.DataFrame, categories: pd.DataFrame, lang: str) -> None:
+    st.subheader(t("categories.table.header", lang))
+    display = pd.DataFrame(
+        {
+            t("categories.col.category", lang): [category_label(c, categories, lang) for c in summed["category_id"]],
+            t("categories.col.channel", lang): [channel_label(c, lang) for c in summed["channel"]],
+            t("categories.col.net_revenue", lang): [fmt_money(v, lang) for v in summed["net_revenue_usd"]],
+            t("categories.col.gmv", lang): [fmt_money(v, lang) for v in summed["gmv_usd"]],
+            t("categories.col.margin", lang): [fmt_money(v, lang) for v in summed["contribution_margin_usd"]],
+            t("categories.col.margin_pct", lang): [fmt_percent(v, lang) for v in summed["contribution_margin_pct"]],
+            t("categories.col.return_rate", lang): [fmt_percent(v, lang) for v in summed["return_rate"]],
+            t("categories.col.aov", lang): [fmt_money(v, lang) for v in summed["avg_order_value_usd"]],
+            t("categories.col.growth", lang): [
+                fmt_percent(v, lang, signed=True) for v in summed["net_revenue_mom_growth"]
+            ],
+            t("categories.col.signal", lang): summed["market_signal"].fillna("—"),
+            t("categories.col.claims", lang): summed["signal_claim_ids"].fillna("—"),
+        }
+    )
+    components.table(display, raw=summed, key="categories_channel", file_stem="category_channel_performance")
+
+
+def bar_chart(summed: pd.DataFrame, column: str, categories: pd.DataFrame, lang: str, *, scale: float) -> go.Figure:
+    fig = go.Figure()
+    for channel, rows in summed.groupby("channel", sort=True):
+        fig.add_trace(
+            go.Bar(
+                name=channel_label(str(channel), lang),
+                x=[category_label(c, categories, lang) for c in rows["category_id"]],
+                y=(rows[column] / scale).tolist(),
+            )
+        )
+    fig.update_layout(barmode="group")
+    return fig
+
+
+def charts_section(summed: pd.DataFrame, selected: pd.DataFrame, categories: pd.DataFrame, lang: str) -> None:
+    st.subheader(t("categories.charts.header", lang))
+    no_citation: list[str] = []
+    divisor, unit = money_axis(float(summed["net_revenue_usd"].abs().max() or 0), lang)
+    c1, c2 = st.columns(2)
+    with c1:
+        components.chart(
+            bar_chart(summed, "net_revenue_usd", categories, lang, scale=divisor),
+            title=t("categories.chart.revenue", lang), unit=unit, claim_ids=no_citation, key="categories_revenue",
+        )
+    with c2:
+        components.chart(
+            bar_chart(summed, "contribution_margin_pct", categories, lang, scale=0.01),
+            title=t("categories.chart.margin_pct", lang), unit=t("categories.unit.percent", lang),
+            claim_ids=no_citation, key="categories_margin",
+        )
+    c3, c4 = st.columns(2)
+    with c3:
+        components.chart(
+            bar_chart(summed[summed["return_rate"].notna()], "return_rate", categories, lang, scale=0.01),
+            title=t("categories.chart.return_rate", lang), unit=t("categories.unit.percent", lang),
+            claim_ids=no_citation, key="categories_returns",
+        )
+    with c4:
+        monthly = selected.groupby(["order_month", "category_id"], as_index=False)["net_revenue_usd"].sum()
+        m_div, m_unit = money_axis(float(monthly["net_revenue_usd"].abs().max() or 0), lang)
+        fig = go.Figure()
+        for category_id, rows in monthly.groupby("category_id", sort=True):
+            fig.add_trace(
+                go.Scatter(
+                    name=category_label(str(category_id), categories, lang),
+                    x=pd.to_datetime(rows["order_month"]).tolist(),
+                    y=(rows["net_revenue_usd"] / m_div).tolist(),
+                    mode="lines+markers",
+                )
+            )
+        components.chart(
+            fig, title=t("categories.chart.growth", lang), unit=m_unit, claim_ids=no_citation,
+            key="categories_growth",
+        )
+    st.caption(t("categories.charts.source", lang))
+
+
+def waterfall_steps(row: pd.Series) -> list[tuple[str, float]]:
+    """GMV down to contribution; every step is a summed component, so the bars add up exactly."""
+    return [
+        ("gmv", row["gmv_usd"]),
+        ("discounts", row["net_sales_usd"] - row["gmv_usd"]),
+        ("refunds", -row["return_refunds_usd"]),
+        ("fees", -row["platform_fees_usd"]),
+        ("fulfilment", -row["fulfilment_cost_usd"]),
+        ("cogs", -row["cogs_usd"]),
+        ("commission", -row["affiliate_commission_usd"]),
+        ("ads", -row["ad_spend_usd"]),
+    ]
+
+
+def waterfall_section(summed: pd.DataFrame, categories: pd.DataFrame, lang: str) -> None:
+    st.subheader(t("categories.waterfall.header", lang))
+    if summed.empty:
+        st.caption(t("data.empty", lang))
+        return
+    c1, c2 = st.columns(2)
+    category_id = c1.selectbox(
+        t("categories.waterfall.category", lang), summed["category_id"].unique().tolist(),
+        format_func=lambda c: category_label(c, categories, lang), key="categories_waterfall_category",
+    )
+    channels = summed.loc[summed["category_id"] == category_id, "channel"].tolist()
+    channel = c2.selectbox(
+        t("categories.waterfall.channel", lang), channels, format_func=lambda c: channel_label(c, lang),
+        key="categories_waterfall_channel",
+    )
+    row = summed[(summed["category_id"] == category_id) & (summed["channel"] == channel)].iloc[0]
+    steps = waterfall_steps(row)
+    divisor, unit = money_axis(float(abs(row["gmv_usd"]) or 0), lang)
+    labels = [t(f"categories.waterfall.{name}", lang) for name, _ in steps] + [
+        t("categories.waterfall.contribution", lang)
+    ]
+    values = [v / divisor for _, v in steps] + [row["contribution_margin_usd"] / divisor]
+    fig = go.Figure(
+        go.Waterfall(
+            x=labels,
+            y=values,
+            measure=["absolute"] + ["relative"] * (len(steps) - 1) + ["total"],
+            text=[fmt_money(v * divisor, lang) for v in values],
+            textposition="outside",
+        )
+    )
+    title = t(
+        "categories.waterfall.chart", lang,
+        category=category_label(category_id, categories, lang), channel=channel_label(channel, lang),
+    )
+    components.chart(fig, title=title, unit=unit, claim_ids=[], key="categories_waterfall")
+    raw = pd.DataFrame(
+        {"step": [n for n, _ in steps] + ["contribution"], "usd": [v for _, v in steps] + [row["contribution_margin_usd"]]}
+    )
+    display = pd.DataFrame({t("categories.col.step", lang): labels, t("categories.col.usd", lang): [
+        fmt_money(v, lang) for v in raw["usd"]
+    ]})
+    components.table(display, raw=raw, key="categories_waterfall", file_stem=f"waterfall_{category_id}_{channel}")
+
+
+def signals_section(categories: pd.DataFrame, shown_ids: list[str], lang: str) -> None:
+    st.subheader(t("categories.signals.header", lang))
+    st.caption(t("categories.signals.intro", lang))
+    rows = categories[categories["category_id"].isin(shown_ids)]
+    display = pd.DataFrame(
+        {
+            t("categories.col.category", lang): [category_label(c, categories, lang) for c in rows["category_id"]],
+            t("categories.col.signal", lang): rows["market_signal"],
+            t("categories.col.signal_detail", lang): rows["market_signal_detail"].fillna("—"),
+            t("categories.col.articles", lang): rows["signal_source_ids"].fillna("—"),
+            t("categories.col.claims", lang): rows["signal_claim_ids"].fillna("—"),
+        }
+    )
+    components.table(display, raw=rows, key="categories_signals", file_stem="category_market_signals")
+    st.caption(components.source_line(components.claim_ids_of(rows["signal_claim_ids"]), lang))
+
+
+def products_section(
+    unit_economics: pd.DataFrame, unmapped: pd.DataFrame, channels: list[str], category_ids: list[str],
+    categories: pd.DataFrame, lang: str,
+) -> None:
+    st.subheader(t("categories.products.header", lang))
+    default_days = int(unit_economics["window_days"].iloc[0]) if not unit_economics.empty else 90
+    days = st.number_input(
+        t("categories.products.window", lang), min_value=7, max_value=730, value=default_days, step=1,
+        key="categories_products_window", help=t("categories.products.window_help", lang),
+    )
+    if int(days) != default_days:
+        with components.data_guard():
+            unit_economics = data.query(UNIT_ECONOMICS_SQL, (int(days), int(days), int(days)))
+    rows = unit_economics[
+        unit_economics["channel"].isin(channels) & unit_economics["category_id"].isin(category_ids)
+    ].sort_values(["is_losing_money", "contribution_per_unit_usd"], ascending=[False, True])
+    if not rows.empty:
+        st.caption(
+            t(
+                "categories.products.window_caption", lang,
+                start=pd.Timestamp(rows["window_start"].iloc[0]).strftime("%Y-%m-%d"),
+                end=pd.Timestamp(rows["window_end"].iloc[0]).strftime("%Y-%m-%d"),
+                losing=fmt_count(int(rows["is_losing_money"].sum()), lang),
+            )
+        )
+    display = pd.DataFrame(
+        {
+            t("categories.col.flag", lang): [
+                t("categories.products.losing", lang) if f else "" for f in rows["is_losing_money"]
+            ],
+            t("categories.col.product", lang): rows["product_id"] + " · " + rows["product_name"].fillna(""),
+            t("categories.col.channel", lang): [channel_label(c, lang) for c in rows["channel"]],
+            t("categories.col.category", lang): [category_label(c, categories, lang) for c in rows["category_id"]],
+            t("categories.col.units", lang): [fmt_count(v, lang) for v in rows["units_sold"]],
+            t("categories.col.price", lang): [fmt_money(v, lang) for v in rows["price_per_unit_usd"]],
+            t("categories.col.fees", lang): [fmt_money(v, lang) for v in rows["fees_per_unit_usd"]],
+            t("categories.col.fulfilment", lang): [fmt_money(v, lang) for v in rows["fulfilment_per_unit_usd"]],
+            t("categories.col.cogs", lang): [fmt_money(v, lang) for v in rows["cogs_per_unit_usd"]],
+            t("categories.col.commission", lang): [fmt_money(v, lang) for v in rows["commission_per_unit_usd"]],
+            t("categories.col.return_cost", lang): [fmt_money(v, lang) for v in rows["return_cost_per_unit_usd"]],
+            t("categories.col.contribution_unit", lang): [
+                fmt_money(v, lang) for v in rows["contribution_per_unit_usd"]
+            ],
+        }
+    )
+    components.table(display, raw=rows, key="categories_products", file_stem=f"sku_unit_economics_{int(days)}d")
+
+    st.markdown(f"**{t('categories.unmapped.header', lang)}**")
+    st.caption(t("categories.unmapped.intro", lang))
+    display = pd.DataFrame(
+        {
+            t("categories.col.product", lang): unmapped["product_id"],
+            t("categories.col.name", lang): unmapped["product_name"],
+            t("categories.col.channel", lang): unmapped["channels_sold"],
+            t("categories.col.units", lang): [fmt_count(v, lang) for v in unmapped["units_sold"]],
+            t("categories.col.net_sales", lang): [fmt_money(v, lang) for v in unmapped["net_sales_usd"]],
+        }
+    )
+    components.table(display, raw=unmapped, key="categories_unmapped", file_stem="unmapped_products")
+
+
+def main() -> None:
+    lang = current_lang()
+    st.title(t("categories.title", lang))
+    st.caption(t("categories.intro", lang))
+    with components.data_guard():
+        performance, categories, unit_economics, unmapped = load()
+        latest_order_date = pd.Timestamp(
+            data.query("select max(order_date) as d from marts.fct_order_lines")["d"].iloc[0]
+        ).date()
+    if performance.empty:
+        st.info(t("data.empty", lang))
+        return
+    channels, category_ids, start, end = filters(performance, categories, latest_order_date, lang)
+    months = pd.to_datetime(performance["order_month"]).dt.date
+    selected = performance[
+        performance["channel"].isin(channels)
+        & performance["category_id"].isin(category_ids)
+        & (months >= start)
+        & (months <= end)
+    ]
+    summed = category_channel_table(selected, performance, categories, end, lang)
+    kpis(summed, lang)
+    table_section(summed, categories, lang)
+    charts_section(summed, selected, categories, lang)
+    st.divider()
+    waterfall_section(summed, categories, lang)
+    st.divider()
+    signals_section(categories, category_ids, lang)
+    st.divider()
+    products_section(unit_economics, unmapped, channels, category_ids, categories, lang)
+
+
+main()
