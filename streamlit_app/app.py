@@ -39,6 +39,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("market", ":material/monitoring:", default=True),
     PageSpec("sources", ":material/menu_book:"),
     PageSpec("categories", ":material/category:"),
+    PageSpec("overview", ":material/dashboard:"),
+    PageSpec("data_quality", ":material/fact_check:"),
+    PageSpec("sql", ":material/terminal:"),
 )
 
 PAGES_DIR = Path(__file__).resolve().parent / "views"
