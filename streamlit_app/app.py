@@ -39,6 +39,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("market", ":material/monitoring:", default=True),
     PageSpec("sources", ":material/menu_book:"),
     PageSpec("categories", ":material/category:"),
+    PageSpec("spillover", ":material/call_split:"),
     PageSpec("overview", ":material/dashboard:"),
     PageSpec("data_quality", ":material/fact_check:"),
     PageSpec("sql", ":material/terminal:"),

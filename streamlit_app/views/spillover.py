@@ -1,0 +1,254 @@
+"""Spillover page: how much Amazon / Shopify revenue follows TikTok Shop sales, per product group and
+channel — the modelled estimate with its interval, the traceable floor beside it, the timing (lag curve),
+the sales around TikTok spikes, the diagnostics as verdicts, and what the method assumes."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from streamlit_app import components, data
+from streamlit_app.i18n import MISSING, current_lang, fmt_count, fmt_money, fmt_number, label_for, t
+
+CHANNELS = ("amazon", "shopify")
+VERDICT_MARK = {True: "🟢", False: "🟠"}
+
+ESTIMATE_COLUMNS = (
+    "product_group, target_channel, method, estimate, ci_low, ci_high, unit, peak_lag_days, days_of_data, "
+    "placebo_estimate, placebo_ci_low, placebo_ci_high, placebo_passed, sufficiency_verdict, "
+    "confounding_warning, warnings, explanation, estimate_per_1000_views, off_site_effect_ratio, "
+    "window_start, window_end"
+)
+FLOOR_COLUMNS = (
+    "product_group, target_channel, has_attribution_data, attributed_orders, attributed_sales_usd, "
+    "orders_with_creator_code, orders_with_tiktok_note, orders_with_tiktok_tag, synced_tiktok_orders_excluded, "
+    "tiktok_gmv_usd, floor_usd_per_usd_tiktok_gmv"
+)
+
+
+def load() -> dict[str, pd.DataFrame]:
+    return {
+        "estimates": data.query(
+            f"select {ESTIMATE_COLUMNS} from marts.mart_spillover_estimates order by product_group, target_channel"
+        ),
+        "floor": data.query(f"select {FLOOR_COLUMNS} from marts.mart_spillover_attribution_floor"),
+        "lags": data.query(
+            "select product_group, target_channel, lag_days, correlation, is_peak_lag "
+            "from marts.mart_spillover_lag_profile where grain in ('category', 'all') order by lag_days"
+        ),
+        "profile": data.query(
+            "select product_group, target_channel, days_from_spike, n_spikes, avg_excess_tiktok_gmv_usd, "
+            "avg_excess_target_sales_usd from marts.mart_spillover_event_profile "
+            "where grain in ('category', 'all') order by days_from_spike"
+        ),
+    }
+
+
+def group_label(group: str, lang: str) -> str:
+    return t("spill.group.all", lang) if group == "all" else label_for("spill.category", group, lang)
+
+
+def per_dollar(value: object, lang: str) -> str:
+    """USD per USD of TikTok GMV, two decimals: `$0.18` — the figure a seller compares with a margin."""
+    if value is None or pd.isna(value):
+        return MISSING
+    return t("spill.per_dollar", lang, x=fmt_money(round(float(value), 2), lang))
+
+
+def interval(low: object, high: object, lang: str) -> str:
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return MISSING
+    return f"{fmt_money(round(float(low), 2), lang)} – {fmt_money(round(float(high), 2), lang)}"
+
+
+def verdicts(row: pd.Series, lang: str) -> list[tuple[bool, str]]:
+    """Each diagnostic as (passed, sentence)."""
+    out = []
+    reasons = [r for r in str(row["sufficiency_verdict"]).split(";") if r and r != "sufficient"]
+    if reasons:
+        named = ", ".join(t(f"spill.reason.{r}", lang) for r in reasons)
+        out.append((False, t("spill.verdict.thin", lang, reasons=named, days=fmt_count(row["days_of_data"], lang))))
+    else:
+        out.append((True, t("spill.verdict.sufficient", lang, days=fmt_count(row["days_of_data"], lang))))
+    if pd.isna(row["placebo_estimate"]):
+        out.append((False, t("spill.verdict.placebo_missing", lang)))
+    elif bool(row["placebo_passed"]):
+        out.append((True, t("spill.verdict.placebo_passed", lang)))
+    else:
+        out.append((False, t("spill.verdict.placebo_failed", lang,
+                             low=fmt_number(row["placebo_ci_low"], lang, 3),
+                             high=fmt_number(row["placebo_ci_high"], lang, 3))))
+    if bool(row["confounding_warning"]):
+        out.append((False, t("spill.verdict.confounded", lang)))
+    else:
+        out.append((True, t("spill.verdict.not_confounded", lang)))
+    low, high = row["ci_low"], row["ci_high"]
+    if not pd.isna(low) and low <= 0 <= high:
+        out.append((False, t("spill.verdict.includes_zero", lang)))
+    return out
+
+
+def estimates_chart(estimates: pd.DataFrame, floor: pd.DataFrame, channel: str, selected: str, lang: str) -> None:
+    reg = estimates[(estimates["method"] == "regression_dl") & (estimates["target_channel"] == channel)]
+    reg = reg.dropna(subset=["estimate"])
+    if reg.empty:
+        st.caption(t("spill.no_estimate", lang))
+        return
+    labels = [group_label(g, lang) for g in reg["product_group"]]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        name=t("spill.chart.estimate", lang),
+        x=reg["estimate"].tolist(),
+        y=labels,
+        mode="markers",
+        marker={"size": [14 if g == selected else 9 for g in reg["product_group"]]},
+        error_x={"type": "data", "symmetric": False,
+                 "array": (reg["ci_high"] - reg["estimate"]).tolist(),
+                 "arrayminus": (reg["estimate"] - reg["ci_low"]).tolist()},
+    ))
+    fl = floor[(floor["target_channel"] == channel) & floor["has_attribution_data"].fillna(False).astype(bool)]
+    fl = fl.set_index("product_group").reindex(reg["product_group"])
+    if fl["floor_usd_per_usd_tiktok_gmv"].notna().any():
+        fig.add_trace(go.Scatter(
+            name=t("spill.chart.floor", lang),
+            x=fl["floor_usd_per_usd_tiktok_gmv"].tolist(),
+            y=labels,
+            mode="markers",
+            marker={"symbol": "line-ns-open", "size": 16, "line": {"width": 3}},
+        ))
+    fig.add_vline(x=0, line_dash="dot")
+    fig.update_layout(height=120 + 45 * len(reg), yaxis={"type": "category", "autorange": "reversed"})
+    chart(fig, title=t("spill.chart.estimates_title", lang, channel=t(f"spill.channel.{channel}", lang)),
+          unit=t("spill.unit.per_dollar", lang), unit_axis="x", key="spill_estimates_chart", lang=lang)
+
+
+def lag_chart(lags: pd.DataFrame, lang: str, channel: str) -> None:
+    if lags["correlation"].notna().sum() == 0:
+        st.caption(t("spill.no_lags", lang))
+        return
+    fig = go.Figure(go.Scatter(x=lags["lag_days"].tolist(), y=lags["correlation"].tolist(), mode="lines+markers",
+                               name=t("spill.chart.correlation", lang)))
+    peak = lags[lags["is_peak_lag"].fillna(False).astype(bool)]
+    if not peak.empty:
+        fig.add_trace(go.Scatter(x=peak["lag_days"].tolist(), y=peak["correlation"].tolist(), mode="markers",
+                                 marker={"size": 14, "symbol": "star"}, name=t("spill.chart.peak", lang)))
+    fig.add_hline(y=0, line_dash="dot")
+    fig.update_layout(xaxis_title_text=t("spill.axis.lag_days", lang))
+    chart(fig, title=t("spill.chart.lag_title", lang, channel=t(f"spill.channel.{channel}", lang)),
+          unit=t("spill.unit.correlation", lang), key="spill_lag_chart", lang=lang)
+
+
+def event_chart(profile: pd.DataFrame, lang: str, channel: str) -> None:
+    if profile.empty:
+        st.caption(t("spill.no_spikes", lang))
+        return
+    n = int(profile["n_spikes"].max())
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=profile["days_from_spike"].tolist(), y=profile["avg_excess_target_sales_usd"].tolist(),
+                         name=t("spill.chart.excess_target", lang, channel=t(f"spill.channel.{channel}", lang))))
+    fig.add_trace(go.Scatter(x=profile["days_from_spike"].tolist(), y=profile["avg_excess_tiktok_gmv_usd"].tolist(),
+                             mode="lines", name=t("spill.chart.excess_tiktok", lang), yaxis="y2"))
+    fig.update_layout(
+        xaxis_title_text=t("spill.axis.days_from_spike", lang),
+        yaxis2={"overlaying": "y", "side": "right", "title": {"text": t("spill.axis.tiktok_usd", lang)}},
+    )
+    chart(fig, title=t("spill.chart.event_title", lang, n=fmt_count(n, lang)),
+          unit=t("spill.axis.target_usd", lang, channel=t(f"spill.channel.{channel}", lang)),
+          key="spill_event_chart", lang=lang)
+
+
+def chart(fig: go.Figure, *, title: str, unit: str, key: str, lang: str, unit_axis: str = "y") -> None:
+    """Title, unit on the value axis and a source line — the seller's own exports, not cited claims."""
+    fig.update_layout(title={"text": title}, legend_title_text="", margin={"t": 60, "b": 40, "l": 10, "r": 10})
+    fig.update_layout({f"{unit_axis}axis_title_text": unit})
+    st.plotly_chart(fig, key=key, width="stretch")
+    st.caption(t("spill.source", lang))
+
+
+def estimates_table(estimates: pd.DataFrame, group: str, lang: str) -> None:
+    rows = estimates[estimates["product_group"] == group]
+    display = pd.DataFrame({
+        t("spill.col.channel", lang): [t(f"spill.channel.{c}", lang) for c in rows["target_channel"]],
+        t("spill.col.method", lang): [t(f"spill.method.{m}", lang) for m in rows["method"]],
+        t("spill.col.estimate", lang): [
+            fmt_number(v, lang, 3) if u == "correlation" else per_dollar(v, lang)
+            for v, u in zip(rows["estimate"], rows["unit"], strict=True)
+        ],
+        t("spill.col.interval", lang): [
+            f"{fmt_number(lo, lang, 3)} – {fmt_number(hi, lang, 3)}" if u == "correlation" and not pd.isna(lo)
+            else interval(lo, hi, lang)
+            for lo, hi, u in zip(rows["ci_low"], rows["ci_high"], rows["unit"], strict=True)
+        ],
+        t("spill.col.peak_lag", lang): [MISSING if pd.isna(v) else fmt_count(v, lang) for v in rows["peak_lag_days"]],
+        t("spill.col.warnings", lang): rows["warnings"].fillna(""),
+    })
+    components.table(display, raw=rows, key="spill_estimates", file_stem=f"spillover_{group}")
+
+
+def main() -> None:
+    lang = current_lang()
+    st.title(t("spill.title", lang))
+    st.caption(t("spill.intro", lang))
+    with components.data_guard():
+        marts = load()
+    estimates, floor = marts["estimates"], marts["floor"]
+    if estimates.empty:
+        st.info(t("spill.empty", lang), icon=":material/database:")
+        st.stop()
+
+    groups = sorted(estimates["product_group"].unique().tolist(), key=lambda g: (g != "all", g))
+    c1, c2 = st.columns(2)
+    group = c1.selectbox(t("spill.select.group", lang), groups, format_func=lambda g: group_label(g, lang),
+                         key="spill_group")
+    channel = c2.radio(t("spill.select.channel", lang), list(CHANNELS), horizontal=True,
+                       format_func=lambda c: t(f"spill.channel.{c}", lang), key="spill_channel")
+
+    mine = estimates[(estimates["product_group"] == group) & (estimates["target_channel"] == channel)]
+    reg = mine[mine["method"] == "regression_dl"].iloc[0]
+    event = mine[mine["method"] == "event_study"]
+    fl = floor[(floor["product_group"] == group) & (floor["target_channel"] == channel)]
+
+    st.subheader(t("spill.headline", lang, group=group_label(group, lang), channel=t(f"spill.channel.{channel}", lang)))
+    k1, k2, k3, k4 = st.columns(4)
+    k1.metric(t("spill.kpi.estimate", lang), per_dollar(reg["estimate"], lang), help=t("spill.kpi.estimate_help", lang))
+    k2.metric(t("spill.kpi.interval", lang), interval(reg["ci_low"], reg["ci_high"], lang))
+    if not fl.empty and bool(fl["has_attribution_data"].iloc[0]):
+        k3.metric(t("spill.kpi.floor", lang), per_dollar(fl["floor_usd_per_usd_tiktok_gmv"].iloc[0], lang),
+                  help=t("spill.kpi.floor_help", lang,
+                         orders=fmt_count(fl["attributed_orders"].iloc[0], lang),
+                         synced=fmt_count(fl["synced_tiktok_orders_excluded"].iloc[0], lang)))
+    else:
+        k3.metric(t("spill.kpi.floor", lang), MISSING, help=t("spill.kpi.no_floor", lang))
+    k4.metric(t("spill.kpi.peak_lag", lang),
+              MISSING if pd.isna(reg["peak_lag_days"]) else t("spill.days", lang, n=fmt_count(reg["peak_lag_days"], lang)))
+    if not pd.isna(reg["estimate_per_1000_views"]):
+        st.caption(t("spill.per_views", lang, x=fmt_money(round(float(reg["estimate_per_1000_views"]), 2), lang)))
+    if not event.empty and not pd.isna(event["estimate"].iloc[0]):
+        e = event.iloc[0]
+        st.caption(t("spill.event_ratio", lang, x=per_dollar(e["estimate"], lang),
+                     interval=interval(e["ci_low"], e["ci_high"], lang)))
+
+    st.markdown(f"**{t('spill.meaning', lang)}** {reg['explanation']}")
+    st.markdown(f"**{t('spill.diagnostics', lang)}**")
+    for passed, sentence in verdicts(reg, lang):
+        st.markdown(f"{VERDICT_MARK[passed]} {sentence}")
+
+    st.divider()
+    estimates_chart(estimates, floor, channel, group, lang)
+    left, right = st.columns(2)
+    with left:
+        lag_chart(marts["lags"][(marts["lags"]["product_group"] == group)
+                                & (marts["lags"]["target_channel"] == channel)], lang, channel)
+    with right:
+        event_chart(marts["profile"][(marts["profile"]["product_group"] == group)
+                                     & (marts["profile"]["target_channel"] == channel)], lang, channel)
+
+    st.subheader(t("spill.all_methods", lang))
+    estimates_table(estimates, group, lang)
+
+    with st.expander(t("spill.method.header", lang)):
+        st.markdown(t("spill.method.body", lang))
+
+
+main()
