@@ -1,0 +1,148 @@
+"""The Categories page on the real demo build: what it shows is what the category marts hold.
+
+Uses the session fixture `built_warehouse` (tests/conftest.py). Expected values are read from the
+published marts and formatted with the app's own formatters, so a wrong sum, a rate averaged
+instead of recomputed, or a lost unmapped product fails here.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from orchestration.settings import published_path
+from streamlit_app.i18n import fmt_count, fmt_money, fmt_percent, t
+from tests.app.marts_fixture import APP_PATH
+
+TIMEOUT = 180
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def marts(request) -> dict[str, pd.DataFrame]:
+    request.getfixturevalue("built_warehouse")
+    with duckdb.connect(str(published_path()), read_only=True) as con:
+        frames = {
+            name: con.execute(f"select * from marts.{name}").df()
+            for name in ("mart_category_performance", "mart_sku_unit_economics", "dim_products", "dim_categories")
+        }
+        frames["latest"] = con.execute("select max(order_date) as d from marts.fct_order_lines").df()
+        frames["lines"] = con.execute(
+            "select product_id, channel, order_date, units_sold, contribution_before_ads_usd "
+            "from marts.fct_order_lines"
+        ).df()
+    return frames
+
+
+def run_page(lang: str = "en") -> AppTest:
+    at = AppTest.from_file(str(APP_PATH), default_timeout=TIMEOUT)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("views/categories.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    notices = [n.value for n in [*at.info, *at.warning]]
+    assert not [n for n in notices if "tsw build" in n], notices
+    return at
+
+
+def frame_with(at: AppTest, column: str) -> pd.DataFrame:
+    found = [f.value for f in at.dataframe if column in f.value.columns]
+    assert found, f"no table with column {column!r}"
+    return found[0]
+
+
+def default_period(perf: pd.DataFrame, latest) -> pd.DataFrame:
+    """The page's default months: all of them up to the last month the orders fully cover."""
+    months = pd.to_datetime(perf["order_month"])
+    latest = pd.Timestamp(latest)
+    full = sorted(m for m in months.unique() if m + pd.offsets.MonthEnd(0) <= latest)
+    return perf[months <= full[-1]]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_kpis_and_category_table_match_the_mart(marts, lang):
+    perf = default_period(marts["mart_category_performance"], marts["latest"]["d"].iloc[0])
+    at = run_page(lang)
+    revenue = perf["net_revenue_usd"].sum()
+    margin = perf["contribution_margin_usd"].sum()
+    kpis = {m.label: m.value for m in at.metric}
+    assert kpis[t("categories.kpi.net_revenue", lang)] == fmt_money(revenue, lang)
+    assert kpis[t("categories.kpi.margin", lang)] == fmt_money(margin, lang)
+    # The margin of the sums, not an average of monthly margins.
+    assert kpis[t("categories.kpi.margin_pct", lang)] == fmt_percent(margin / revenue, lang)
+    with_returns = perf[perf["channel"] != "amazon"]
+    assert kpis[t("categories.kpi.return_rate", lang)] == fmt_percent(
+        with_returns["units_returned"].sum() / with_returns["units_sold"].sum(), lang
+    )
+
+    table = frame_with(at, t("categories.col.net_revenue", lang))
+    by_pair = perf.groupby(["category_id", "channel"])[["net_revenue_usd", "contribution_margin_usd"]].sum()
+    assert len(table) == len(by_pair)
+    shown = set(table[t("categories.col.net_revenue", lang)]) | set(table[t("categories.col.margin", lang)])
+    expected = {fmt_money(v, lang) for v in by_pair["net_revenue_usd"]} | {
+        fmt_money(v, lang) for v in by_pair["contribution_margin_usd"]
+    }
+    assert expected <= shown
+    # Amazon's returns are unknown: its rows show a dash, never 0 %.
+    amazon = table[table[t("categories.col.channel", lang)] == t("categories.channel.amazon", lang)]
+    assert len(amazon) > 0 and set(amazon[t("categories.col.return_rate", lang)]) == {"—"}
+
+
+def test_market_signal_and_citations_beside_each_category(marts):
+    at = run_page()
+    table = frame_with(at, t("categories.col.signal_detail", "en"))
+    cats = marts["dim_categories"]
+    womenswear = cats.set_index("category_id").loc["womenswear"]
+    row = table[table[t("categories.col.category", "en")] == womenswear["category_name"]].iloc[0]
+    assert row[t("categories.col.signal", "en")] == womenswear["market_signal"]
+    assert "c001_013" in row[t("categories.col.claims", "en")]
+    assert "s000 p12" in row[t("categories.col.signal_detail", "en")]
+    assert any("c001_013" in c.value for c in at.caption)
+
+
+def test_waterfall_steps_add_up_to_the_contribution(marts):
+    perf = default_period(marts["mart_category_performance"], marts["latest"]["d"].iloc[0])
+    at = run_page()
+    table = frame_with(at, t("categories.col.step", "en"))
+    category_id = at.selectbox(key="categories_waterfall_category").value
+    channel = at.selectbox(key="categories_waterfall_channel").value
+    row = perf[(perf["category_id"] == category_id) & (perf["channel"] == channel)].sum(numeric_only=True)
+    amounts = dict(zip(table[t("categories.col.step", "en")], table[t("categories.col.usd", "en")], strict=True))
+    assert amounts[t("categories.waterfall.gmv", "en")] == fmt_money(row["gmv_usd"], "en")
+    assert amounts[t("categories.waterfall.ads", "en")] == fmt_money(-row["ad_spend_usd"], "en")
+    assert amounts[t("categories.waterfall.contribution", "en")] == fmt_money(row["contribution_margin_usd"], "en")
+
+
+def test_products_losing_money_are_flagged_and_unmapped_products_listed(marts):
+    at = run_page()
+    products = frame_with(at, t("categories.col.flag", "en"))
+    sku = marts["mart_sku_unit_economics"]
+    losing = sku[sku["is_losing_money"]]
+    flagged = products[products[t("categories.col.flag", "en")] == t("categories.products.losing", "en")]
+    assert len(flagged) == len(losing) > 0
+    assert set(flagged[t("categories.col.product", "en")].str.split(" · ").str[0]) == set(losing["product_id"])
+
+    unmapped = frame_with(at, t("categories.col.name", "en"))
+    expected = marts["dim_products"].query("not is_in_product_map")
+    assert len(expected) > 0
+    assert set(unmapped[t("categories.col.product", "en")]) == set(expected["product_id"])
+    assert set(unmapped[t("categories.col.units", "en")]) == {fmt_count(v, "en") for v in expected["units_sold"]}
+
+
+def test_another_window_is_recomputed_from_the_order_lines(marts):
+    at = run_page()
+    at.number_input(key="categories_products_window").set_value(30).run()
+    assert not at.exception, [e.value for e in at.exception]
+    products = frame_with(at, t("categories.col.flag", "en"))
+    lines = marts["lines"]
+    end = pd.Timestamp(marts["latest"]["d"].iloc[0])
+    window = lines[pd.to_datetime(lines["order_date"]) > end - pd.Timedelta(days=30)]
+    per_pair = window.groupby(["product_id", "channel"])[["units_sold", "contribution_before_ads_usd"]].sum()
+    assert len(products) == len(per_pair)
+    per_unit = (per_pair["contribution_before_ads_usd"] / per_pair["units_sold"].where(per_pair["units_sold"] > 0))
+    shown = set(products[t("categories.col.contribution_unit", "en")])
+    assert {fmt_money(v, "en") for v in per_unit} <= shown
+    assert any("30" in c.value or end.strftime("%Y-%m-%d") in c.value for c in at.caption)
