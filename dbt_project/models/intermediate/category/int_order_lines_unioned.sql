@@ -35,12 +35,10 @@ with tiktok as (
         cast(coalesce(order_refund_amount, 0) as double) as order_refund,
         cast(coalesce(order_amount, 0) as double) as order_amount,
         0.0 as order_discount,
-        -- A refund follows the returned units when there are any (Return/Refund), else the line value.
-        case
-            when coalesce(sku_quantity_of_return, 0) > 0
-                then coalesce(sku_subtotal_after_discount, 0) * sku_quantity_of_return / nullif(quantity, 0)
-            else coalesce(sku_subtotal_after_discount, 0)
-        end as refund_weight,
+        -- Value of the returned units: an order's refund goes to the lines whose units came back.
+        coalesce(sku_subtotal_after_discount, 0) * coalesce(sku_quantity_of_return, 0) / nullif(quantity, 0)
+            as returned_value,
+        cast(null as double) as line_refund_value,
         coalesce(sku_subtotal_before_discount, 0) as allocation_basis,
         true as returns_in_export,
         nullif(trim(creator_handle), '') as creator_handle,
@@ -82,7 +80,8 @@ amazon as (
              + coalesce(item_tax, 0) + coalesce(shipping_tax, 0) + coalesce(gift_wrap_tax, 0)
              - coalesce(item_promotion_discount, 0) - coalesce(ship_promotion_discount, 0) as double) as order_amount,
         0.0 as order_discount,
-        0.0 as refund_weight,
+        cast(null as double) as returned_value,
+        cast(null as double) as line_refund_value,
         coalesce(item_price, 0) as allocation_basis,
         -- Amazon returns live in a separate returns report, not in All Orders.
         false as returns_in_export,
@@ -124,7 +123,10 @@ shopify as (
         cast(coalesce(total, 0) as double) as order_amount,
         -- Shopify discounts are the seller's own (codes, automatic discounts); order-level here.
         cast(coalesce(discount_amount, 0) as double) as order_discount,
-        coalesce(lineitem_price, 0) * lineitem_quantity - coalesce(lineitem_discount, 0) as refund_weight,
+        cast(null as double) as returned_value,
+        -- What refunding the whole line gives back: its price after discount plus its share of tax.
+        (coalesce(lineitem_price, 0) * lineitem_quantity - coalesce(lineitem_discount, 0))
+            * (1 + coalesce(taxes, 0) / nullif(subtotal, 0)) as line_refund_value,
         coalesce(lineitem_price, 0) * lineitem_quantity as allocation_basis,
         true as returns_in_export,
         cast(null as varchar) as creator_handle,
@@ -144,6 +146,26 @@ unioned as (
 
 ),
 
+matched as (
+
+    select
+        *,
+        coalesce(order_refund > 0 and abs(line_refund_value - order_refund) <= 0.011, false) as refund_matches_line,
+    from unioned
+
+),
+
+ranked as (
+
+    select
+        *,
+        case when refund_matches_line then
+            row_number() over (partition by channel, source_order_id, refund_matches_line order by line_in_order)
+        end as refund_match_rank,
+    from matched
+
+),
+
 weighted as (
 
     select
@@ -157,15 +179,22 @@ weighted as (
                 1.0 / count(*) over (partition by channel, source_order_id)
             )
         end as allocation_weight,
-        case when channel = 'amazon' then 1.0 else coalesce(
-            refund_weight / nullif(sum(refund_weight) over (partition by channel, source_order_id), 0),
-            allocation_basis / nullif(sum(allocation_basis) over (partition by channel, source_order_id), 0),
-            1.0 / count(*) over (partition by channel, source_order_id)
-        ) end as refund_allocation_weight,
+        case
+            when channel = 'amazon' then 1.0
+            -- Shopify refunds whole lines: a line whose full refund equals the order's refund takes it all.
+            when channel = 'shopify' and bool_or(refund_matches_line) over (partition by channel, source_order_id)
+                then case when refund_match_rank = 1 then 1.0 else 0.0 end
+            else coalesce(
+                returned_value / nullif(sum(returned_value) over (partition by channel, source_order_id), 0),
+                line_refund_value / nullif(sum(line_refund_value) over (partition by channel, source_order_id), 0),
+                allocation_basis / nullif(sum(allocation_basis) over (partition by channel, source_order_id), 0),
+                1.0 / count(*) over (partition by channel, source_order_id)
+            )
+        end as refund_allocation_weight,
         count(*) over (partition by channel, source_order_id) as lines_in_order,
         row_number() over (partition by channel, source_order_id order by line_in_order, source_line_key) = 1
             as is_first_line_of_order,
-    from unioned
+    from ranked
 
 )
 
@@ -204,14 +233,9 @@ select
     case
         when channel <> 'shopify' then units_returned
         when is_cancelled or order_refund <= 0 then 0.0
-        -- Shopify refunds whole lines (price after discount plus its tax); the refunded share of the
-        -- line's value, capped at the line, is the returned share of its units.
-        else units_ordered * least(
-            1.0,
-            order_refund * refund_allocation_weight
-            / nullif((list_subtotal - order_discount * allocation_weight) * (1 + order_taxes
-                     / nullif(sum(list_subtotal) over (partition by channel, source_order_id) - order_discount, 0)), 0)
-        )
+        -- Shopify refunds whole lines; the refunded share of the line's full refund value, capped at
+        -- the line, is the returned share of its units.
+        else units_ordered * coalesce(least(1.0, order_refund * refund_allocation_weight / nullif(line_refund_value, 0)), 0)
     end as units_returned,
     returns_in_export,
     creator_handle,
