@@ -235,7 +235,10 @@ select
         when is_cancelled or order_refund <= 0 then 0.0
         -- Shopify refunds whole lines; the refunded share of the line's full refund value, capped at
         -- the line, is the returned share of its units.
-        else units_ordered * coalesce(least(1.0, order_refund * refund_allocation_weight / nullif(line_refund_value, 0)), 0)
+        -- Rounded: price × (1 + tax ratio) is not exact in binary, and a whole line must read as whole units.
+        else round(units_ordered * coalesce(
+            least(1.0, order_refund * refund_allocation_weight / nullif(line_refund_value, 0)), 0
+        ), 6)
     end as units_returned,
     returns_in_export,
     creator_handle,
