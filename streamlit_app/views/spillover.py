@@ -12,7 +12,8 @@ from streamlit_app import components, data
 from streamlit_app.i18n import MISSING, current_lang, fmt_count, fmt_money, fmt_number, label_for, t
 
 CHANNELS = ("amazon", "shopify")
-VERDICT_MARK = {True: "🟢", False: "🟠"}
+# Material icons rather than emoji: they render the same on every system font.
+VERDICT_MARK = {True: ":material/check_circle:", False: ":material/warning:"}
 
 ESTIMATE_COLUMNS = (
     "product_group, target_channel, method, estimate, ci_low, ci_high, unit, peak_lag_days, days_of_data, "
