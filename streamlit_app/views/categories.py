@@ -33,9 +33,22 @@ UNIT_ECONOMICS_COLUMNS = (
     "contribution_per_unit_usd, return_rate, is_losing_money"
 )
 ADDITIVE = [
-    "orders", "cancelled_orders", "units_sold", "units_returned", "gmv_usd", "seller_discount_usd",
-    "platform_discount_usd", "net_sales_usd", "return_refunds_usd", "net_revenue_usd", "platform_fees_usd",
-    "affiliate_commission_usd", "fulfilment_cost_usd", "cogs_usd", "ad_spend_usd", "contribution_margin_usd",
+    "orders",
+    "cancelled_orders",
+    "units_sold",
+    "units_returned",
+    "gmv_usd",
+    "seller_discount_usd",
+    "platform_discount_usd",
+    "net_sales_usd",
+    "return_refunds_usd",
+    "net_revenue_usd",
+    "platform_fees_usd",
+    "affiliate_commission_usd",
+    "fulfilment_cost_usd",
+    "cogs_usd",
+    "ad_spend_usd",
+    "contribution_margin_usd",
 ]
 # Amazon's All Orders report carries no returns: its return figures are unknown, not zero.
 CHANNELS_WITHOUT_RETURNS = {"amazon"}
@@ -122,22 +135,30 @@ def filters(
     c1, c2, c3 = st.columns([1, 2, 2])
     channels = sorted(performance["channel"].unique().tolist())
     chosen_channels = c1.multiselect(
-        t("categories.filter.channel", lang), channels, format_func=lambda c: channel_label(c, lang),
-        key="categories_filter_channel", help=t("categories.filter.help", lang),
+        t("categories.filter.channel", lang),
+        channels,
+        format_func=lambda c: channel_label(c, lang),
+        key="categories_filter_channel",
+        help=t("categories.filter.help", lang),
     )
     category_ids = sorted(performance["category_id"].unique().tolist())
     chosen_categories = c2.multiselect(
-        t("categories.filter.category", lang), category_ids,
+        t("categories.filter.category", lang),
+        category_ids,
         format_func=lambda c: category_label(c, categories, lang),
-        key="categories_filter_category", help=t("categories.filter.help", lang),
+        key="categories_filter_category",
+        help=t("categories.filter.help", lang),
     )
     months = sorted(pd.to_datetime(performance["order_month"]).dt.date.unique().tolist())
     # A month the data stops in the middle of would show as a collapse in growth: end on the last full one.
     last_full = [m for m in months if (pd.Timestamp(m) + pd.offsets.MonthEnd(0)).date() <= latest_order_date]
     start, end = c3.select_slider(
-        t("categories.filter.period", lang), options=months, value=(months[0], (last_full or months)[-1]),
+        t("categories.filter.period", lang),
+        options=months,
+        value=(months[0], (last_full or months)[-1]),
         help=t("categories.filter.period_help", lang, latest=latest_order_date.strftime("%Y-%m-%d")),
-        format_func=lambda d: d.strftime("%Y-%m"), key="categories_filter_period",
+        format_func=lambda d: d.strftime("%Y-%m"),
+        key="categories_filter_period",
     )
     return chosen_channels or channels, chosen_categories or category_ids, start, end
 
@@ -182,12 +203,16 @@ def table_section(summed: pd.DataFrame, categories: pd.DataFrame, lang: str) -> 
     st.subheader(t("categories.table.header", lang))
     display = pd.DataFrame(
         {
-            t("categories.col.category", lang): [category_label(c, categories, lang) for c in summed["category_id"]],
+            t("categories.col.category", lang): [
+                category_label(c, categories, lang) for c in summed["category_id"]
+            ],
             t("categories.col.channel", lang): [channel_label(c, lang) for c in summed["channel"]],
             t("categories.col.net_revenue", lang): [fmt_money(v, lang) for v in summed["net_revenue_usd"]],
             t("categories.col.gmv", lang): [fmt_money(v, lang) for v in summed["gmv_usd"]],
             t("categories.col.margin", lang): [fmt_money(v, lang) for v in summed["contribution_margin_usd"]],
-            t("categories.col.margin_pct", lang): [fmt_percent(v, lang) for v in summed["contribution_margin_pct"]],
+            t("categories.col.margin_pct", lang): [
+                fmt_percent(v, lang) for v in summed["contribution_margin_pct"]
+            ],
             t("categories.col.return_rate", lang): [fmt_percent(v, lang) for v in summed["return_rate"]],
             t("categories.col.aov", lang): [fmt_money(v, lang) for v in summed["avg_order_value_usd"]],
             t("categories.col.growth", lang): [
@@ -200,7 +225,9 @@ def table_section(summed: pd.DataFrame, categories: pd.DataFrame, lang: str) -> 
     components.table(display, raw=summed, key="categories_channel", file_stem="category_channel_performance")
 
 
-def bar_chart(summed: pd.DataFrame, column: str, categories: pd.DataFrame, lang: str, *, scale: float) -> go.Figure:
+def bar_chart(
+    summed: pd.DataFrame, column: str, categories: pd.DataFrame, lang: str, *, scale: float
+) -> go.Figure:
     fig = go.Figure()
     for channel, rows in summed.groupby("channel", sort=True):
         fig.add_trace(
@@ -222,20 +249,27 @@ def charts_section(summed: pd.DataFrame, selected: pd.DataFrame, categories: pd.
     with c1:
         components.chart(
             bar_chart(summed, "net_revenue_usd", categories, lang, scale=divisor),
-            title=t("categories.chart.revenue", lang), unit=unit, claim_ids=no_citation, key="categories_revenue",
+            title=t("categories.chart.revenue", lang),
+            unit=unit,
+            claim_ids=no_citation,
+            key="categories_revenue",
         )
     with c2:
         components.chart(
             bar_chart(summed, "contribution_margin_pct", categories, lang, scale=0.01),
-            title=t("categories.chart.margin_pct", lang), unit=t("categories.unit.percent", lang),
-            claim_ids=no_citation, key="categories_margin",
+            title=t("categories.chart.margin_pct", lang),
+            unit=t("categories.unit.percent", lang),
+            claim_ids=no_citation,
+            key="categories_margin",
         )
     c3, c4 = st.columns(2)
     with c3:
         components.chart(
             bar_chart(summed[summed["return_rate"].notna()], "return_rate", categories, lang, scale=0.01),
-            title=t("categories.chart.return_rate", lang), unit=t("categories.unit.percent", lang),
-            claim_ids=no_citation, key="categories_returns",
+            title=t("categories.chart.return_rate", lang),
+            unit=t("categories.unit.percent", lang),
+            claim_ids=no_citation,
+            key="categories_returns",
         )
     with c4:
         monthly = selected.groupby(["order_month", "category_id"], as_index=False)["net_revenue_usd"].sum()
@@ -251,7 +285,10 @@ def charts_section(summed: pd.DataFrame, selected: pd.DataFrame, categories: pd.
                 )
             )
         components.chart(
-            fig, title=t("categories.chart.growth", lang), unit=m_unit, claim_ids=no_citation,
+            fig,
+            title=t("categories.chart.growth", lang),
+            unit=m_unit,
+            claim_ids=no_citation,
             key="categories_growth",
         )
     st.caption(t("categories.charts.source", lang))
@@ -278,12 +315,16 @@ def waterfall_section(summed: pd.DataFrame, categories: pd.DataFrame, lang: str)
         return
     c1, c2 = st.columns(2)
     category_id = c1.selectbox(
-        t("categories.waterfall.category", lang), summed["category_id"].unique().tolist(),
-        format_func=lambda c: category_label(c, categories, lang), key="categories_waterfall_category",
+        t("categories.waterfall.category", lang),
+        summed["category_id"].unique().tolist(),
+        format_func=lambda c: category_label(c, categories, lang),
+        key="categories_waterfall_category",
     )
     channels = summed.loc[summed["category_id"] == category_id, "channel"].tolist()
     channel = c2.selectbox(
-        t("categories.waterfall.channel", lang), channels, format_func=lambda c: channel_label(c, lang),
+        t("categories.waterfall.channel", lang),
+        channels,
+        format_func=lambda c: channel_label(c, lang),
         key="categories_waterfall_channel",
     )
     row = summed[(summed["category_id"] == category_id) & (summed["channel"] == channel)].iloc[0]
@@ -303,17 +344,27 @@ def waterfall_section(summed: pd.DataFrame, categories: pd.DataFrame, lang: str)
         )
     )
     title = t(
-        "categories.waterfall.chart", lang,
-        category=category_label(category_id, categories, lang), channel=channel_label(channel, lang),
+        "categories.waterfall.chart",
+        lang,
+        category=category_label(category_id, categories, lang),
+        channel=channel_label(channel, lang),
     )
     components.chart(fig, title=title, unit=unit, claim_ids=[], key="categories_waterfall")
     raw = pd.DataFrame(
-        {"step": [n for n, _ in steps] + ["contribution"], "usd": [v for _, v in steps] + [row["contribution_margin_usd"]]}
+        {
+            "step": [n for n, _ in steps] + ["contribution"],
+            "usd": [v for _, v in steps] + [row["contribution_margin_usd"]],
+        }
     )
-    display = pd.DataFrame({t("categories.col.step", lang): labels, t("categories.col.usd", lang): [
-        fmt_money(v, lang) for v in raw["usd"]
-    ]})
-    components.table(display, raw=raw, key="categories_waterfall", file_stem=f"waterfall_{category_id}_{channel}")
+    display = pd.DataFrame(
+        {
+            t("categories.col.step", lang): labels,
+            t("categories.col.usd", lang): [fmt_money(v, lang) for v in raw["usd"]],
+        }
+    )
+    components.table(
+        display, raw=raw, key="categories_waterfall", file_stem=f"waterfall_{category_id}_{channel}"
+    )
 
 
 def signals_section(categories: pd.DataFrame, shown_ids: list[str], lang: str) -> None:
@@ -322,7 +373,9 @@ def signals_section(categories: pd.DataFrame, shown_ids: list[str], lang: str) -
     rows = categories[categories["category_id"].isin(shown_ids)]
     display = pd.DataFrame(
         {
-            t("categories.col.category", lang): [category_label(c, categories, lang) for c in rows["category_id"]],
+            t("categories.col.category", lang): [
+                category_label(c, categories, lang) for c in rows["category_id"]
+            ],
             t("categories.col.signal", lang): rows["market_signal"],
             t("categories.col.signal_detail", lang): rows["market_signal_detail"].fillna("—"),
             t("categories.col.articles", lang): rows["signal_source_ids"].fillna("—"),
@@ -334,14 +387,23 @@ def signals_section(categories: pd.DataFrame, shown_ids: list[str], lang: str) -
 
 
 def products_section(
-    unit_economics: pd.DataFrame, unmapped: pd.DataFrame, channels: list[str], category_ids: list[str],
-    categories: pd.DataFrame, lang: str,
+    unit_economics: pd.DataFrame,
+    unmapped: pd.DataFrame,
+    channels: list[str],
+    category_ids: list[str],
+    categories: pd.DataFrame,
+    lang: str,
 ) -> None:
     st.subheader(t("categories.products.header", lang))
     default_days = int(unit_economics["window_days"].iloc[0]) if not unit_economics.empty else 90
     days = st.number_input(
-        t("categories.products.window", lang), min_value=7, max_value=730, value=default_days, step=1,
-        key="categories_products_window", help=t("categories.products.window_help", lang),
+        t("categories.products.window", lang),
+        min_value=7,
+        max_value=730,
+        value=default_days,
+        step=1,
+        key="categories_products_window",
+        help=t("categories.products.window_help", lang),
     )
     if int(days) != default_days:
         with components.data_guard():
@@ -352,7 +414,8 @@ def products_section(
     if not rows.empty:
         st.caption(
             t(
-                "categories.products.window_caption", lang,
+                "categories.products.window_caption",
+                lang,
                 start=pd.Timestamp(rows["window_start"].iloc[0]).strftime("%Y-%m-%d"),
                 end=pd.Timestamp(rows["window_end"].iloc[0]).strftime("%Y-%m-%d"),
                 losing=fmt_count(int(rows["is_losing_money"].sum()), lang),
@@ -365,20 +428,30 @@ def products_section(
             ],
             t("categories.col.product", lang): rows["product_id"] + " · " + rows["product_name"].fillna(""),
             t("categories.col.channel", lang): [channel_label(c, lang) for c in rows["channel"]],
-            t("categories.col.category", lang): [category_label(c, categories, lang) for c in rows["category_id"]],
+            t("categories.col.category", lang): [
+                category_label(c, categories, lang) for c in rows["category_id"]
+            ],
             t("categories.col.units", lang): [fmt_count(v, lang) for v in rows["units_sold"]],
             t("categories.col.price", lang): [fmt_money(v, lang) for v in rows["price_per_unit_usd"]],
             t("categories.col.fees", lang): [fmt_money(v, lang) for v in rows["fees_per_unit_usd"]],
-            t("categories.col.fulfilment", lang): [fmt_money(v, lang) for v in rows["fulfilment_per_unit_usd"]],
+            t("categories.col.fulfilment", lang): [
+                fmt_money(v, lang) for v in rows["fulfilment_per_unit_usd"]
+            ],
             t("categories.col.cogs", lang): [fmt_money(v, lang) for v in rows["cogs_per_unit_usd"]],
-            t("categories.col.commission", lang): [fmt_money(v, lang) for v in rows["commission_per_unit_usd"]],
-            t("categories.col.return_cost", lang): [fmt_money(v, lang) for v in rows["return_cost_per_unit_usd"]],
+            t("categories.col.commission", lang): [
+                fmt_money(v, lang) for v in rows["commission_per_unit_usd"]
+            ],
+            t("categories.col.return_cost", lang): [
+                fmt_money(v, lang) for v in rows["return_cost_per_unit_usd"]
+            ],
             t("categories.col.contribution_unit", lang): [
                 fmt_money(v, lang) for v in rows["contribution_per_unit_usd"]
             ],
         }
     )
-    components.table(display, raw=rows, key="categories_products", file_stem=f"sku_unit_economics_{int(days)}d")
+    components.table(
+        display, raw=rows, key="categories_products", file_stem=f"sku_unit_economics_{int(days)}d"
+    )
 
     st.markdown(f"**{t('categories.unmapped.header', lang)}**")
     st.caption(t("categories.unmapped.intro", lang))

@@ -27,7 +27,12 @@ def marts(request) -> dict[str, pd.DataFrame]:
     with duckdb.connect(str(published_path()), read_only=True) as con:
         frames = {
             name: con.execute(f"select * from marts.{name}").df()
-            for name in ("mart_category_performance", "mart_sku_unit_economics", "dim_products", "dim_categories")
+            for name in (
+                "mart_category_performance",
+                "mart_sku_unit_economics",
+                "dim_products",
+                "dim_categories",
+            )
         }
         frames["latest"] = con.execute("select max(order_date) as d from marts.fct_order_lines").df()
         frames["lines"] = con.execute(
@@ -110,10 +115,14 @@ def test_waterfall_steps_add_up_to_the_contribution(marts):
     category_id = at.selectbox(key="categories_waterfall_category").value
     channel = at.selectbox(key="categories_waterfall_channel").value
     row = perf[(perf["category_id"] == category_id) & (perf["channel"] == channel)].sum(numeric_only=True)
-    amounts = dict(zip(table[t("categories.col.step", "en")], table[t("categories.col.usd", "en")], strict=True))
+    amounts = dict(
+        zip(table[t("categories.col.step", "en")], table[t("categories.col.usd", "en")], strict=True)
+    )
     assert amounts[t("categories.waterfall.gmv", "en")] == fmt_money(row["gmv_usd"], "en")
     assert amounts[t("categories.waterfall.ads", "en")] == fmt_money(-row["ad_spend_usd"], "en")
-    assert amounts[t("categories.waterfall.contribution", "en")] == fmt_money(row["contribution_margin_usd"], "en")
+    assert amounts[t("categories.waterfall.contribution", "en")] == fmt_money(
+        row["contribution_margin_usd"], "en"
+    )
 
 
 def test_products_losing_money_are_flagged_and_unmapped_products_listed(marts):
@@ -123,13 +132,17 @@ def test_products_losing_money_are_flagged_and_unmapped_products_listed(marts):
     losing = sku[sku["is_losing_money"]]
     flagged = products[products[t("categories.col.flag", "en")] == t("categories.products.losing", "en")]
     assert len(flagged) == len(losing) > 0
-    assert set(flagged[t("categories.col.product", "en")].str.split(" · ").str[0]) == set(losing["product_id"])
+    assert set(flagged[t("categories.col.product", "en")].str.split(" · ").str[0]) == set(
+        losing["product_id"]
+    )
 
     unmapped = frame_with(at, t("categories.col.name", "en"))
     expected = marts["dim_products"].query("not is_in_product_map")
     assert len(expected) > 0
     assert set(unmapped[t("categories.col.product", "en")]) == set(expected["product_id"])
-    assert set(unmapped[t("categories.col.units", "en")]) == {fmt_count(v, "en") for v in expected["units_sold"]}
+    assert set(unmapped[t("categories.col.units", "en")]) == {
+        fmt_count(v, "en") for v in expected["units_sold"]
+    }
 
 
 def test_another_window_is_recomputed_from_the_order_lines(marts):
@@ -142,7 +155,9 @@ def test_another_window_is_recomputed_from_the_order_lines(marts):
     window = lines[pd.to_datetime(lines["order_date"]) > end - pd.Timedelta(days=30)]
     per_pair = window.groupby(["product_id", "channel"])[["units_sold", "contribution_before_ads_usd"]].sum()
     assert len(products) == len(per_pair)
-    per_unit = (per_pair["contribution_before_ads_usd"] / per_pair["units_sold"].where(per_pair["units_sold"] > 0))
+    per_unit = per_pair["contribution_before_ads_usd"] / per_pair["units_sold"].where(
+        per_pair["units_sold"] > 0
+    )
     shown = set(products[t("categories.col.contribution_unit", "en")])
     assert {fmt_money(v, "en") for v in per_unit} <= shown
     assert any("30" in c.value or end.strftime("%Y-%m-%d") in c.value for c in at.caption)

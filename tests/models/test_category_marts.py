@@ -44,8 +44,11 @@ def test_tiktok_return_rate_equals_what_the_files_show(con, truth):
     # Sku Quantity of return over units not cancelled, in each order's latest export: the mart must
     # land on the generator's own count, not merely near it.
     realised = truth["realised"]["tiktok"]
-    got = df(con, """select sum(units_returned) as returned, sum(units_sold) as sold
-                     from marts.mart_category_performance where channel = 'tiktok_shop'""").iloc[0]
+    got = df(
+        con,
+        """select sum(units_returned) as returned, sum(units_sold) as sold
+                     from marts.mart_category_performance where channel = 'tiktok_shop'""",
+    ).iloc[0]
     assert got["sold"] == realised["units_not_cancelled_visible"]
     assert got["returned"] == realised["returned_units_visible"]
     assert got["returned"] / got["sold"] == pytest.approx(realised["return_rate_visible"], abs=1e-9)
@@ -55,8 +58,11 @@ def test_shopify_returns_recovered_from_refunded_amounts(con, truth):
     # Shopify's export has no per-line return quantity; the mart derives it from each order's refunded
     # amount (a refund equal to one line's price plus tax is that line coming back).
     realised = truth["realised"]["shopify"]
-    got = df(con, """select sum(units_returned) as returned, sum(units_sold) as sold
-                     from marts.mart_category_performance where channel = 'shopify'""").iloc[0]
+    got = df(
+        con,
+        """select sum(units_returned) as returned, sum(units_sold) as sold
+                     from marts.mart_category_performance where channel = 'shopify'""",
+    ).iloc[0]
     assert got["returned"] == pytest.approx(realised["returned_units_own_visible"], abs=0.5)
     assert got["returned"] / got["sold"] == pytest.approx(realised["return_rate_own_visible"], abs=1e-4)
 
@@ -64,9 +70,13 @@ def test_shopify_returns_recovered_from_refunded_amounts(con, truth):
 @pytest.mark.parametrize("channel, world_channel", [("tiktok_shop", "tiktok"), ("shopify", "shopify")])
 def test_category_return_rates_match_the_world_within_sampling_error(con, truth, channel, world_channel):
     world = truth["world"]["return_rates"]
-    got = df(con, """select category_id, sum(units_returned) as returned, sum(units_sold) as sold
+    got = df(
+        con,
+        """select category_id, sum(units_returned) as returned, sum(units_sold) as sold
                      from marts.mart_category_performance
-                     where channel = ? and category_id <> 'unmapped' group by category_id""", [channel])
+                     where channel = ? and category_id <> 'unmapped' group by category_id""",
+        [channel],
+    )
     assert set(got["category_id"]) == set(world), "every category of the demo catalogue has sales"
     misses = []
     for row in got.itertuples():
@@ -82,16 +92,21 @@ def test_category_return_rates_match_the_world_within_sampling_error(con, truth,
 
 
 def test_amazon_return_rate_is_unknown_not_zero(con):
-    rates = df(con, "select return_rate, refund_rate from marts.mart_category_performance where channel = 'amazon'")
+    rates = df(
+        con, "select return_rate, refund_rate from marts.mart_category_performance where channel = 'amazon'"
+    )
     assert len(rates) > 0
     assert rates["return_rate"].isna().all() and rates["refund_rate"].isna().all()
 
 
 def test_orders_and_units_match_the_ground_truth(con, truth):
     realised = truth["realised"]
-    got = df(con, """select channel, count(*) as orders, sum(units_ordered) as units,
+    got = df(
+        con,
+        """select channel, count(*) as orders, sum(units_ordered) as units,
                             count(*) filter (where is_cancelled) as cancelled
-                     from marts.fct_orders group by channel""").set_index("channel")
+                     from marts.fct_orders group by channel""",
+    ).set_index("channel")
     assert got.loc["tiktok_shop", "orders"] == realised["tiktok"]["orders"]
     assert got.loc["tiktok_shop", "units"] == realised["tiktok"]["units"]
     assert got.loc["tiktok_shop", "cancelled"] == realised["tiktok"]["cancelled_orders_visible"]
@@ -108,44 +123,68 @@ def test_unmapped_product_is_listed_and_keeps_its_sales(con, home, truth):
     listed = df(con, "select * from marts.dim_products where not is_in_product_map")
     assert len(listed) >= 1
     assert listed["product_id"].str.startswith("UNMAPPED:").all()
-    assert set(listed["product_id"]) & set(df(con, "select product_id from marts.fct_order_lines")["product_id"])
+    assert set(listed["product_id"]) & set(
+        df(con, "select product_id from marts.fct_order_lines")["product_id"]
+    )
     # Its TikTok units, month by month, equal the truth's units for the missing product.
     daily = pd.read_csv(home / "demo_truth" / "ground_truth_daily.csv")
     tiktok = daily[(daily["channel"].isin(["tiktok", "tiktok_shop"])) & daily["product_id"].isin(unmapped)]
     assert len(tiktok) > 0
-    got = df(con, """select sum(units_ordered) as units from marts.fct_order_lines
-                     where channel = 'tiktok_shop' and not is_mapped_product""").iloc[0]["units"]
+    got = df(
+        con,
+        """select sum(units_ordered) as units from marts.fct_order_lines
+                     where channel = 'tiktok_shop' and not is_mapped_product""",
+    ).iloc[0]["units"]
     assert got == tiktok["units"].sum()
-    mapped_ids = set(df(con, "select product_id from marts.dim_products where is_in_product_map")["product_id"])
+    mapped_ids = set(
+        df(con, "select product_id from marts.dim_products where is_in_product_map")["product_id"]
+    )
     assert not (set(unmapped) & mapped_ids)
 
 
 def test_rates_are_recomputed_from_components_not_averaged(con):
-    monthly = df(con, """select channel, category_id, net_revenue_usd, contribution_margin_usd,
+    monthly = df(
+        con,
+        """select channel, category_id, net_revenue_usd, contribution_margin_usd,
                                 contribution_margin_pct, units_sold, units_returned, return_rate
-                         from marts.mart_category_performance where net_revenue_usd > 0""")
+                         from marts.mart_category_performance where net_revenue_usd > 0""",
+    )
     recomputed = monthly["contribution_margin_usd"] / monthly["net_revenue_usd"]
     assert (recomputed - monthly["contribution_margin_pct"]).abs().max() < 1e-9
     # Over a whole year the margin of the sums differs from the mean of the monthly margins; the
     # page and any roll-up must use the former.
     tiktok = monthly[monthly["channel"] == "tiktok_shop"]
     of_sums = tiktok["contribution_margin_usd"].sum() / tiktok["net_revenue_usd"].sum()
-    lines = df(con, """select sum(contribution_before_ads_usd) as c from marts.fct_order_lines
-                       where channel = 'tiktok_shop'""").iloc[0]["c"]
-    ads = df(con, """select sum(ad_spend_usd) as a from marts.mart_category_performance
-                     where channel = 'tiktok_shop' and net_revenue_usd > 0""").iloc[0]["a"]
-    revenue = df(con, "select sum(net_revenue_usd) as r from marts.fct_order_lines where channel = 'tiktok_shop'")
+    lines = df(
+        con,
+        """select sum(contribution_before_ads_usd) as c from marts.fct_order_lines
+                       where channel = 'tiktok_shop'""",
+    ).iloc[0]["c"]
+    ads = df(
+        con,
+        """select sum(ad_spend_usd) as a from marts.mart_category_performance
+                     where channel = 'tiktok_shop' and net_revenue_usd > 0""",
+    ).iloc[0]["a"]
+    revenue = df(
+        con, "select sum(net_revenue_usd) as r from marts.fct_order_lines where channel = 'tiktok_shop'"
+    )
     assert of_sums == pytest.approx((lines - ads) / revenue.iloc[0]["r"], rel=1e-6)
 
 
 def test_order_level_amounts_counted_once_per_order(con):
     # TikTok repeats Order Amount on every SKU line: the lines of a multi-SKU order must add back to
     # the order's amount once, not once per line.
-    multi = df(con, """select o.source_order_id, o.buyer_paid_usd, o.lines
-                       from marts.fct_orders as o where o.channel = 'tiktok_shop' and o.lines > 1 limit 200""")
+    multi = df(
+        con,
+        """select o.source_order_id, o.buyer_paid_usd, o.lines
+                       from marts.fct_orders as o where o.channel = 'tiktok_shop' and o.lines > 1 limit 200""",
+    )
     assert len(multi) > 0
-    exported = df(con, """select order_id as source_order_id, any_value(order_amount) as order_amount
-                          from staging.stg_tiktok__orders group by order_id""")
+    exported = df(
+        con,
+        """select order_id as source_order_id, any_value(order_amount) as order_amount
+                          from staging.stg_tiktok__orders group by order_id""",
+    )
     merged = multi.merge(exported, on="source_order_id")
     assert len(merged) == len(multi)
     assert (merged["buyer_paid_usd"] - merged["order_amount"].astype(float)).abs().max() < 0.005
@@ -168,6 +207,12 @@ def test_losing_money_flag_follows_contribution(con):
     window = (pd.to_datetime(sku["window_end"]) - pd.to_datetime(sku["window_start"])).dt.days + 1
     assert window.eq(90).all()
     assert (sku["is_losing_money"] == (sku["contribution_usd"] < 0)).all()
-    per_unit = sku["price_per_unit_usd"] - sku["fees_per_unit_usd"] - sku["fulfilment_per_unit_usd"] \
-        - sku["cogs_per_unit_usd"] - sku["commission_per_unit_usd"] - sku["return_cost_per_unit_usd"]
+    per_unit = (
+        sku["price_per_unit_usd"]
+        - sku["fees_per_unit_usd"]
+        - sku["fulfilment_per_unit_usd"]
+        - sku["cogs_per_unit_usd"]
+        - sku["commission_per_unit_usd"]
+        - sku["return_cost_per_unit_usd"]
+    )
     assert (per_unit - sku["contribution_per_unit_usd"]).abs().max() < 1e-9
