@@ -43,6 +43,7 @@ with tiktok as (
         true as returns_in_export,
         nullif(trim(creator_handle), '') as creator_handle,
         cast(null as varchar) as discount_code,
+        false as has_tiktok_utm,
     from {{ ref('stg_tiktok__orders') }}
 
 ),
@@ -87,6 +88,7 @@ amazon as (
         false as returns_in_export,
         cast(null as varchar) as creator_handle,
         cast(null as varchar) as discount_code,
+        false as has_tiktok_utm,
     from {{ ref('stg_amazon__orders') }}
 
 ),
@@ -129,8 +131,14 @@ shopify as (
             * (1 + coalesce(taxes, 0) / nullif(subtotal, 0)) as line_refund_value,
         coalesce(lineitem_price, 0) * lineitem_quantity as allocation_basis,
         true as returns_in_export,
-        cast(null as varchar) as creator_handle,
+        -- Creator codes (TIKTOK-<HANDLE>15) and the creator's utm_campaign name the TikTok creator.
+        coalesce(
+            nullif(lower(regexp_extract(discount_code, '^TIKTOK-([A-Za-z0-9_.]+?)[0-9]*$', 1)), ''),
+            nullif(regexp_extract(note_attributes_attribution, 'utm_campaign:\s*(\S+)', 1), '')
+        ) as creator_handle,
         nullif(trim(discount_code), '') as discount_code,
+        coalesce(note_attributes_attribution ilike '%utm_source: tiktok%' or tags ilike '%tiktok traffic%', false)
+            as has_tiktok_utm,
     from {{ ref('stg_shopify__order_lines') }}
     where not is_tiktok_shop_sync
 
@@ -243,4 +251,5 @@ select
     returns_in_export,
     creator_handle,
     discount_code,
+    has_tiktok_utm,
 from weighted

@@ -57,8 +57,10 @@ select
         when affiliate_creator is not null then 'tiktok_affiliate'
         when creator_handle is not null then 'tiktok_creator'
         when discount_code ilike 'TIKTOK-%' then 'tiktok_creator_code'
+        when has_tiktok_utm then 'tiktok_utm'
         else 'none'
     end as creator_attribution,
     unit_cost_id,
     fee_ids,
+    has_tiktok_utm,
 from {{ ref('int_order_lines_costed') }}

@@ -38,6 +38,7 @@ select
         when bool_or(creator_attribution = 'tiktok_affiliate') then 'tiktok_affiliate'
         when bool_or(creator_attribution = 'tiktok_creator') then 'tiktok_creator'
         when bool_or(creator_attribution = 'tiktok_creator_code') then 'tiktok_creator_code'
+        when bool_or(creator_attribution = 'tiktok_utm') then 'tiktok_utm'
         else 'none'
     end as creator_attribution,
     min(affiliate_creator) as affiliate_creator,
