@@ -52,8 +52,12 @@ Off-TikTok demand (Amazon and Shopify, each product)
     Expected units = expected sales / price (list price; promotions lift units, not discount price).
 
 Confounding
-    ``shared_seasonality=True`` multiplies TikTok content rates (videos, LIVE, ads) by the same season(t)
-    that drives off-TikTok baselines, so TikTok GMV and Amazon/Shopify sales co-move even without spillover.
+    ``shared_seasonality=True`` multiplies TikTok content rates (videos, LIVE, ads, organic card sales) by
+    season(t) ** 3 — the same driver as the off-TikTok baselines, felt harder by content (gift guides) — so
+    TikTok GMV and Amazon/Shopify sales co-move even without spillover, at the slow seasonal pace and over
+    the week-long gifting ramps alike; that seller also launches a creator push (with ads) into every
+    gifting ramp, the way sellers time campaigns to Valentine's or Mother's Day, and its gifting ramps are
+    steeper (+90 % on the peak day instead of +35 %).
     Control products share season(t), so their sales series can absorb it.
 
 Ground truth (``World.truth``, JSON-serialisable)
@@ -85,6 +89,7 @@ import numpy as np
 import pandas as pd
 
 LAG_MAX = 10  # L: spillover lasts up to ten days after the TikTok sale
+CONTENT_SEASON_ELASTICITY = 3.0
 BURN_IN = LAG_MAX
 CHANNELS = ("amazon", "shopify")
 
@@ -263,10 +268,10 @@ def gifting_dates(year: int) -> list[date]:
     ]
 
 
-def season_curve(dates: pd.DatetimeIndex) -> np.ndarray:
+def season_curve(dates: pd.DatetimeIndex, gift_peak: float = 0.35) -> np.ndarray:
     """Yearly demand curve, mean about one: a spring/summer swell, a holiday swell, and week-long gifting
-    ramps (+35 % on the peak day, rising over the 7 days before it and gone 2 days after)."""
-    doy = dates.dayofyear.to_numpy().astype(float)
+    ramps (+``gift_peak`` on the peak day, rising over the 7 days before it and gone 2 days after)."""
+    doy = dates.day_of_year.to_numpy().astype(float)
     summer = 0.25 * np.sin(2 * np.pi * (doy - 80.0) / 365.25)
     holiday = 0.45 * np.exp(-0.5 * ((doy - 340.0) / 18.0) ** 2)
     smooth = 1.0 + summer + holiday - 0.04
@@ -277,7 +282,7 @@ def season_curve(dates: pd.DatetimeIndex) -> np.ndarray:
         k = day_numbers - np.datetime64(peak, "D").astype(np.int64)  # days relative to the peak
         ramp = np.where((k >= -7) & (k <= 0), (k + 8) / 8.0, 0.0)
         tail = np.where((k > 0) & (k <= 2), 1.0 - k / 3.0, 0.0)
-        gift += 0.35 * (ramp + tail)
+        gift += gift_peak * (ramp + tail)
     return smooth * (1.0 + gift)
 
 
@@ -418,9 +423,12 @@ def simulate_world(config: WorldConfig = WorldConfig()) -> World:
     price = products["price_usd"].to_numpy()
     cats = products["category"].to_numpy()
 
-    season = season_curve(all_dates)
-    content_season = season if cfg.shared_seasonality else np.ones(T)
-    weekday = all_dates.weekday.to_numpy()
+    # The confounded seller sells gifts: its gifting ramps are steeper (+90 % instead of +35 %).
+    season = season_curve(all_dates, gift_peak=0.9 if cfg.shared_seasonality else 0.35)
+    # In the confounded world sellers and creators pile onto the same moments buyers do (gift guides,
+    # summer gear), and harder: content intensity moves with season(t) ** 3.
+    content_season = season**CONTENT_SEASON_ELASTICITY if cfg.shared_seasonality else np.ones(T)
+    weekday = all_dates.day_of_week.to_numpy()
 
     # ---- TikTok content
     seller_rate = rng.uniform(0.3, 1.5, size=P) * promoted
@@ -447,6 +455,20 @@ def simulate_world(config: WorldConfig = WorldConfig()) -> World:
             ads_members = members[enrolled[members]]
             ads_on[s : s + ads_days, ads_members] = True
             s += ads_days + int(rng.integers(10, 26))
+    if cfg.shared_seasonality:
+        # The confounded seller also launches a push into every gifting ramp, when buyers everywhere
+        # are already shopping: TikTok bursts and off-TikTok peaks then coincide without any spillover.
+        years = range(all_dates[0].year, all_dates[-1].year + 1)
+        day0 = all_dates[0].date()
+        for g in (g for y in years for g in gifting_dates(y)):
+            s = (g - day0).days - 7
+            if not 0 <= s < T:
+                continue
+            for c in range(len(CATEGORIES)):
+                members = np.flatnonzero((cat_index == c) & promoted)
+                boost = intensity[members] * rng.uniform(0.5, 1.5, size=len(members))
+                creator_rate[s : s + 8, members] += boost
+                ads_on[s : s + 8, members[enrolled[members]]] = True
     creator_rate *= content_season[:, None]
     seller_posts = rng.poisson(seller_rate[None, :] * content_season[:, None], size=(T, P))
     creator_posts = rng.poisson(creator_rate)

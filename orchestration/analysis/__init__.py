@@ -1,0 +1,1 @@
+"""Statistics the warehouse cannot express in SQL: the TikTok-to-Amazon/Shopify spillover estimator."""
