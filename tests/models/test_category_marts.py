@@ -216,3 +216,14 @@ def test_losing_money_flag_follows_contribution(con):
         - sku["return_cost_per_unit_usd"]
     )
     assert (per_unit - sku["contribution_per_unit_usd"]).abs().max() < 1e-9
+
+
+def test_creator_attribution_matches_the_signals_the_demo_wrote(con, truth):
+    # TikTok: orders in the affiliate export; Shopify: creator discount codes first, then utm_source tiktok.
+    got = df(
+        con, "select channel, creator_attribution, count(*) as orders from marts.fct_orders group by all"
+    ).set_index(["channel", "creator_attribution"])["orders"]
+    assert got[("tiktok_shop", "tiktok_affiliate")] == truth["realised"]["tiktok"]["creator_orders"]
+    by_signal = truth["realised"]["shopify"]["tiktok_driven_orders_by_signal"]
+    assert got[("shopify", "tiktok_creator_code")] == by_signal["creator_code"]
+    assert got[("shopify", "tiktok_utm")] == by_signal["note_attribute"]

@@ -55,7 +55,7 @@ select
     discount_code,
     case
         when affiliate_creator is not null then 'tiktok_affiliate'
-        when creator_handle is not null then 'tiktok_creator'
+        when channel = 'tiktok_shop' and creator_handle is not null then 'tiktok_creator'
         when discount_code ilike 'TIKTOK-%' then 'tiktok_creator_code'
         when has_tiktok_utm then 'tiktok_utm'
         else 'none'
