@@ -1,0 +1,225 @@
+"""Overview, Data quality and SQL pages as a reader sees them (Streamlit AppTest), on a small home:
+the test app's marts, a raw layer with a load log, quarantined rows and sources of known age, and a
+Dagster instance holding two publishes and a failing check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from orchestration import settings
+from streamlit_app.i18n import fmt_count, t
+from tests.app.marts_fixture import APP_PATH, FIGURES, write_small_warehouse
+
+TIMEOUT = 90
+NOW = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+RECENT = "after the previous publish"  # resolved when the home is written
+# file, kind, status, loaded_at, rows_read, rows_loaded, rows_quarantined, rule, message
+LOAD_LOG = [
+    ("All order-2025-10-01.csv", "tiktok_orders", "loaded", NOW - dt.timedelta(days=3), 120, 118, 2, None,
+     "118 rows loaded, 2 quarantined"),
+    ("orders_export_1.csv", "shopify_orders", "loaded", NOW - dt.timedelta(days=3), 40, 40, 0, None, "40 rows loaded"),
+    ("All order-2025-11-01.csv", "tiktok_orders", "loaded", RECENT, 75, 74, 1, None,
+     "74 rows loaded, 1 quarantined"),
+    ("broken.csv", None, "quarantined_file", RECENT, 0, 0, 0, "recognised export",
+     "broken.csv: headers match no known export"),
+]
+QUARANTINED = [
+    ("All order-2025-10-01.csv", "tiktok_orders", 17, "money parses", "row 17: 'Order Amount' value '12,3,4' is not money"),
+    ("All order-2025-10-01.csv", "tiktok_orders", 58, "order id present", "row 58: 'Order ID' is empty"),
+    ("All order-2025-11-01.csv", "tiktok_orders", 9, "money parses", "row 9: 'Order Amount' value 'abc' is not money"),
+]
+TIKTOK_ROWS = 118 + 74
+
+
+def write_home(home: Path) -> None:
+    shutil.copyfile(settings.REPO_ROOT / "dagster.yaml", (home / "dagster").mkdir() or home / "dagster" / "dagster.yaml")
+    instance = dg.DagsterInstance.from_config(str(home / "dagster"))
+    # The previous build was published before the November file arrived; the latest one after.
+    instance.report_runless_asset_event(dg.AssetMaterialization(asset_key="published_snapshot"))
+    recent = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(seconds=1)
+    published = home / "published.duckdb"
+    write_small_warehouse(published)
+    with duckdb.connect(str(published)) as conn:
+        conn.execute("create schema if not exists raw")
+        conn.execute("""create table raw._load_log (batch_id varchar, file_name varchar, kind varchar,
+            sha256 varchar, loaded_at timestamptz, status varchar, rows_read bigint, rows_loaded bigint,
+            rows_quarantined bigint, message varchar, rule varchar, period_start date, period_end date,
+            exported_at timestamp, encoding varchar, stored_as varchar)""")
+        for i, (name, kind, status, when, read, loaded, quarantined, rule, message) in enumerate(LOAD_LOG):
+            conn.execute("insert into raw._load_log values (?, ?, ?, ?, ?::timestamp at time zone 'UTC', ?, ?, ?, ?, "
+                         "?, ?, '2025-10-01', '2025-10-31', null, 'utf-8', null)",
+                         [f"b{i}", name, kind, f"{i:064d}", recent if when == RECENT else when, status, read, loaded, quarantined, message, rule])
+        conn.execute("""create table raw._quarantined_rows (batch_id varchar, file_name varchar, kind varchar,
+            row_number bigint, rule varchar, reason varchar, original_values json, quarantined_at timestamptz)""")
+        for name, kind, row, rule, reason in QUARANTINED:
+            conn.execute("insert into raw._quarantined_rows values ('b0', ?, ?, ?, ?, ?, '{\"Order ID\": \"x\"}', "
+                         "now())", [name, kind, row, rule, reason])
+        # A seller export loaded half an hour ago (fresh) and a reference table three days ago (stale).
+        conn.execute("create table raw.tiktok_orders as select i as order_line, "
+                     "?::timestamp at time zone 'UTC' as _loaded_at, 'b2' as _batch_id from range(?) t(i)",
+                     [NOW - dt.timedelta(minutes=30), TIKTOK_ROWS])
+        conn.execute("create table raw.fx_rates as select 2024 as year, 7.1 as cny_per_usd, "
+                     "'seeds/reference/fx_rates.csv' as _source_file, ?::timestamp as _loaded_at",
+                     [NOW - dt.timedelta(days=3)])
+        conn.execute("comment on column marts.mart_market_size.value is 'Median of the cited values, in USD.'")
+
+    with instance:
+        while dt.datetime.now(dt.UTC).replace(tzinfo=None) <= recent:
+            time.sleep(0.1)
+        instance.report_runless_asset_event(dg.AssetMaterialization(asset_key="published_snapshot"))
+        instance.report_runless_asset_event(dg.AssetCheckEvaluation(
+            asset_key=dg.AssetKey(["marts", "mart_market_size"]), check_name="unique_market_figure_id",
+            passed=False, description="2 duplicate market_figure_id values"))
+        instance.report_runless_asset_event(dg.AssetCheckEvaluation(
+            asset_key=dg.AssetKey(["raw", "cited_metrics"]), check_name="gx_cited_metrics", passed=True))
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("TSW_HOME", str(home))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    write_home(home)
+    return home
+
+
+def open_page(page: str, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(str(APP_PATH), default_timeout=TIMEOUT)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def cells(at: AppTest) -> list[str]:
+    return [str(v) for frame in at.dataframe for v in frame.value.to_numpy().ravel()]
+
+
+def frame_with(at: AppTest, column: str):
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            return frame.value
+    raise AssertionError(f"no table with column {column!r}: {[list(f.value.columns) for f in at.dataframe]}")
+
+
+def test_overview_shows_headline_numbers_freshness_and_what_changed(home):
+    at = open_page("overview")
+    assert at.title[0].value == t("overview.title", "en")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[t("overview.kpi.figures", "en")] == fmt_count(len(FIGURES), "en")
+    assert metrics[t("overview.kpi.files", "en")] == "3"
+    assert metrics[t("overview.kpi.rows", "en")] == fmt_count(118 + 40 + 74, "en")
+    assert metrics[t("overview.kpi.checks_failing", "en")] == "1"
+
+    fresh = frame_with(at, t("overview.col.source", "en")).set_index(t("overview.col.source", "en"))
+    status = fresh[t("overview.col.status", "en")]
+    assert t("overview.status.fresh", "en") in status["tiktok_orders"]
+    assert t("overview.status.stale", "en") in status["fx_rates"]
+    assert fresh.loc["tiktok_orders", t("overview.col.rows", "en")] == fmt_count(TIKTOK_ROWS, "en")
+
+    # Only what arrived after the previous publish counts as changed: the November file and the broken one.
+    changes = frame_with(at, t("overview.col.files_quarantined", "en"))
+    by_kind = changes.set_index(t("overview.col.source", "en"))
+    assert by_kind.loc["tiktok_orders", t("overview.changes.rows_loaded", "en")] == "74"
+    assert "shopify_orders" not in by_kind.index
+    assert by_kind.loc[t("overview.changes.unknown_kind", "en"), t("overview.col.files_quarantined", "en")] == "1"
+    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("download_button")) == len(at.dataframe)
+
+
+def test_data_quality_shows_accounting_quarantine_and_check_results(home):
+    at = open_page("data_quality")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[t("quality.kpi.files_quarantined", "en")] == "1"
+    assert metrics[t("quality.kpi.rows_quarantined", "en")] == "3"
+    assert metrics[t("quality.kpi.checks_failing", "en")] == "1"
+    assert metrics[t("quality.kpi.checks_passing", "en")] == "1"
+
+    log = frame_with(at, t("quality.col.rows_read", "en"))
+    assert len(log) == len(LOAD_LOG)
+    assert set(log[t("quality.col.adds_up", "en")]) == {"✓", "—"}
+
+    checks = frame_with(at, t("quality.col.check", "en"))
+    failing = checks[checks[t("quality.col.check", "en")] == "unique_market_figure_id"]
+    assert t("quality.check.failed", "en") in failing[t("quality.col.result", "en")].iloc[0]
+    assert "2 duplicate" in failing[t("quality.col.detail", "en")].iloc[0]
+
+    reasons = frame_with(at, t("quality.col.row_number", "en"))
+    assert sorted(reasons[t("quality.col.row_number", "en")]) == [9, 17, 58]
+    assert "row 58: 'Order ID' is empty" in cells(at)
+    assert "broken.csv: headers match no known export" in cells(at)
+
+    # Narrow to one file.
+    at.selectbox(key="quarantine_file").set_value("All order-2025-11-01.csv").run()
+    reasons = frame_with(at, t("quality.col.row_number", "en"))
+    assert list(reasons[t("quality.col.row_number", "en")]) == [9]
+    # Only failing checks.
+    at.toggle(key="checks_only_failing").set_value(True).run()
+    checks = frame_with(at, t("quality.col.check", "en"))
+    assert list(checks[t("quality.col.check", "en")]) == ["unique_market_figure_id"]
+    assert len(at.get("download_button")) == len(at.dataframe)
+    assert len(at.get("plotly_chart")) == 1
+
+
+def run_sql(at: AppTest, query: str) -> AppTest:
+    at.text_area(key="sql_query").set_value(query)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_sql_page_runs_selects_and_shows_the_schema_with_descriptions(home):
+    at = open_page("sql")
+    run_sql(at, "select count(*) as n from marts.mart_market_size")
+    result = frame_with(at, "n")
+    assert result["n"].tolist() == [len(FIGURES)]
+    assert not at.error
+    # The schema browser: every mart, with the persisted description of a column.
+    labels = [e.label for e in at.expander]
+    assert any("marts.mart_market_size" in label for label in labels)
+    assert "Median of the cited values, in USD." in cells(at)
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("insert into marts.mart_market_size (market_figure_id) values ('x')", "change data"),
+        ("drop table marts.mart_market_size", "drop"),
+        ("copy marts.mart_market_size to '/tmp/tsw_page_leak.csv'", "files"),
+        ("select * from read_csv('/etc/passwd')", "files or the network"),
+        ("attach '/tmp/x.duckdb' as x", "ATTACH"),
+        ("install httpfs", "extensions"),
+        ("load httpfs", "extensions"),
+        ("set enable_external_access = true", "settings"),
+    ],
+)
+def test_sql_page_refuses_with_a_clear_message(home, query, words):
+    at = run_sql(open_page("sql"), query)
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert message.startswith("Refused") and words.lower() in message.lower(), message
+    assert not Path("/tmp/tsw_page_leak.csv").exists()
+
+
+def test_pages_switch_to_chinese(home):
+    for page, title in (("overview", "overview.title"), ("data_quality", "quality.title"), ("sql", "sql.title")):
+        at = open_page(page, "zh")
+        assert at.title[0].value == t(title, "zh")
+        assert t(f"page.{page}", "zh") != t(f"page.{page}", "en")
+
+
+def test_pages_without_a_build_say_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("TSW_HOME", str(tmp_path / "empty"))
+    for page in ("overview", "data_quality", "sql"):
+        at = open_page(page)
+        assert [i.value for i in at.info] == [t("data.no_build", "en")], page
