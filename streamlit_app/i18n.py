@@ -918,3 +918,194 @@ _OPERATIONS_MESSAGES: dict[str, dict[str, str]] = {
 }
 for _lang, _messages in _OPERATIONS_MESSAGES.items():
     MESSAGES[_lang].update(_messages)
+
+
+# ---------------------------------------------------------------------------------------------
+# Spillover page (views/spillover.py)
+# ---------------------------------------------------------------------------------------------
+_SPILLOVER_MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "page.spillover": "Spillover",
+        "spill.title": "Does TikTok Shop lift Amazon and Shopify sales?",
+        "spill.intro": "Extra sales on Amazon and on your own Shopify store that follow TikTok Shop sales, "
+        "estimated from your own exports, day by day. Figures are USD of extra sales per $1 of TikTok Shop GMV.",
+        "spill.empty": "No spillover estimates in this build yet — the estimates are computed after the daily "
+        "panel; run `tsw build` again once TikTok and Amazon or Shopify exports are loaded.",
+        "spill.select.group": "Product group",
+        "spill.select.channel": "Channel",
+        "spill.group.all": "All products promoted on TikTok",
+        "spill.category.beauty_personal_care": "Beauty & Personal Care",
+        "spill.category.health": "Health",
+        "spill.category.womenswear": "Womenswear & Underwear",
+        "spill.category.sports_outdoor": "Sports & Outdoor",
+        "spill.category.phone_electronics_accessories": "Phone & Electronics Accessories",
+        "spill.category.home": "Home Supplies",
+        "spill.channel.amazon": "Amazon",
+        "spill.channel.shopify": "Shopify",
+        "spill.headline": "{group} → {channel}",
+        "spill.per_dollar": "{x} per $1",
+        "spill.days": "{n} days",
+        "spill.kpi.estimate": "Modelled spillover",
+        "spill.kpi.estimate_help": "Distributed-lag regression: extra channel sales over the 14 days after $1 of "
+        "TikTok Shop GMV, after weekday patterns, trend, events and the sales of never-promoted products.",
+        "spill.kpi.interval": "95% interval",
+        "spill.kpi.floor": "Traceable floor",
+        "spill.kpi.floor_help": "Orders that carry a TikTok creator code, utm note or tag ({orders} orders); "
+        "{synced} TikTok Shop orders synced into Shopify are left out. A lower bound.",
+        "spill.kpi.no_floor": "No order-level attribution data for this channel (Amazon Attribution is not loaded).",
+        "spill.kpi.peak_lag": "Largest effect after",
+        "spill.per_views": "About {x} of extra sales per 1,000 TikTok views (at your average GMV per view).",
+        "spill.event_ratio": "Event study (before/after TikTok spikes): {x}, interval {interval}.",
+        "spill.meaning": "What it means:",
+        "spill.diagnostics": "Diagnostics",
+        "spill.reason.too_few_days": "fewer than 120 days",
+        "spill.reason.too_little_variation": "TikTok sales vary too little",
+        "spill.reason.too_few_spikes": "fewer than 3 TikTok sales spikes",
+        "spill.verdict.sufficient": "Enough data: {days} days with varied TikTok sales and several spikes.",
+        "spill.verdict.thin": "Thin data ({reasons}; {days} days): read the interval, not the point.",
+        "spill.verdict.placebo_passed": "Placebo passed: future TikTok sales do not 'predict' today's sales.",
+        "spill.verdict.placebo_failed": "Placebo failed: future TikTok sales also 'predict' today's sales "
+        "(interval {low} to {high}) — a shared driver; treat the figure as an upper bound.",
+        "spill.verdict.placebo_missing": "No placebo: the regression could not be fitted.",
+        "spill.verdict.confounded": "Warning: TikTok and channel sales rise and fall together over the season and "
+        "no control series was available — the figure may be too high.",
+        "spill.verdict.not_confounded": "Seasonality: controlled (never-promoted products' sales or no shared season).",
+        "spill.verdict.includes_zero": "The interval includes zero: no spillover is shown for this channel.",
+        "spill.no_estimate": "No regression estimate for this channel.",
+        "spill.no_lags": "Not enough days for a lag profile.",
+        "spill.no_spikes": "No TikTok sales spike in this group by the event-study rule (the first day at the "
+        "95th percentile after a week below the median) — no event-study chart.",
+        "spill.chart.estimate": "Modelled spillover (95% interval)",
+        "spill.chart.floor": "Traceable floor",
+        "spill.chart.estimates_title": "Extra {channel} sales per $1 of TikTok Shop GMV, by product group",
+        "spill.chart.correlation": "Correlation",
+        "spill.chart.peak": "Strongest",
+        "spill.chart.lag_title": "Timing: {channel} vs TikTok sales N days earlier",
+        "spill.chart.event_title": "Around TikTok sales spikes (average of {n})",
+        "spill.chart.excess_target": "Extra {channel} sales",
+        "spill.chart.excess_tiktok": "Extra TikTok GMV",
+        "spill.unit.per_dollar": "USD per $1 of TikTok GMV",
+        "spill.unit.correlation": "Correlation, seasons removed (−1 to 1)",
+        "spill.axis.lag_days": "Days after the TikTok sale",
+        "spill.axis.days_from_spike": "Days from the spike",
+        "spill.axis.target_usd": "Extra {channel} sales, USD/day",
+        "spill.axis.tiktok_usd": "Extra TikTok GMV, USD/day",
+        "spill.source": "Source: your TikTok Shop, Amazon and Shopify exports (marts.mart_channel_daily and the "
+        "spillover marts)",
+        "spill.all_methods": "Every method for this group",
+        "spill.col.channel": "Channel",
+        "spill.col.method": "Method",
+        "spill.col.estimate": "Estimate",
+        "spill.col.interval": "95% interval",
+        "spill.col.peak_lag": "Peak lag (days)",
+        "spill.col.warnings": "Warnings",
+        "spill.method.regression_dl": "Regression (distributed lag)",
+        "spill.method.event_study": "Event study (spikes)",
+        "spill.method.lag_correlation": "Lag correlation",
+        "spill.method.header": "How this is estimated, and what it cannot tell you",
+        "spill.method.body": "**Regression.** Each day's channel sales are explained by TikTok Shop GMV on that "
+        "day and the 14 days before, plus weekday, a smooth trend, Prime Day, BFCM, promotions, stock-outs and "
+        "the same channel's sales of products never promoted on TikTok (they share the season but not the "
+        "TikTok push). The sum of the 15 daily effects is the spillover; its interval allows for sales that "
+        "stay high or low for several days.\n\n"
+        "**Placebo.** The same model also gets the *next* 14 days of TikTok sales, which cannot cause today's "
+        "sales; if they seem to, something else drives both.\n\n"
+        "**Event study.** Around each TikTok sales spike, channel sales in the 15 days from the spike are "
+        "compared with the 14 days before. Simple and visual, but anything else that changed at the same "
+        "time is counted too.\n\n"
+        "**Traceable floor.** Shopify orders with a TikTok creator code, utm note or tag — sales that "
+        "certainly came from TikTok, without the TikTok Shop orders synced into Shopify. The true spillover "
+        "is at least this.\n\n"
+        "**What it cannot claim.** These are associations in your own data, not experiments: a cause that "
+        "moves with your TikTok sales (a competitor's stock-out, a press mention) would be counted. Groups "
+        "weigh products whose TikTok sales swing the most. Days are US Pacific days.",
+    },
+    "zh": {
+        "page.spillover": "渠道外溢",
+        "spill.title": "TikTok Shop 能带动亚马逊和 Shopify 的销售吗？",
+        "spill.intro": "根据您自己的导出数据逐日估算：TikTok Shop 销售之后，亚马逊和自营 Shopify 店铺多出来的销售额。"
+        "单位为每 1 美元 TikTok Shop GMV 带来的额外销售额（美元）。",
+        "spill.empty": "本次构建还没有外溢估计——估计在日度面板之后计算；载入 TikTok 以及亚马逊或 Shopify 导出后请再运行 `tsw build`。",
+        "spill.select.group": "商品组",
+        "spill.select.channel": "渠道",
+        "spill.group.all": "所有在 TikTok 推广过的商品",
+        "spill.category.beauty_personal_care": "美妆个护",
+        "spill.category.health": "健康保健",
+        "spill.category.womenswear": "女装内衣",
+        "spill.category.sports_outdoor": "运动户外",
+        "spill.category.phone_electronics_accessories": "手机数码配件",
+        "spill.category.home": "家居用品",
+        "spill.channel.amazon": "亚马逊",
+        "spill.channel.shopify": "Shopify",
+        "spill.headline": "{group} → {channel}",
+        "spill.per_dollar": "每 1 美元 {x}",
+        "spill.days": "{n} 天",
+        "spill.kpi.estimate": "模型估计的外溢",
+        "spill.kpi.estimate_help": "分布滞后回归：1 美元 TikTok Shop GMV 之后 14 天内该渠道多出的销售额，已扣除星期规律、"
+        "趋势、大促活动以及从未在 TikTok 推广的商品的销售。",
+        "spill.kpi.interval": "95% 区间",
+        "spill.kpi.floor": "可追溯下限",
+        "spill.kpi.floor_help": "带有 TikTok 达人折扣码、utm 备注或标签的订单（{orders} 单）；已剔除同步到 Shopify 的 "
+        "{synced} 笔 TikTok Shop 订单。这是下限。",
+        "spill.kpi.no_floor": "该渠道没有订单级归因数据（未载入 Amazon Attribution）。",
+        "spill.kpi.peak_lag": "效果最大出现在",
+        "spill.per_views": "约合每 1,000 次 TikTok 观看带来 {x} 额外销售额（按您的平均每次观看 GMV）。",
+        "spill.event_ratio": "事件研究（TikTok 销售高峰前后）：{x}，区间 {interval}。",
+        "spill.meaning": "含义：",
+        "spill.diagnostics": "诊断",
+        "spill.reason.too_few_days": "不足 120 天",
+        "spill.reason.too_little_variation": "TikTok 销售波动太小",
+        "spill.reason.too_few_spikes": "TikTok 销售高峰少于 3 次",
+        "spill.verdict.sufficient": "数据充足：{days} 天，TikTok 销售有波动且有多次高峰。",
+        "spill.verdict.thin": "数据偏少（{reasons}；{days} 天）：请看区间而不是点估计。",
+        "spill.verdict.placebo_passed": "安慰剂检验通过：未来的 TikTok 销售不能“预测”今天的销售。",
+        "spill.verdict.placebo_failed": "安慰剂检验未通过：未来的 TikTok 销售也能“预测”今天的销售（区间 {low} 至 {high}）"
+        "——存在共同驱动因素，请把该数字视为上限。",
+        "spill.verdict.placebo_missing": "没有安慰剂检验：回归无法拟合。",
+        "spill.verdict.confounded": "警告：TikTok 与该渠道销售随季节同涨同落，且没有对照序列——数字可能偏高。",
+        "spill.verdict.not_confounded": "季节性：已控制（未推广商品的销售或不存在共同季节性）。",
+        "spill.verdict.includes_zero": "区间包含零：该渠道未显示外溢。",
+        "spill.no_estimate": "该渠道没有回归估计。",
+        "spill.no_lags": "天数不足，无法计算滞后曲线。",
+        "spill.no_spikes": "按事件研究规则（中位数以下一周后首次达到第 95 百分位）该组没有 TikTok 销售高峰——无事件研究图。",
+        "spill.chart.estimate": "模型估计的外溢（95% 区间）",
+        "spill.chart.floor": "可追溯下限",
+        "spill.chart.estimates_title": "每 1 美元 TikTok Shop GMV 带来的{channel}额外销售额（按商品组）",
+        "spill.chart.correlation": "相关系数",
+        "spill.chart.peak": "最强",
+        "spill.chart.lag_title": "时间关系：{channel}销售与 N 天前的 TikTok 销售",
+        "spill.chart.event_title": "TikTok 销售高峰前后（{n} 次平均）",
+        "spill.chart.excess_target": "{channel}额外销售额",
+        "spill.chart.excess_tiktok": "TikTok 额外 GMV",
+        "spill.unit.per_dollar": "每 1 美元 TikTok GMV 对应的美元",
+        "spill.unit.correlation": "去除季节性后的相关系数（−1 至 1）",
+        "spill.axis.lag_days": "TikTok 销售之后的天数",
+        "spill.axis.days_from_spike": "距高峰的天数",
+        "spill.axis.target_usd": "{channel}额外销售额（美元/天）",
+        "spill.axis.tiktok_usd": "TikTok 额外 GMV（美元/天）",
+        "spill.source": "来源：您的 TikTok Shop、亚马逊和 Shopify 导出数据（marts.mart_channel_daily 及外溢数据表）",
+        "spill.all_methods": "该组的所有方法",
+        "spill.col.channel": "渠道",
+        "spill.col.method": "方法",
+        "spill.col.estimate": "估计值",
+        "spill.col.interval": "95% 区间",
+        "spill.col.peak_lag": "峰值滞后（天）",
+        "spill.col.warnings": "警告",
+        "spill.method.regression_dl": "回归（分布滞后）",
+        "spill.method.event_study": "事件研究（高峰）",
+        "spill.method.lag_correlation": "滞后相关",
+        "spill.method.header": "估算方法，以及它不能说明什么",
+        "spill.method.body": "**回归。** 每天的渠道销售由当天及之前 14 天的 TikTok Shop GMV 解释，同时控制星期、平滑趋势、"
+        "Prime Day、黑五网一、促销、断货，以及同一渠道中从未在 TikTok 推广的商品的销售（它们有相同的季节性，但没有 TikTok "
+        "推动）。15 个日效应之和即外溢；其区间考虑了销售连续多天偏高或偏低的情况。\n\n"
+        "**安慰剂检验。** 同一模型再加入*之后* 14 天的 TikTok 销售——它们不可能导致今天的销售；如果看起来有关，说明有别的因素同时驱动两者。\n\n"
+        "**事件研究。** 在每次 TikTok 销售高峰前后，比较高峰起 15 天的渠道销售与之前 14 天。直观，但同期发生的其他变化也会被计入。\n\n"
+        "**可追溯下限。** 带有 TikTok 达人折扣码、utm 备注或标签的 Shopify 订单——确定来自 TikTok 的销售，已剔除同步到 "
+        "Shopify 的 TikTok Shop 订单。真实外溢至少有这么多。\n\n"
+        "**不能说明什么。** 这些是您自己数据中的关联，不是实验：任何与 TikTok 销售同时变化的原因（竞争对手断货、媒体报道）"
+        "都会被计入。商品组中 TikTok 销售波动最大的商品权重最大。日期按美国太平洋时间。",
+    },
+}
+
+for _lang, _messages in _SPILLOVER_MESSAGES.items():
+    MESSAGES[_lang].update(_messages)
