@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from orchestration import settings  # noqa: E402
-from orchestration.defs.analysis import spillover_estimates as step  # noqa: E402
-from orchestration.lib import warehouse  # noqa: E402
+from orchestration import settings
+from orchestration.defs.analysis import spillover_estimates as step
+from orchestration.lib import warehouse
 
 
 def run_once() -> dict[str, float]:
@@ -39,12 +39,21 @@ def run_once() -> dict[str, float]:
         step.write_estimates(conn, rows)
     t3 = time.perf_counter()
     groups = panels.groupby(["product_group", "target_channel"]).ngroups
-    return {"read": t1 - t0, "estimate": t2 - t1, "write": t3 - t2, "total": t3 - t0,
-            "panels": groups, "days": panels["date"].nunique(), "rows": len(rows)}
+    return {
+        "read": t1 - t0,
+        "estimate": t2 - t1,
+        "write": t3 - t2,
+        "total": t3 - t0,
+        "panels": groups,
+        "days": panels["date"].nunique(),
+        "rows": len(rows),
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=1, help="runs to time (the fastest is reported)")
     args = parser.parse_args()
     if not settings.warehouse_path().exists():
@@ -52,7 +61,9 @@ def main() -> None:
     runs = [run_once() for _ in range(max(1, args.repeat))]
     best = min(runs, key=lambda r: r["total"])
     print(f"warehouse: {settings.warehouse_path()}")
-    print(f"panels: {best['panels']} (product group x channel), {best['days']} days each; {best['rows']} mart rows")
+    print(
+        f"panels: {best['panels']} (product group x channel), {best['days']} days each; {best['rows']} mart rows"
+    )
     for part in ("read", "estimate", "write", "total"):
         print(f"{part:>9}: {best[part]:8.2f} s")
     print(f"estimate share of the step: {best['estimate'] / best['total']:.0%}")

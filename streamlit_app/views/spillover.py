@@ -69,7 +69,9 @@ def verdicts(row: pd.Series, lang: str) -> list[tuple[bool, str]]:
     reasons = [r for r in str(row["sufficiency_verdict"]).split(";") if r and r != "sufficient"]
     if reasons:
         named = ", ".join(t(f"spill.reason.{r}", lang) for r in reasons)
-        out.append((False, t("spill.verdict.thin", lang, reasons=named, days=fmt_count(row["days_of_data"], lang))))
+        out.append(
+            (False, t("spill.verdict.thin", lang, reasons=named, days=fmt_count(row["days_of_data"], lang)))
+        )
     else:
         out.append((True, t("spill.verdict.sufficient", lang, days=fmt_count(row["days_of_data"], lang))))
     if pd.isna(row["placebo_estimate"]):
@@ -77,9 +79,17 @@ def verdicts(row: pd.Series, lang: str) -> list[tuple[bool, str]]:
     elif bool(row["placebo_passed"]):
         out.append((True, t("spill.verdict.placebo_passed", lang)))
     else:
-        out.append((False, t("spill.verdict.placebo_failed", lang,
-                             low=fmt_number(row["placebo_ci_low"], lang, 3),
-                             high=fmt_number(row["placebo_ci_high"], lang, 3))))
+        out.append(
+            (
+                False,
+                t(
+                    "spill.verdict.placebo_failed",
+                    lang,
+                    low=fmt_number(row["placebo_ci_low"], lang, 3),
+                    high=fmt_number(row["placebo_ci_high"], lang, 3),
+                ),
+            )
+        )
     if bool(row["confounding_warning"]):
         out.append((False, t("spill.verdict.confounded", lang)))
     else:
@@ -90,7 +100,9 @@ def verdicts(row: pd.Series, lang: str) -> list[tuple[bool, str]]:
     return out
 
 
-def estimates_chart(estimates: pd.DataFrame, floor: pd.DataFrame, channel: str, selected: str, lang: str) -> None:
+def estimates_chart(
+    estimates: pd.DataFrame, floor: pd.DataFrame, channel: str, selected: str, lang: str
+) -> None:
     reg = estimates[(estimates["method"] == "regression_dl") & (estimates["target_channel"] == channel)]
     reg = reg.dropna(subset=["estimate"])
     if reg.empty:
@@ -98,46 +110,79 @@ def estimates_chart(estimates: pd.DataFrame, floor: pd.DataFrame, channel: str, 
         return
     labels = [group_label(g, lang) for g in reg["product_group"]]
     fig = go.Figure()
-    fig.add_trace(go.Scatter(
-        name=t("spill.chart.estimate", lang),
-        x=reg["estimate"].tolist(),
-        y=labels,
-        mode="markers",
-        marker={"size": [14 if g == selected else 9 for g in reg["product_group"]]},
-        error_x={"type": "data", "symmetric": False,
-                 "array": (reg["ci_high"] - reg["estimate"]).tolist(),
-                 "arrayminus": (reg["estimate"] - reg["ci_low"]).tolist()},
-    ))
-    fl = floor[(floor["target_channel"] == channel) & floor["has_attribution_data"].fillna(False).astype(bool)]
-    fl = fl.set_index("product_group").reindex(reg["product_group"])
-    if fl["floor_usd_per_usd_tiktok_gmv"].notna().any():
-        fig.add_trace(go.Scatter(
-            name=t("spill.chart.floor", lang),
-            x=fl["floor_usd_per_usd_tiktok_gmv"].tolist(),
+    fig.add_trace(
+        go.Scatter(
+            name=t("spill.chart.estimate", lang),
+            x=reg["estimate"].tolist(),
             y=labels,
             mode="markers",
-            marker={"symbol": "line-ns-open", "size": 16, "line": {"width": 3}},
-        ))
+            marker={"size": [14 if g == selected else 9 for g in reg["product_group"]]},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": (reg["ci_high"] - reg["estimate"]).tolist(),
+                "arrayminus": (reg["estimate"] - reg["ci_low"]).tolist(),
+            },
+        )
+    )
+    fl = floor[
+        (floor["target_channel"] == channel) & floor["has_attribution_data"].fillna(False).astype(bool)
+    ]
+    fl = fl.set_index("product_group").reindex(reg["product_group"])
+    if fl["floor_usd_per_usd_tiktok_gmv"].notna().any():
+        fig.add_trace(
+            go.Scatter(
+                name=t("spill.chart.floor", lang),
+                x=fl["floor_usd_per_usd_tiktok_gmv"].tolist(),
+                y=labels,
+                mode="markers",
+                marker={"symbol": "line-ns-open", "size": 16, "line": {"width": 3}},
+            )
+        )
     fig.add_vline(x=0, line_dash="dot")
     fig.update_layout(height=120 + 45 * len(reg), yaxis={"type": "category", "autorange": "reversed"})
-    chart(fig, title=t("spill.chart.estimates_title", lang, channel=t(f"spill.channel.{channel}", lang)),
-          unit=t("spill.unit.per_dollar", lang), unit_axis="x", key="spill_estimates_chart", lang=lang)
+    chart(
+        fig,
+        title=t("spill.chart.estimates_title", lang, channel=t(f"spill.channel.{channel}", lang)),
+        unit=t("spill.unit.per_dollar", lang),
+        unit_axis="x",
+        key="spill_estimates_chart",
+        lang=lang,
+    )
 
 
 def lag_chart(lags: pd.DataFrame, lang: str, channel: str) -> None:
     if lags["correlation"].notna().sum() == 0:
         st.caption(t("spill.no_lags", lang))
         return
-    fig = go.Figure(go.Scatter(x=lags["lag_days"].tolist(), y=lags["correlation"].tolist(), mode="lines+markers",
-                               name=t("spill.chart.correlation", lang)))
+    fig = go.Figure(
+        go.Scatter(
+            x=lags["lag_days"].tolist(),
+            y=lags["correlation"].tolist(),
+            mode="lines+markers",
+            name=t("spill.chart.correlation", lang),
+        )
+    )
     peak = lags[lags["is_peak_lag"].fillna(False).astype(bool)]
     if not peak.empty:
-        fig.add_trace(go.Scatter(x=peak["lag_days"].tolist(), y=peak["correlation"].tolist(), mode="markers",
-                                 marker={"size": 14, "symbol": "star"}, name=t("spill.chart.peak", lang)))
+        fig.add_trace(
+            go.Scatter(
+                x=peak["lag_days"].tolist(),
+                y=peak["correlation"].tolist(),
+                mode="markers",
+                marker={"size": 14, "symbol": "star"},
+                name=t("spill.chart.peak", lang),
+            )
+        )
     fig.add_hline(y=0, line_dash="dot")
     fig.update_layout(xaxis_title_text=t("spill.axis.lag_days", lang))
-    chart(fig, title=t("spill.chart.lag_title", lang, channel=t(f"spill.channel.{channel}", lang)),
-          unit=t("spill.unit.correlation", lang), key="spill_lag_chart", lang=lang)
+    chart(
+        fig,
+        title=t("spill.chart.lag_title", lang, channel=t(f"spill.channel.{channel}", lang)),
+        unit=t("spill.unit.correlation", lang),
+        key="spill_lag_chart",
+        lang=lang,
+    )
 
 
 def event_chart(profile: pd.DataFrame, lang: str, channel: str) -> None:
@@ -146,22 +191,40 @@ def event_chart(profile: pd.DataFrame, lang: str, channel: str) -> None:
         return
     n = int(profile["n_spikes"].max())
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=profile["days_from_spike"].tolist(), y=profile["avg_excess_target_sales_usd"].tolist(),
-                         name=t("spill.chart.excess_target", lang, channel=t(f"spill.channel.{channel}", lang))))
-    fig.add_trace(go.Scatter(x=profile["days_from_spike"].tolist(), y=profile["avg_excess_tiktok_gmv_usd"].tolist(),
-                             mode="lines", name=t("spill.chart.excess_tiktok", lang), yaxis="y2"))
+    fig.add_trace(
+        go.Bar(
+            x=profile["days_from_spike"].tolist(),
+            y=profile["avg_excess_target_sales_usd"].tolist(),
+            name=t("spill.chart.excess_target", lang, channel=t(f"spill.channel.{channel}", lang)),
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=profile["days_from_spike"].tolist(),
+            y=profile["avg_excess_tiktok_gmv_usd"].tolist(),
+            mode="lines",
+            name=t("spill.chart.excess_tiktok", lang),
+            yaxis="y2",
+        )
+    )
     fig.update_layout(
         xaxis_title_text=t("spill.axis.days_from_spike", lang),
         yaxis2={"overlaying": "y", "side": "right", "title": {"text": t("spill.axis.tiktok_usd", lang)}},
     )
-    chart(fig, title=t("spill.chart.event_title", lang, n=fmt_count(n, lang)),
-          unit=t("spill.axis.target_usd", lang, channel=t(f"spill.channel.{channel}", lang)),
-          key="spill_event_chart", lang=lang)
+    chart(
+        fig,
+        title=t("spill.chart.event_title", lang, n=fmt_count(n, lang)),
+        unit=t("spill.axis.target_usd", lang, channel=t(f"spill.channel.{channel}", lang)),
+        key="spill_event_chart",
+        lang=lang,
+    )
 
 
 def chart(fig: go.Figure, *, title: str, unit: str, key: str, lang: str, unit_axis: str = "y") -> None:
     """Title, unit on the value axis and a source line — the seller's own exports, not cited claims."""
-    fig.update_layout(title={"text": title}, legend_title_text="", margin={"t": 60, "b": 40, "l": 10, "r": 10})
+    fig.update_layout(
+        title={"text": title}, legend_title_text="", margin={"t": 60, "b": 40, "l": 10, "r": 10}
+    )
     fig.update_layout({f"{unit_axis}axis_title_text": unit})
     st.plotly_chart(fig, key=key, width="stretch")
     st.caption(t("spill.source", lang))
@@ -169,21 +232,26 @@ def chart(fig: go.Figure, *, title: str, unit: str, key: str, lang: str, unit_ax
 
 def estimates_table(estimates: pd.DataFrame, group: str, lang: str) -> None:
     rows = estimates[estimates["product_group"] == group]
-    display = pd.DataFrame({
-        t("spill.col.channel", lang): [t(f"spill.channel.{c}", lang) for c in rows["target_channel"]],
-        t("spill.col.method", lang): [t(f"spill.method.{m}", lang) for m in rows["method"]],
-        t("spill.col.estimate", lang): [
-            fmt_number(v, lang, 3) if u == "correlation" else per_dollar(v, lang)
-            for v, u in zip(rows["estimate"], rows["unit"], strict=True)
-        ],
-        t("spill.col.interval", lang): [
-            f"{fmt_number(lo, lang, 3)} – {fmt_number(hi, lang, 3)}" if u == "correlation" and not pd.isna(lo)
-            else interval(lo, hi, lang)
-            for lo, hi, u in zip(rows["ci_low"], rows["ci_high"], rows["unit"], strict=True)
-        ],
-        t("spill.col.peak_lag", lang): [MISSING if pd.isna(v) else fmt_count(v, lang) for v in rows["peak_lag_days"]],
-        t("spill.col.warnings", lang): rows["warnings"].fillna(""),
-    })
+    display = pd.DataFrame(
+        {
+            t("spill.col.channel", lang): [t(f"spill.channel.{c}", lang) for c in rows["target_channel"]],
+            t("spill.col.method", lang): [t(f"spill.method.{m}", lang) for m in rows["method"]],
+            t("spill.col.estimate", lang): [
+                fmt_number(v, lang, 3) if u == "correlation" else per_dollar(v, lang)
+                for v, u in zip(rows["estimate"], rows["unit"], strict=True)
+            ],
+            t("spill.col.interval", lang): [
+                f"{fmt_number(lo, lang, 3)} – {fmt_number(hi, lang, 3)}"
+                if u == "correlation" and not pd.isna(lo)
+                else interval(lo, hi, lang)
+                for lo, hi, u in zip(rows["ci_low"], rows["ci_high"], rows["unit"], strict=True)
+            ],
+            t("spill.col.peak_lag", lang): [
+                MISSING if pd.isna(v) else fmt_count(v, lang) for v in rows["peak_lag_days"]
+            ],
+            t("spill.col.warnings", lang): rows["warnings"].fillna(""),
+        }
+    )
     components.table(display, raw=rows, key="spill_estimates", file_stem=f"spillover_{group}")
 
 
@@ -200,35 +268,65 @@ def main() -> None:
 
     groups = sorted(estimates["product_group"].unique().tolist(), key=lambda g: (g != "all", g))
     c1, c2 = st.columns(2)
-    group = c1.selectbox(t("spill.select.group", lang), groups, format_func=lambda g: group_label(g, lang),
-                         key="spill_group")
-    channel = c2.radio(t("spill.select.channel", lang), list(CHANNELS), horizontal=True,
-                       format_func=lambda c: t(f"spill.channel.{c}", lang), key="spill_channel")
+    group = c1.selectbox(
+        t("spill.select.group", lang), groups, format_func=lambda g: group_label(g, lang), key="spill_group"
+    )
+    channel = c2.radio(
+        t("spill.select.channel", lang),
+        list(CHANNELS),
+        horizontal=True,
+        format_func=lambda c: t(f"spill.channel.{c}", lang),
+        key="spill_channel",
+    )
 
     mine = estimates[(estimates["product_group"] == group) & (estimates["target_channel"] == channel)]
     reg = mine[mine["method"] == "regression_dl"].iloc[0]
     event = mine[mine["method"] == "event_study"]
     fl = floor[(floor["product_group"] == group) & (floor["target_channel"] == channel)]
 
-    st.subheader(t("spill.headline", lang, group=group_label(group, lang), channel=t(f"spill.channel.{channel}", lang)))
+    st.subheader(
+        t("spill.headline", lang, group=group_label(group, lang), channel=t(f"spill.channel.{channel}", lang))
+    )
     k1, k2, k3, k4 = st.columns(4)
-    k1.metric(t("spill.kpi.estimate", lang), per_dollar(reg["estimate"], lang), help=t("spill.kpi.estimate_help", lang))
+    k1.metric(
+        t("spill.kpi.estimate", lang),
+        per_dollar(reg["estimate"], lang),
+        help=t("spill.kpi.estimate_help", lang),
+    )
     k2.metric(t("spill.kpi.interval", lang), interval(reg["ci_low"], reg["ci_high"], lang))
     if not fl.empty and bool(fl["has_attribution_data"].iloc[0]):
-        k3.metric(t("spill.kpi.floor", lang), per_dollar(fl["floor_usd_per_usd_tiktok_gmv"].iloc[0], lang),
-                  help=t("spill.kpi.floor_help", lang,
-                         orders=fmt_count(fl["attributed_orders"].iloc[0], lang),
-                         synced=fmt_count(fl["synced_tiktok_orders_excluded"].iloc[0], lang)))
+        k3.metric(
+            t("spill.kpi.floor", lang),
+            per_dollar(fl["floor_usd_per_usd_tiktok_gmv"].iloc[0], lang),
+            help=t(
+                "spill.kpi.floor_help",
+                lang,
+                orders=fmt_count(fl["attributed_orders"].iloc[0], lang),
+                synced=fmt_count(fl["synced_tiktok_orders_excluded"].iloc[0], lang),
+            ),
+        )
     else:
         k3.metric(t("spill.kpi.floor", lang), MISSING, help=t("spill.kpi.no_floor", lang))
-    k4.metric(t("spill.kpi.peak_lag", lang),
-              MISSING if pd.isna(reg["peak_lag_days"]) else t("spill.days", lang, n=fmt_count(reg["peak_lag_days"], lang)))
+    k4.metric(
+        t("spill.kpi.peak_lag", lang),
+        MISSING
+        if pd.isna(reg["peak_lag_days"])
+        else t("spill.days", lang, n=fmt_count(reg["peak_lag_days"], lang)),
+    )
     if not pd.isna(reg["estimate_per_1000_views"]):
-        st.caption(t("spill.per_views", lang, x=fmt_money(round(float(reg["estimate_per_1000_views"]), 2), lang)))
+        st.caption(
+            t("spill.per_views", lang, x=fmt_money(round(float(reg["estimate_per_1000_views"]), 2), lang))
+        )
     if not event.empty and not pd.isna(event["estimate"].iloc[0]):
         e = event.iloc[0]
-        st.caption(t("spill.event_ratio", lang, x=per_dollar(e["estimate"], lang),
-                     interval=interval(e["ci_low"], e["ci_high"], lang)))
+        st.caption(
+            t(
+                "spill.event_ratio",
+                lang,
+                x=per_dollar(e["estimate"], lang),
+                interval=interval(e["ci_low"], e["ci_high"], lang),
+            )
+        )
 
     st.markdown(f"**{t('spill.meaning', lang)}** {reg['explanation']}")
     st.markdown(f"**{t('spill.diagnostics', lang)}**")
@@ -239,11 +337,21 @@ def main() -> None:
     estimates_chart(estimates, floor, channel, group, lang)
     left, right = st.columns(2)
     with left:
-        lag_chart(marts["lags"][(marts["lags"]["product_group"] == group)
-                                & (marts["lags"]["target_channel"] == channel)], lang, channel)
+        lag_chart(
+            marts["lags"][
+                (marts["lags"]["product_group"] == group) & (marts["lags"]["target_channel"] == channel)
+            ],
+            lang,
+            channel,
+        )
     with right:
-        event_chart(marts["profile"][(marts["profile"]["product_group"] == group)
-                                     & (marts["profile"]["target_channel"] == channel)], lang, channel)
+        event_chart(
+            marts["profile"][
+                (marts["profile"]["product_group"] == group) & (marts["profile"]["target_channel"] == channel)
+            ],
+            lang,
+            channel,
+        )
 
     st.subheader(t("spill.all_methods", lang))
     estimates_table(estimates, group, lang)

@@ -29,7 +29,10 @@ def home(built_warehouse):
     """The built demo warehouse with the spillover estimates materialized (the asset runs after dbt)."""
     import dagster as dg
 
-    from orchestration.defs.analysis.spillover_estimates import gx_mart_spillover_estimates, mart_spillover_estimates
+    from orchestration.defs.analysis.spillover_estimates import (
+        gx_mart_spillover_estimates,
+        mart_spillover_estimates,
+    )
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -57,8 +60,11 @@ def treated_truth(home, truth, group: str, channel: str) -> float:
     daily = pd.read_csv(home / "demo_truth" / "ground_truth_daily.csv")
     gmv = daily[daily["channel"] == "tiktok"].groupby("product_id")["gross_usd"].sum()
     products = truth["world"]["products"]
-    members = [p for p, v in products.items()
-               if v["promoted_on_tiktok"] and (group == "all" or v["category"] == group)]
+    members = [
+        p
+        for p, v in products.items()
+        if v["promoted_on_tiktok"] and (group == "all" or v["category"] == group)
+    ]
     weights = gmv.reindex(members).fillna(0.0)
     betas = pd.Series({p: products[p][channel]["beta"] for p in members})
     return float((betas * weights).sum() / weights.sum())
@@ -72,11 +78,13 @@ def panels(con) -> dict[tuple[str, str, str], pd.DataFrame]:
     out = {}
     for (grain, group), rows in wide.groupby(["grain", "product_group"]):
         for channel in ("amazon", "shopify"):
-            out[(grain, group, channel)] = pd.DataFrame({
-                "date": pd.to_datetime(rows["date_day"]).to_numpy(),
-                "tiktok_gmv": rows["tiktok_gmv_usd"].to_numpy(dtype=float),
-                "target_sales": rows[f"{channel}_sales_usd"].to_numpy(dtype=float),
-            })
+            out[(grain, group, channel)] = pd.DataFrame(
+                {
+                    "date": pd.to_datetime(rows["date_day"]).to_numpy(),
+                    "tiktok_gmv": rows["tiktok_gmv_usd"].to_numpy(dtype=float),
+                    "target_sales": rows[f"{channel}_sales_usd"].to_numpy(dtype=float),
+                }
+            )
     return out
 
 
@@ -84,7 +92,8 @@ def panels(con) -> dict[tuple[str, str, str], pd.DataFrame]:
 def test_main_group_amazon_interval_contains_the_true_spillover(home, con, truth):
     row = con.execute(
         "select estimate, ci_low, ci_high, days_of_data, explanation from marts.mart_spillover_estimates "
-        "where product_group = ? and target_channel = 'amazon' and method = 'regression_dl'", [MAIN_GROUP]
+        "where product_group = ? and target_channel = 'amazon' and method = 'regression_dl'",
+        [MAIN_GROUP],
     ).fetchone()
     assert row is not None, "no regression estimate for the main group"
     estimate, low, high, days, explanation = row
@@ -92,6 +101,7 @@ def test_main_group_amazon_interval_contains_the_true_spillover(home, con, truth
     without_controls = treated_truth(home, truth, MAIN_GROUP, "amazon")
     # Dropping the control products (beta 0, little GMV) moves the truth by a hair, not by a definition.
     assert without_controls == pytest.approx(world_truth, rel=0.03)
+    assert low <= estimate <= high
     assert low <= world_truth <= high, f"{world_truth:.3f} outside [{low:.3f}, {high:.3f}]"
     assert low <= without_controls <= high
     # An interval spanning everything would contain any truth: it must be informative.
@@ -105,8 +115,12 @@ def test_every_group_and_channel_has_the_three_methods(con, truth):
         "select product_group, target_channel, method from marts.mart_spillover_estimates"
     ).df()
     groups = set(truth["world"]["categories"]) | {"all"}
-    expected = {(g, c, m) for g in groups for c in ("amazon", "shopify")
-                for m in ("regression_dl", "event_study", "lag_correlation")}
+    expected = {
+        (g, c, m)
+        for g in groups
+        for c in ("amazon", "shopify")
+        for m in ("regression_dl", "event_study", "lag_correlation")
+    }
     assert set(map(tuple, rows.to_numpy())) == expected
 
 
@@ -190,24 +204,33 @@ def spiky_panel(seed: int = 3, days: int = 300) -> pd.DataFrame:
         x[start : start + 3] += rng.uniform(800, 2500)
     kernel = np.array([0.1, 0.2, 0.3, 0.2, 0.1, 0.1])
     y = 300 + rng.normal(0, 20, size=days) + 0.2 * np.convolve(x, kernel)[:days]
-    return pd.DataFrame({"date": pd.date_range("2025-01-01", periods=days), "tiktok_gmv": x, "target_sales": y})
+    return pd.DataFrame(
+        {"date": pd.date_range("2025-01-01", periods=days), "tiktok_gmv": x, "target_sales": y}
+    )
 
 
 def run_model_sql(tmp_path, model: str, panel: pd.DataFrame) -> pd.DataFrame:
     """Run a spillover mart's SQL (its only Jinja is ref('mart_channel_daily')) on a one-group panel."""
     from orchestration import settings
 
-    sql = (settings.DBT_PROJECT_DIR / "models" / "marts" / "spillover" / f"{model}.sql").read_text(encoding="utf-8")
+    sql = (settings.DBT_PROJECT_DIR / "models" / "marts" / "spillover" / f"{model}.sql").read_text(
+        encoding="utf-8"
+    )
     sql = sql.replace("{{ ref('mart_channel_daily') }}", "marts.mart_channel_daily")
     assert "{{" not in sql
     conn = duckdb.connect(str(tmp_path / f"{model}.duckdb"))
     try:
         conn.execute("create schema marts")
-        frame = pd.DataFrame({
-            "grain": "category", "product_group": "g", "date_day": panel["date"].dt.date,
-            "tiktok_gmv_usd": panel["tiktok_gmv"], "amazon_sales_usd": panel["target_sales"],
-            "shopify_sales_usd": panel["target_sales"] * 0.5,
-        })
+        frame = pd.DataFrame(
+            {
+                "grain": "category",
+                "product_group": "g",
+                "date_day": panel["date"].dt.date,
+                "tiktok_gmv_usd": panel["tiktok_gmv"],
+                "amazon_sales_usd": panel["target_sales"],
+                "shopify_sales_usd": panel["target_sales"] * 0.5,
+            }
+        )
         conn.register("frame", frame)
         conn.execute("create table marts.mart_channel_daily as select * from frame")
         return conn.execute(sql).df()
@@ -254,10 +277,14 @@ def test_panel_tiktok_units_match_the_demo_orders(home, con):
     """Each product's TikTok units in the panel equal the units the demo wrote (cancellations included)."""
     daily = pd.read_csv(home / "demo_truth" / "ground_truth_daily.csv")
     written = daily[daily["channel"] == "tiktok"].groupby("product_id")["units"].sum()
-    panel = con.execute(
-        "select product_group as product_id, sum(tiktok_units) as units from marts.mart_channel_daily "
-        "where grain = 'product' group by all"
-    ).df().set_index("product_id")["units"]
+    panel = (
+        con.execute(
+            "select product_group as product_id, sum(tiktok_units) as units from marts.mart_channel_daily "
+            "where grain = 'product' group by all"
+        )
+        .df()
+        .set_index("product_id")["units"]
+    )
     common = panel.index.intersection(written.index)
     assert len(common) == len(panel) >= 39
     np.testing.assert_array_equal(panel.loc[common].to_numpy(), written.loc[common].to_numpy())
@@ -292,7 +319,9 @@ def test_attribution_floor_leaves_out_synced_tiktok_orders(con, truth):
 
 
 def test_attribution_floor_is_below_the_modelled_estimate(con):
-    rows = con.execute("""
+    rows = (
+        con.execute(
+            """
         select f.product_group, f.target_channel, f.has_attribution_data, f.floor_usd_per_usd_tiktok_gmv,
                e.estimate, e.ci_high
         from marts.mart_spillover_attribution_floor as f
@@ -300,9 +329,39 @@ def test_attribution_floor_is_below_the_modelled_estimate(con):
             on e.product_group = f.product_group and e.target_channel = f.target_channel
             and e.method = 'regression_dl'
         where f.product_group = ?
-    """, [MAIN_GROUP]).df().set_index("target_channel")
+    """,
+            [MAIN_GROUP],
+        )
+        .df()
+        .set_index("target_channel")
+    )
     shopify = rows.loc["shopify"]
     assert shopify["has_attribution_data"] and shopify["floor_usd_per_usd_tiktok_gmv"] > 0
     assert shopify["floor_usd_per_usd_tiktok_gmv"] <= shopify["estimate"]
     amazon = rows.loc["amazon"]
     assert not amazon["has_attribution_data"] and pd.isna(amazon["floor_usd_per_usd_tiktok_gmv"])
+
+
+# ------------------------------------------------------------------------------------- bad input
+def test_step_without_the_panel_says_what_to_run(tmp_path):
+    from orchestration.defs.analysis.spillover_estimates import SpilloverInputError, run_spillover_step
+
+    with pytest.raises(SpilloverInputError, match=r"marts\.mart_channel_daily.*tsw build"):
+        run_spillover_step(tmp_path / "warehouse.duckdb")
+
+
+def test_step_with_an_empty_panel_says_why(tmp_path):
+    from orchestration.defs.analysis.spillover_estimates import SpilloverInputError, run_spillover_step
+
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("create schema marts")
+        conn.execute(
+            "create table marts.mart_channel_daily (grain varchar, product_group varchar, date_day date, "
+            "tiktok_gmv_usd double, tiktok_video_impressions double, tiktok_live_views double, "
+            "amazon_sales_usd double, shopify_sales_usd double, amazon_control_sales_usd double, "
+            "shopify_control_sales_usd double, is_prime_day boolean, is_bfcm boolean, promo_share double, "
+            "stockout_share double)"
+        )
+    with pytest.raises(SpilloverInputError, match="no TikTok-promoted product"):
+        run_spillover_step(path)

@@ -69,7 +69,8 @@ def test_main_group_interval_contains_the_true_amazon_spillover(built):
     with duckdb.connect(str(published_path()), read_only=True) as con:
         estimate, low, high = con.execute(
             "select estimate, ci_low, ci_high from marts.mart_spillover_estimates "
-            "where product_group = ? and target_channel = 'amazon' and method = 'regression_dl'", [MAIN_GROUP]
+            "where product_group = ? and target_channel = 'amazon' and method = 'regression_dl'",
+            [MAIN_GROUP],
         ).fetchone()
 
     at = run_page()
@@ -95,11 +96,13 @@ def test_switching_channel_shows_the_shopify_row_and_its_floor(built):
     with duckdb.connect(str(published_path()), read_only=True) as con:
         estimate = con.execute(
             "select estimate from marts.mart_spillover_estimates where product_group = ? "
-            "and target_channel = 'shopify' and method = 'regression_dl'", [MAIN_GROUP]
+            "and target_channel = 'shopify' and method = 'regression_dl'",
+            [MAIN_GROUP],
         ).fetchone()[0]
         floor = con.execute(
             "select floor_usd_per_usd_tiktok_gmv from marts.mart_spillover_attribution_floor "
-            "where product_group = ? and target_channel = 'shopify'", [MAIN_GROUP]
+            "where product_group = ? and target_channel = 'shopify'",
+            [MAIN_GROUP],
         ).fetchone()[0]
     at = run_page()
     at.radio(key="spill_channel").set_value("shopify").run()

@@ -94,21 +94,25 @@ def read_panels(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         )
     frames = []
     for channel in TARGET_CHANNELS:
-        frames.append(pd.DataFrame({
-            "product_group": wide["product_group"],
-            "target_channel": channel,
-            "date": pd.to_datetime(wide["date_day"]),
-            "tiktok_gmv": wide["tiktok_gmv_usd"].astype(float),
-            "target_sales": wide[f"{channel}_sales_usd"].astype(float),
-            "tiktok_views": wide["tiktok_views"].astype(float),
-            # NaN on every day when the seller has no never-promoted product: estimate_all then runs
-            # without a control series and the confounding check applies.
-            "control_sales": wide[f"{channel}_control_sales_usd"].astype(float),
-            "is_prime_day": wide["is_prime_day"].astype(float),
-            "is_bfcm": wide["is_bfcm"].astype(float),
-            "is_promo": wide["promo_share"].astype(float),
-            "is_stockout": wide["stockout_share"].astype(float),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "product_group": wide["product_group"],
+                    "target_channel": channel,
+                    "date": pd.to_datetime(wide["date_day"]),
+                    "tiktok_gmv": wide["tiktok_gmv_usd"].astype(float),
+                    "target_sales": wide[f"{channel}_sales_usd"].astype(float),
+                    "tiktok_views": wide["tiktok_views"].astype(float),
+                    # NaN on every day when the seller has no never-promoted product: estimate_all then runs
+                    # without a control series and the confounding check applies.
+                    "control_sales": wide[f"{channel}_control_sales_usd"].astype(float),
+                    "is_prime_day": wide["is_prime_day"].astype(float),
+                    "is_bfcm": wide["is_bfcm"].astype(float),
+                    "is_promo": wide["promo_share"].astype(float),
+                    "is_stockout": wide["stockout_share"].astype(float),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -159,9 +163,18 @@ def estimates_suite() -> list:
     import great_expectations as gx
 
     E = gx.expectations
-    suite: list = [E.ExpectColumnValuesToNotBeNull(column=c)
-                   for c in ("product_group", "target_channel", "method", "unit", "days_of_data",
-                             "sufficiency_verdict", "explanation")]
+    suite: list = [
+        E.ExpectColumnValuesToNotBeNull(column=c)
+        for c in (
+            "product_group",
+            "target_channel",
+            "method",
+            "unit",
+            "days_of_data",
+            "sufficiency_verdict",
+            "explanation",
+        )
+    ]
     suite += [
         E.ExpectCompoundColumnsToBeUnique(column_list=["product_group", "target_channel", "method"]),
         E.ExpectColumnValuesToBeInSet(column="method", value_set=list(METHODS)),
@@ -169,10 +182,12 @@ def estimates_suite() -> list:
         E.ExpectColumnValuesToBeInSet(column="unit", value_set=list(UNITS)),
         E.ExpectColumnValuesToMatchRegex(column="sufficiency_verdict", regex=_verdict_regex()),
         # An interval that does not contain its own estimate is a computation error, never a finding.
-        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="estimate", column_B="ci_low", or_equal=True,
-                                                  ignore_row_if="either_value_is_missing"),
-        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="ci_high", column_B="estimate", or_equal=True,
-                                                  ignore_row_if="either_value_is_missing"),
+        E.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="estimate", column_B="ci_low", or_equal=True, ignore_row_if="either_value_is_missing"
+        ),
+        E.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="ci_high", column_B="estimate", or_equal=True, ignore_row_if="either_value_is_missing"
+        ),
         E.ExpectColumnValuesToBeBetween(column="days_of_data", min_value=0),
     ]
     return suite
@@ -194,8 +209,8 @@ def check_estimates(rows: pd.DataFrame) -> list:
     kinds={"python", "duckdb"},
     pool=POOL,
     description="How much extra Amazon / Shopify revenue follows $1 of TikTok Shop GMV, per product group "
-                "and channel: distributed-lag regression with placebo, event study and lag correlation, "
-                "each with its interval, diagnostics and a plain-words explanation.",
+    "and channel: distributed-lag regression with placebo, event study and lag correlation, "
+    "each with its interval, diagnostics and a plain-words explanation.",
 )
 def mart_spillover_estimates(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     try:
@@ -206,13 +221,16 @@ def mart_spillover_estimates(context: dg.AssetExecutionContext) -> dg.Materializ
     summary = "\n".join(
         f"- {r.product_group} → {r.target_channel}: {r.estimate:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}] "
         f"({r.sufficiency_verdict})"
-        for r in reg.itertuples() if np.isfinite(r.estimate)
+        for r in reg.itertuples()
+        if np.isfinite(r.estimate)
     )
-    return dg.MaterializeResult(metadata={
-        "rows": dg.MetadataValue.int(len(rows)),
-        "groups": dg.MetadataValue.int(int(rows["product_group"].nunique())),
-        "regression estimates (USD per USD TikTok GMV)": dg.MetadataValue.md(summary or "none"),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "rows": dg.MetadataValue.int(len(rows)),
+            "groups": dg.MetadataValue.int(int(rows["product_group"].nunique())),
+            "regression estimates (USD per USD TikTok GMV)": dg.MetadataValue.md(summary or "none"),
+        }
+    )
 
 
 @dg.asset_check(
@@ -220,7 +238,7 @@ def mart_spillover_estimates(context: dg.AssetExecutionContext) -> dg.Materializ
     name="gx_mart_spillover_estimates",
     pool=POOL,
     description="Great Expectations suite on the stored estimates: ci_low ≤ estimate ≤ ci_high, methods, "
-                "channels, units and sufficiency verdicts from their sets, non-null keys, one row per key.",
+    "channels, units and sufficiency verdicts from their sets, non-null keys, one row per key.",
 )
 def gx_mart_spillover_estimates() -> dg.AssetCheckResult:
     with warehouse.writer() as conn:
