@@ -226,3 +226,17 @@ def test_estimate_all_gives_one_row_per_group_channel_method():
 def test_estimate_all_names_missing_group_columns():
     with pytest.raises(sp.PanelError, match="product_group"):
         sp.estimate_all(planted_panel().assign(target_channel="amazon"))
+
+
+def test_hac_of_a_few_sums_equals_the_full_matrix_reduced():
+    rng = np.random.default_rng(5)
+    n = 250
+    X = np.column_stack([np.ones(n), rng.gamma(2, 500, (n, 4))])
+    y = X @ np.array([50.0, 0.1, 0.2, 0.0, 0.3]) + rng.normal(0, 30, n)
+    fit = sp.ols(y, X)
+    combos = np.zeros((5, 2))
+    combos[1:4, 0] = 1.0
+    combos[4, 1] = 1.0
+    full = sp.hac_cov(fit, X, 10, leverage_power=1.0)
+    np.testing.assert_allclose(sp.hac_cov(fit, X, 10, leverage_power=1.0, combos=combos),
+                               combos.T @ full @ combos, rtol=1e-9)
