@@ -19,9 +19,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from orchestration.analysis.simulated_panels import long_panels  # noqa: E402
-from orchestration.analysis.spillover import estimate_all, estimate_spillover  # noqa: E402
-from orchestration.demo.world import WorldConfig, simulate_world  # noqa: E402
+from orchestration.analysis.simulated_panels import long_panels
+from orchestration.analysis.spillover import estimate_all, estimate_spillover
+from orchestration.demo.world import WorldConfig, simulate_world
 
 
 def main() -> None:
@@ -51,8 +51,10 @@ def main() -> None:
     t_reg = time.perf_counter() - t
 
     print(f"world + panels: {t_build:.2f} s ({world.config.n_products} products, {world.config.days} days)")
-    print(f"estimate_all: {best:.2f} s best of {args.repeat} for {n_panels} panels x 3 methods "
-          f"= {len(rows)} rows ({best / n_panels * 1000:.0f} ms per panel)")
+    print(
+        f"estimate_all: {best:.2f} s best of {args.repeat} for {n_panels} panels x 3 methods "
+        f"= {len(rows)} rows ({best / n_panels * 1000:.0f} ms per panel)"
+    )
     print(f"regression + placebo alone: {t_reg:.2f} s ({t_reg / best:.0%} of estimate_all)")
 
 

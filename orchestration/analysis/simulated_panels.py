@@ -18,8 +18,19 @@ def realise_units(world: World, rng: np.random.Generator) -> pd.DataFrame:
     """world.daily plus realised sales columns (tiktok_gmv, amazon_sales, shopify_sales), USD."""
     d = world.daily
     price = d["product_id"].map(world.products.set_index("product_id")["price_usd"]).to_numpy()
-    out = d[["date", "product_id", "category", "video_views", "live_views", "is_prime_day", "is_bfcm",
-             "is_promo", "is_stockout"]].copy()
+    out = d[
+        [
+            "date",
+            "product_id",
+            "category",
+            "video_views",
+            "live_views",
+            "is_prime_day",
+            "is_bfcm",
+            "is_promo",
+            "is_stockout",
+        ]
+    ].copy()
     out["tiktok_gmv"] = rng.poisson(d["expected_tiktok_units"].to_numpy()) * price
     for ch in CHANNELS:
         out[f"{ch}_sales"] = rng.poisson(d[f"expected_{ch}_units"].to_numpy()) * price
@@ -60,8 +71,12 @@ def group_panel(
         g[c] = g[c].astype(float)
     if control_ids is not None:
         ctrl = list(control_ids)
-        g["control_sales"] = realised[realised["product_id"].isin(ctrl)].groupby("date")[f"{channel}_sales"].sum()
-    cols = ["tiktok_gmv", "tiktok_views", "target_sales"] + (["control_sales"] if control_ids is not None else [])
+        g["control_sales"] = (
+            realised[realised["product_id"].isin(ctrl)].groupby("date")[f"{channel}_sales"].sum()
+        )
+    cols = ["tiktok_gmv", "tiktok_views", "target_sales"] + (
+        ["control_sales"] if control_ids is not None else []
+    )
     cols += [c for c in g.columns if c.startswith("is_")]
     return g[cols].reset_index()
 

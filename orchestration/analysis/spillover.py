@@ -151,7 +151,9 @@ def validate_panel(
     dup = df["date"].duplicated()
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
-        raise PanelError(f"{source}: row {i}: date {df['date'].iloc[i].date()} appears twice (rule: one row per day)")
+        raise PanelError(
+            f"{source}: row {i}: date {df['date'].iloc[i].date()} appears twice (rule: one row per day)"
+        )
     gaps = df["date"].diff().dt.days.iloc[1:]
     if (gaps > 1).any():
         i = int(gaps[gaps > 1].index[0])
@@ -165,15 +167,19 @@ def validate_panel(
         nonnum = vals.isna()
         if nonnum.any():
             i = int(np.flatnonzero(nonnum.to_numpy())[0])
-            raise PanelError(f"{source}: row {i} ({df['date'].iloc[i].date()}): column {c!r} value "
-                             f"{df[c].iloc[i]!r} is not a number (rule: no blanks)")
+            raise PanelError(
+                f"{source}: row {i} ({df['date'].iloc[i].date()}): column {c!r} value "
+                f"{df[c].iloc[i]!r} is not a number (rule: no blanks)"
+            )
         df[c] = vals.astype(float)
     for c in numeric:
         neg = df[c] < 0
         if neg.any():
             i = int(np.flatnonzero(neg.to_numpy())[0])
-            raise PanelError(f"{source}: row {i} ({df['date'].iloc[i].date()}): column {c!r} is negative "
-                             f"({df[c].iloc[i]}) (rule: sales and views are >= 0)")
+            raise PanelError(
+                f"{source}: row {i} ({df['date'].iloc[i].date()}): column {c!r} is negative "
+                f"({df[c].iloc[i]}) (rule: sales and views are >= 0)"
+            )
     return df
 
 
@@ -300,15 +306,15 @@ def hac_cov(
     return cov * n / max(n - k, 1)
 
 
-def _interval(est: float, var: float, df_resid: float, confidence: float) -> tuple[float, float, float, float]:
+def _interval(
+    est: float, var: float, df_resid: float, confidence: float
+) -> tuple[float, float, float, float]:
     se = float(np.sqrt(max(var, 0.0)))
     q = stats.t.ppf(0.5 + confidence / 2, df=max(df_resid, 1))
     return float(est), se, float(est - q * se), float(est + q * se)
 
 
-def block_bootstrap_cov(
-    y: np.ndarray, X: np.ndarray, *, block: int, reps: int, seed: int = 0
-) -> np.ndarray:
+def block_bootstrap_cov(y: np.ndarray, X: np.ndarray, *, block: int, reps: int, seed: int = 0) -> np.ndarray:
     """Covariance of OLS coefficients from a moving-block bootstrap of (y, X) rows.
 
     Resampling whole blocks of consecutive days keeps the residuals' autocorrelation and the few
@@ -374,9 +380,15 @@ def fit_distributed_lag(
     blocks = [lags]
     if with_leads:
         blocks.append(np.column_stack([shifted(x, -k) for k in range(1, max_lag + 1)]))
-    Z = control_design(df, event_cols=event_cols, control_col=control_col, knot_days=knot_days,
-                       control_smooth_days=control_smooth_days, first_row=max_lag,
-                       last_row=len(df) - 1 - (max_lag if with_leads else 0))
+    Z = control_design(
+        df,
+        event_cols=event_cols,
+        control_col=control_col,
+        knot_days=knot_days,
+        control_smooth_days=control_smooth_days,
+        first_row=max_lag,
+        last_row=len(df) - 1 - (max_lag if with_leads else 0),
+    )
     ok = ~np.isnan(np.column_stack(blocks)).any(axis=1)
     # Edge rows lost to lags/leads can leave a late trend knot or a rare event with no variation.
     zv = Z.to_numpy()[ok]
@@ -404,7 +416,9 @@ def fit_distributed_lag(
         full = block_bootstrap_cov(y[ok], X[ok], block=block_days or 2 * max_lag, reps=bootstrap_reps)
         cov = combos.T @ full @ combos
     else:
-        raise ValueError(f"interval must be 'hac', 'hac_hc2', 'hac_hc3' or 'block_bootstrap', got {interval!r}")
+        raise ValueError(
+            f"interval must be 'hac', 'hac_hc2', 'hac_hc3' or 'block_bootstrap', got {interval!r}"
+        )
     values = combos.T @ params
     est, se, lo, hi = _interval(values[0], cov[0, 0], res.df_resid, confidence)
     coefs = params[: max_lag + 1]
@@ -451,7 +465,11 @@ def lag_correlation(df: pd.DataFrame, max_lag: int = DEFAULT_MAX_LAG) -> pd.Data
         xl = x.shift(lag)
         ok = xl.notna() & y.notna()
         n = int(ok.sum())
-        r = float(np.corrcoef(xl[ok], y[ok])[0, 1]) if n > 3 and xl[ok].std() > 0 and y[ok].std() > 0 else np.nan
+        r = (
+            float(np.corrcoef(xl[ok], y[ok])[0, 1])
+            if n > 3 and xl[ok].std() > 0 and y[ok].std() > 0
+            else np.nan
+        )
         rows.append({"lag": lag, "correlation": r, "n": n})
     return pd.DataFrame(rows)
 
@@ -493,7 +511,9 @@ class EventStudyResult:
     peak_lag: int | None
 
 
-def event_study(df: pd.DataFrame, window: int = EVENT_WINDOW, confidence: float = CONFIDENCE) -> EventStudyResult:
+def event_study(
+    df: pd.DataFrame, window: int = EVENT_WINDOW, confidence: float = CONFIDENCE
+) -> EventStudyResult:
     """Excess target sales after TikTok spikes relative to the 14 days before (see module docstring)."""
     x = df["tiktok_gmv"].to_numpy(dtype=float)
     y = df["target_sales"].to_numpy(dtype=float)
@@ -637,11 +657,15 @@ def explain(est: SpilloverEstimate, max_lag: int, control_used: bool) -> str:
     )
     parts.append("For a group, products whose TikTok sales swing the most weigh the most.")
     if est.confounding_warning:
-        parts.append("Warning: TikTok sales and the target move together over the season and no control series "
-                     "was given, so the figure may be too high.")
+        parts.append(
+            "Warning: TikTok sales and the target move together over the season and no control series "
+            "was given, so the figure may be too high."
+        )
     if not est.placebo_passed:
-        parts.append("Warning: future TikTok sales also 'predict' past sales here (placebo failed), a sign of a "
-                     "shared driver; treat the figure as an upper bound.")
+        parts.append(
+            "Warning: future TikTok sales also 'predict' past sales here (placebo failed), a sign of a "
+            "shared driver; treat the figure as an upper bound."
+        )
     if not est.sufficiency.sufficient:
         parts.append(f"Data are thin ({est.sufficiency.verdict.replace(';', ', ').replace('_', ' ')}).")
     return " ".join(parts)
@@ -670,13 +694,23 @@ def estimate_spillover(
     if views_col is None and "tiktok_views" in panel.columns:
         views_col = "tiktok_views"
     event_cols = event_columns(panel) if event_cols is None else list(event_cols)
-    df = validate_panel(panel, control_col=control_col, views_col=views_col, event_cols=event_cols, source=source)
+    df = validate_panel(
+        panel, control_col=control_col, views_col=views_col, event_cols=event_cols, source=source
+    )
     suff = check_sufficiency(df)
     conf_warn, corr = confounding_check(df, control_col)
     warnings: list[str] = []
-    kw = dict(max_lag=max_lag, event_cols=event_cols, control_col=control_col, hac_lags=hac_lags,
-              knot_days=knot_days, control_smooth_days=control_smooth_days, interval=interval,
-              block_days=block_days, bootstrap_reps=bootstrap_reps)
+    kw = {
+        "max_lag": max_lag,
+        "event_cols": event_cols,
+        "control_col": control_col,
+        "hac_lags": hac_lags,
+        "knot_days": knot_days,
+        "control_smooth_days": control_smooth_days,
+        "interval": interval,
+        "block_days": block_days,
+        "bootstrap_reps": bootstrap_reps,
+    }
     nan = float("nan")
     try:
         reg = fit_distributed_lag(df, **kw)
@@ -694,9 +728,13 @@ def estimate_spillover(
             per_views = reg.estimate * scale
             ci_views = (reg.ci_low * scale, reg.ci_high * scale)
     if not suff.sufficient:
-        warnings.append(f"data sufficiency: {suff.verdict} (days={suff.days}, cv={suff.cv:.2f}, spikes={suff.spikes})")
+        warnings.append(
+            f"data sufficiency: {suff.verdict} (days={suff.days}, cv={suff.cv:.2f}, spikes={suff.spikes})"
+        )
     if conf_warn:
-        warnings.append(f"possible confounding: seasonal correlation {corr:.2f} > {CONFOUNDING_CORR} and no control")
+        warnings.append(
+            f"possible confounding: seasonal correlation {corr:.2f} > {CONFOUNDING_CORR} and no control"
+        )
     if reg is not None and not p_ok:
         warnings.append(f"placebo failed: leads sum {p_est:.3f} [{p_lo:.3f}, {p_hi:.3f}] excludes 0")
     est = SpilloverEstimate(
@@ -749,12 +787,15 @@ def estimate_all(
         # Stacked panels of different channels leave a channel's absent event (e.g. no stockouts on
         # Shopify) empty for the whole group: that column does not apply here. Partly empty still fails.
         p = p.drop(columns=[c for c in event_columns(p) if p[c].isna().all()])
-        control = "control_sales" if "control_sales" in p.columns and p["control_sales"].notna().all() else None
+        control = (
+            "control_sales" if "control_sales" in p.columns and p["control_sales"].notna().all() else None
+        )
         if "control_sales" in p.columns and control is None:
             p = p.drop(columns=["control_sales"])
         words = _CHANNEL_WORDS.get(str(channel), str(channel))
-        est = estimate_spillover(p, max_lag=max_lag, control_col=control, target_channel=words,
-                                 source=f"panel {group}/{channel}")
+        est = estimate_spillover(
+            p, max_lag=max_lag, control_col=control, target_channel=words, source=f"panel {group}/{channel}"
+        )
         df = validate_panel(p, control_col=control, source=f"panel {group}/{channel}")
         common = {
             "product_group": group,
@@ -767,41 +808,45 @@ def estimate_all(
             "sufficiency_verdict": est.sufficiency.verdict,
             "confounding_warning": est.confounding_warning,
         }
-        rows.append({
-            **common,
-            "method": "regression_dl",
-            "estimate": est.estimate,
-            "ci_low": est.ci_low,
-            "ci_high": est.ci_high,
-            "unit": UNIT_USD_PER_USD,
-            "peak_lag_days": est.peak_lag,
-            "warnings": "; ".join(est.warnings),
-            "explanation": est.explanation,
-            "estimate_per_1000_views": est.estimate_per_1000_views,
-            "off_site_effect_ratio": est.off_site_effect_ratio,
-        })
+        rows.append(
+            {
+                **common,
+                "method": "regression_dl",
+                "estimate": est.estimate,
+                "ci_low": est.ci_low,
+                "ci_high": est.ci_high,
+                "unit": UNIT_USD_PER_USD,
+                "peak_lag_days": est.peak_lag,
+                "warnings": "; ".join(est.warnings),
+                "explanation": est.explanation,
+                "estimate_per_1000_views": est.estimate_per_1000_views,
+                "off_site_effect_ratio": est.off_site_effect_ratio,
+            }
+        )
         es = event_study(df)
         k = len(es.events)
         es_warn = [] if k >= MIN_SPIKES else [f"only {k} usable TikTok spike(s); need {MIN_SPIKES}"]
-        rows.append({
-            **common,
-            "method": "event_study",
-            "estimate": es.estimate,
-            "ci_low": es.ci_low,
-            "ci_high": es.ci_high,
-            "unit": UNIT_USD_PER_USD,
-            "peak_lag_days": es.peak_lag,
-            "days_of_data": len(df),
-            "warnings": "; ".join(es_warn),
-            "explanation": (
-                f"Across {k} TikTok sales spike(s), {words} sales in the 15 days from the spike exceeded the "
-                f"prior two weeks by {_money(es.estimate) if np.isfinite(es.estimate) else 'n/a'} per $1 of "
-                "extra TikTok GMV. Simple before/after comparison: anything else that changed at the same time "
-                "is included."
-            ),
-            "estimate_per_1000_views": None,
-            "off_site_effect_ratio": es.estimate,
-        })
+        rows.append(
+            {
+                **common,
+                "method": "event_study",
+                "estimate": es.estimate,
+                "ci_low": es.ci_low,
+                "ci_high": es.ci_high,
+                "unit": UNIT_USD_PER_USD,
+                "peak_lag_days": es.peak_lag,
+                "days_of_data": len(df),
+                "warnings": "; ".join(es_warn),
+                "explanation": (
+                    f"Across {k} TikTok sales spike(s), {words} sales in the 15 days from the spike exceeded the "
+                    f"prior two weeks by {_money(es.estimate) if np.isfinite(es.estimate) else 'n/a'} per $1 of "
+                    "extra TikTok GMV. Simple before/after comparison: anything else that changed at the same time "
+                    "is included."
+                ),
+                "estimate_per_1000_views": None,
+                "off_site_effect_ratio": es.estimate,
+            }
+        )
         lc = lag_correlation(df, max_lag)
         best = lc.loc[lc["correlation"].idxmax()] if lc["correlation"].notna().any() else None
         if best is not None:
@@ -812,22 +857,24 @@ def estimate_all(
         else:
             r = lo = hi = np.nan
             lag = None
-        rows.append({
-            **common,
-            "method": "lag_correlation",
-            "estimate": r,
-            "ci_low": lo,
-            "ci_high": hi,
-            "unit": UNIT_CORRELATION,
-            "peak_lag_days": lag,
-            "days_of_data": len(df),
-            "warnings": "interval ignores autocorrelation and is too narrow",
-            "explanation": (
-                f"Day-to-day swings in {words} sales line up best with TikTok GMV swings {lag} day(s) earlier "
-                f"(correlation {r:.2f}). A correlation shows timing, not size or cause."
-            ),
-            "estimate_per_1000_views": None,
-            "off_site_effect_ratio": None,
-        })
+        rows.append(
+            {
+                **common,
+                "method": "lag_correlation",
+                "estimate": r,
+                "ci_low": lo,
+                "ci_high": hi,
+                "unit": UNIT_CORRELATION,
+                "peak_lag_days": lag,
+                "days_of_data": len(df),
+                "warnings": "interval ignores autocorrelation and is too narrow",
+                "explanation": (
+                    f"Day-to-day swings in {words} sales line up best with TikTok GMV swings {lag} day(s) earlier "
+                    f"(correlation {r:.2f}). A correlation shows timing, not size or cause."
+                ),
+                "estimate_per_1000_views": None,
+                "off_site_effect_ratio": None,
+            }
+        )
     out = pd.DataFrame(rows, columns=MART_COLUMNS)
     return out

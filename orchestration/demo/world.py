@@ -120,34 +120,68 @@ _SKU_PREFIX = {
 }
 _NAMES = {
     "beauty_personal_care": [
-        "Vitamin C Brightening Serum", "Heatless Curling Rod Set", "Hydrating Lip Oil Trio",
-        "Collagen Under-Eye Patches", "Silicone Scalp Massager", "Tinted Moisturizer SPF 50",
-        "Gel Press-On Nails Kit", "Rosemary Hair Growth Oil", "LED Light Therapy Face Mask",
-        "Volumizing Dry Shampoo Powder", "Snail Mucin Essence", "Ionic Hair Dryer Brush",
+        "Vitamin C Brightening Serum",
+        "Heatless Curling Rod Set",
+        "Hydrating Lip Oil Trio",
+        "Collagen Under-Eye Patches",
+        "Silicone Scalp Massager",
+        "Tinted Moisturizer SPF 50",
+        "Gel Press-On Nails Kit",
+        "Rosemary Hair Growth Oil",
+        "LED Light Therapy Face Mask",
+        "Volumizing Dry Shampoo Powder",
+        "Snail Mucin Essence",
+        "Ionic Hair Dryer Brush",
     ],
     "health": [
-        "Magnesium Glycinate Gummies", "Adjustable Posture Corrector", "Electrolyte Drink Mix Sticks",
-        "Daily Probiotic Capsules", "Melatonin Sleep Gummies", "Mini Percussion Massage Gun",
-        "Blue Light Blocking Glasses", "Collagen Peptides Powder",
+        "Magnesium Glycinate Gummies",
+        "Adjustable Posture Corrector",
+        "Electrolyte Drink Mix Sticks",
+        "Daily Probiotic Capsules",
+        "Melatonin Sleep Gummies",
+        "Mini Percussion Massage Gun",
+        "Blue Light Blocking Glasses",
+        "Collagen Peptides Powder",
     ],
     "womenswear": [
-        "Seamless Shapewear Bodysuit", "High-Waist Flare Leggings", "Ribbed Knit Lounge Set",
-        "Oversized Denim Jacket", "Wrap Midi Dress", "Cropped Button Cardigan", "Parachute Cargo Pants",
-        "Satin Slip Skirt", "Tummy Control One-Piece Swimsuit", "Seamless Sports Bra",
+        "Seamless Shapewear Bodysuit",
+        "High-Waist Flare Leggings",
+        "Ribbed Knit Lounge Set",
+        "Oversized Denim Jacket",
+        "Wrap Midi Dress",
+        "Cropped Button Cardigan",
+        "Parachute Cargo Pants",
+        "Satin Slip Skirt",
+        "Tummy Control One-Piece Swimsuit",
+        "Seamless Sports Bra",
     ],
     "sports_outdoor": [
-        "Adjustable Dumbbell Pair", "Resistance Band Set", "Insulated Tumbler 40 oz",
-        "Non-Slip Yoga Mat", "Under-Desk Walking Pad", "Rechargeable Camping Lantern",
-        "Packable Hiking Daypack", "Weighted Jump Rope",
+        "Adjustable Dumbbell Pair",
+        "Resistance Band Set",
+        "Insulated Tumbler 40 oz",
+        "Non-Slip Yoga Mat",
+        "Under-Desk Walking Pad",
+        "Rechargeable Camping Lantern",
+        "Packable Hiking Daypack",
+        "Weighted Jump Rope",
     ],
     "phone_electronics_accessories": [
-        "Magnetic Power Bank 10000mAh", "Clear Shockproof Phone Case", "Wireless Earbuds with Case",
-        "Phone Tripod with Remote", "20W USB-C Fast Charger", "Clip-On Selfie Ring Light",
-        "Magnetic Car Phone Mount", "Braided Charging Cable 3-Pack",
+        "Magnetic Power Bank 10000mAh",
+        "Clear Shockproof Phone Case",
+        "Wireless Earbuds with Case",
+        "Phone Tripod with Remote",
+        "20W USB-C Fast Charger",
+        "Clip-On Selfie Ring Light",
+        "Magnetic Car Phone Mount",
+        "Braided Charging Cable 3-Pack",
     ],
     "home": [
-        "Portable Mini Blender", "Sunset Projection Lamp", "Vacuum Storage Bags 8-Pack",
-        "Electric Spin Scrubber", "Ultrasonic Aroma Diffuser", "Countertop Ice Maker",
+        "Portable Mini Blender",
+        "Sunset Projection Lamp",
+        "Vacuum Storage Bags 8-Pack",
+        "Electric Spin Scrubber",
+        "Ultrasonic Aroma Diffuser",
+        "Countertop Ice Maker",
         "Motion Sensor Closet Lights",
     ],
 }
@@ -218,7 +252,9 @@ class WorldConfig:
         if self.days < 365:
             raise ValueError(f"WorldConfig.days must be >= 365 (a full seasonal year), got {self.days}")
         if self.n_products < 12:
-            raise ValueError(f"WorldConfig.n_products must be >= 12 (two per category), got {self.n_products}")
+            raise ValueError(
+                f"WorldConfig.n_products must be >= 12 (two per category), got {self.n_products}"
+            )
         if self.noise < 0:
             raise ValueError(f"WorldConfig.noise must be >= 0, got {self.noise}")
 
@@ -254,6 +290,7 @@ def bfcm_dates(year: int) -> list[date]:
 def gifting_dates(year: int) -> list[date]:
     """US gifting peaks sellers feel but rarely flag: Valentine's, Mother's and Father's Day, back to school,
     Halloween and the last pre-Christmas shipping days."""
+
     def nth_sunday(month: int, n: int) -> date:
         first = date(year, month, 1)
         return first + timedelta(days=(6 - first.weekday()) % 7 + 7 * (n - 1))
@@ -298,7 +335,7 @@ def lag_profile(peak_lag: int, max_lag: int = LAG_MAX, shape: float = 5.0) -> np
 # ---------------------------------------------------------------- simulation
 def _allocate_categories(n: int) -> list[str]:
     total = sum(_CATEGORY_SHARE.values())
-    counts = {c: max(2, int(round(n * s / total))) for c, s in _CATEGORY_SHARE.items()}
+    counts = {c: max(2, round(n * s / total)) for c, s in _CATEGORY_SHARE.items()}
     # Fix rounding so counts sum to n, adjusting the largest categories first.
     order = sorted(counts, key=lambda c: -_CATEGORY_SHARE[c])
     i = 0
@@ -371,7 +408,7 @@ def _make_products(rng: np.random.Generator, cfg: WorldConfig) -> pd.DataFrame:
     promoted = np.ones(len(products), dtype=bool)
     if cfg.control_products:
         # One control per category, plus extra ones until ~15 % of the catalogue (never fewer than 5).
-        n_ctrl = max(5, int(round(0.15 * len(products))))
+        n_ctrl = max(5, round(0.15 * len(products)))
         ctrl_idx: list[int] = []
         for cat in CATEGORIES:
             idx = np.flatnonzero(products["category"].to_numpy() == cat)
@@ -513,8 +550,9 @@ def simulate_world(config: WorldConfig = WorldConfig()) -> World:
         + ads_spend * roas
     )
     tiktok_gmv = gmv_parts * tt_shock
-    creator_share = np.divide(gmv_creator * tt_shock, tiktok_gmv, out=np.zeros_like(tiktok_gmv),
-                              where=tiktok_gmv > 0)
+    creator_share = np.divide(
+        gmv_creator * tt_shock, tiktok_gmv, out=np.zeros_like(tiktok_gmv), where=tiktok_gmv > 0
+    )
 
     # ---- events
     years = range(all_dates[0].year, all_dates[-1].year + 1)
@@ -557,7 +595,9 @@ def simulate_world(config: WorldConfig = WorldConfig()) -> World:
             * np.where(is_promo, m["promo"], 1.0)
         )
         shock = _ar1_lognormal(rng, T, P, 0.12 * cfg.noise)
-        baseline = (level_units[ch] * price)[None, :] * trend * _WEEKDAY[ch][weekday][:, None] * season[:, None]
+        baseline = (
+            (level_units[ch] * price)[None, :] * trend * _WEEKDAY[ch][weekday][:, None] * season[:, None]
+        )
         baseline = baseline * ev * shock
         spill = np.zeros((T, P))
         for lag in range(LAG_MAX + 1):

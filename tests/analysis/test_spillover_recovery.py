@@ -51,13 +51,21 @@ def runs() -> list[Run]:
         est = estimate_spillover(panel, control_col="control_sales", target_channel="Amazon")
         # the promoted accessory with the most TikTok GMV: true Shopify spillover is exactly 0
         p = world.products
-        accessories = p.loc[p["promoted_on_tiktok"] & (p["category"] == "phone_electronics_accessories"), "product_id"]
-        gmv = world.daily[world.daily["product_id"].isin(accessories)].groupby("product_id")["expected_tiktok_gmv_usd"].sum()
+        accessories = p.loc[
+            p["promoted_on_tiktok"] & (p["category"] == "phone_electronics_accessories"), "product_id"
+        ]
+        gmv = (
+            world.daily[world.daily["product_id"].isin(accessories)]
+            .groupby("product_id")["expected_tiktok_gmv_usd"]
+            .sum()
+        )
         zero_pid = str(gmv.idxmax())
         assert world.truth["products"][zero_pid]["shopify"]["beta"] == 0.0
         zero_panel = group_panel(realised, [zero_pid], "shopify", controls(world))
         zero_est = estimate_spillover(zero_panel, control_col="control_sales", target_channel="Shopify")
-        out.append(Run(seed, truth["beta"], truth["peak_lag"], truth["beta_per_1000_views"], est, zero_pid, zero_est))
+        out.append(
+            Run(seed, truth["beta"], truth["peak_lag"], truth["beta_per_1000_views"], est, zero_pid, zero_est)
+        )
     return out
 
 
@@ -83,8 +91,9 @@ def test_peak_lag_within_one_day(runs):
 
 
 def test_per_1000_views_figure_tracks_its_truth(runs):
-    errors = np.array([abs(r.est.estimate_per_1000_views - r.truth_per_1000_views) / r.truth_per_1000_views
-                       for r in runs])
+    errors = np.array(
+        [abs(r.est.estimate_per_1000_views - r.truth_per_1000_views) / r.truth_per_1000_views for r in runs]
+    )
     print(f"\nper-1,000-views median relative error {np.median(errors):.3f}")
     assert np.median(errors) <= 0.10
 
@@ -129,10 +138,12 @@ def test_confounded_world_warns_without_control_and_control_cuts_the_bias():
                 if model == "default":
                     warned.append(naive.confounding_warning)
     mean = {k: float(np.mean(v)) for k, v in bias.items()}
-    print(f"\nconfounded world, mean relative bias (3 categories x 8 seeds):"
-          f"\n  default model: without control {mean[('default', False)]:+.3f}, with {mean[('default', True)]:+.3f}"
-          f"\n  quarterly-trend model: without control {mean[('coarse', False)]:+.3f}, with {mean[('coarse', True)]:+.3f}"
-          f"\n  confounding warning raised in {np.mean(warned):.2f} of panels without control")
+    print(
+        f"\nconfounded world, mean relative bias (3 categories x 8 seeds):"
+        f"\n  default model: without control {mean[('default', False)]:+.3f}, with {mean[('default', True)]:+.3f}"
+        f"\n  quarterly-trend model: without control {mean[('coarse', False)]:+.3f}, with {mean[('coarse', True)]:+.3f}"
+        f"\n  confounding warning raised in {np.mean(warned):.2f} of panels without control"
+    )
     assert np.mean(warned) >= 0.75
     for model in ("default", "coarse"):
         assert mean[(model, False)] > 0.04  # the shared driver does push the naive estimate up

@@ -135,7 +135,9 @@ def lull_and_burst_panel(beta: float = 0.2, seed: int = 5, days: int = 365) -> p
         x[start : start + 3] += rng.uniform(800, 2500)
     kernel = np.array([0.1, 0.2, 0.3, 0.2, 0.1, 0.1])
     y = 400 + rng.normal(0, 15, size=days) + beta * np.convolve(x, kernel)[:days]
-    return pd.DataFrame({"date": pd.date_range("2025-01-01", periods=days), "tiktok_gmv": x, "target_sales": y})
+    return pd.DataFrame(
+        {"date": pd.date_range("2025-01-01", periods=days), "tiktok_gmv": x, "target_sales": y}
+    )
 
 
 def test_event_study_ratio_recovers_the_planted_share():
@@ -217,9 +219,13 @@ def test_estimate_all_gives_one_row_per_group_channel_method():
     assert reg.loc[("beauty", "amazon"), "estimate"] == pytest.approx(0.3, rel=0.1)
     assert reg.loc[("home", "amazon"), "ci_low"] <= 0 <= reg.loc[("home", "amazon"), "ci_high"]
     assert set(rows["unit"]) == {"usd_per_usd_tiktok_gmv", "correlation"}
-    assert rows["sufficiency_verdict"].str.fullmatch(
-        r"sufficient|(too_few_days|too_little_variation|too_few_spikes)(;(too_little_variation|too_few_spikes))*"
-    ).all()
+    assert (
+        rows["sufficiency_verdict"]
+        .str.fullmatch(
+            r"sufficient|(too_few_days|too_little_variation|too_few_spikes)(;(too_little_variation|too_few_spikes))*"
+        )
+        .all()
+    )
     assert rows["explanation"].str.len().gt(40).all()
 
 
@@ -238,5 +244,6 @@ def test_hac_of_a_few_sums_equals_the_full_matrix_reduced():
     combos[1:4, 0] = 1.0
     combos[4, 1] = 1.0
     full = sp.hac_cov(fit, X, 10, leverage_power=1.0)
-    np.testing.assert_allclose(sp.hac_cov(fit, X, 10, leverage_power=1.0, combos=combos),
-                               combos.T @ full @ combos, rtol=1e-9)
+    np.testing.assert_allclose(
+        sp.hac_cov(fit, X, 10, leverage_power=1.0, combos=combos), combos.T @ full @ combos, rtol=1e-9
+    )

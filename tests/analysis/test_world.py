@@ -49,7 +49,13 @@ def test_catalogue_has_the_ids_the_exports_need(world):
 def test_control_products_get_no_tiktok_content_and_no_spillover(world):
     controls = world.products.loc[~world.products["promoted_on_tiktok"], "product_id"]
     d = world.daily[world.daily["product_id"].isin(controls)]
-    content = ["seller_videos_posted", "creator_videos_posted", "video_views", "live_sessions", "ads_spend_usd"]
+    content = [
+        "seller_videos_posted",
+        "creator_videos_posted",
+        "video_views",
+        "live_sessions",
+        "ads_spend_usd",
+    ]
     assert (d[content] == 0).all().all()
     assert (d["amazon_spillover_usd"] == 0).all() and (d["shopify_spillover_usd"] == 0).all()
     assert all(world.truth["products"][p][ch]["beta"] == 0 for p in controls for ch in ("amazon", "shopify"))
@@ -63,7 +69,9 @@ def test_no_control_world_promotes_everything():
 def test_tiktok_activity_is_heavy_tailed(world):
     daily_views = world.daily.groupby("product_id")["video_views"]
     # a viral day is far above a typical day for most promoted products
-    ratio = (daily_views.max() / daily_views.median().clip(lower=1))[world.products.set_index("product_id")["promoted_on_tiktok"]]
+    ratio = (daily_views.max() / daily_views.median().clip(lower=1))[
+        world.products.set_index("product_id")["promoted_on_tiktok"]
+    ]
     assert (ratio > 20).mean() > 0.5
 
 
@@ -79,7 +87,9 @@ def test_off_tiktok_sales_obey_the_stated_spillover_formula(world):
             w = np.array(t["lag_weights"])
             conv = np.array([w @ gmv[i - np.arange(LAG_MAX + 1)] for i in range(LAG_MAX, len(gmv))])
             spill = rows[f"{ch}_spillover_usd"].to_numpy()[LAG_MAX:]
-            in_stock = ~rows["is_stockout"].to_numpy()[LAG_MAX:] if ch == "amazon" else np.ones(len(spill), bool)
+            in_stock = (
+                ~rows["is_stockout"].to_numpy()[LAG_MAX:] if ch == "amazon" else np.ones(len(spill), bool)
+            )
             np.testing.assert_allclose(spill[in_stock], t["beta"] * conv[in_stock], rtol=1e-9)
             total = rows[f"expected_{ch}_sales_usd"].to_numpy()[LAG_MAX:]
             base = rows[f"{ch}_baseline_usd"].to_numpy()[LAG_MAX:]
@@ -103,7 +113,11 @@ def test_some_promoted_products_have_no_true_spillover(world):
 
 def test_group_truth_is_the_gmv_weighted_mean_of_product_betas(world):
     ids = world.products.loc[world.products["category"] == "beauty_personal_care", "product_id"].tolist()
-    gmv = world.daily[world.daily["product_id"].isin(ids)].groupby("product_id")["expected_tiktok_gmv_usd"].sum()
+    gmv = (
+        world.daily[world.daily["product_id"].isin(ids)]
+        .groupby("product_id")["expected_tiktok_gmv_usd"]
+        .sum()
+    )
     betas = pd.Series({p: world.truth["products"][p]["amazon"]["beta"] for p in ids})
     expected = float((betas * gmv).sum() / gmv.sum())
     assert world.truth["groups"]["beauty_personal_care"]["amazon"]["beta"] == pytest.approx(expected)
@@ -136,7 +150,13 @@ def test_shared_seasonality_makes_tiktok_and_amazon_move_together():
         w = simulate_world(cfg)
         promoted = w.products.loc[w.products["promoted_on_tiktok"], "product_id"]
         g = w.daily[w.daily["product_id"].isin(promoted)].groupby("date")
-        month = g[["expected_tiktok_gmv_usd", "amazon_baseline_usd"]].sum().rolling(29, center=True).mean().dropna()
+        month = (
+            g[["expected_tiktok_gmv_usd", "amazon_baseline_usd"]]
+            .sum()
+            .rolling(29, center=True)
+            .mean()
+            .dropna()
+        )
         return float(month.corr().iloc[0, 1])
 
     shared = np.mean([slow_corr(WorldConfig(seed=s, days=365, shared_seasonality=True)) for s in range(3)])
@@ -149,11 +169,13 @@ def test_truth_is_json_and_round_trips(world, tmp_path):
     write_truth(world, path)
     loaded = json.loads(path.read_text(encoding="utf-8"))
     assert loaded["config"]["seed"] == 11 and loaded["config"]["start"] == "2025-01-01"
-    assert loaded["groups"]["all"]["amazon"]["beta"] == pytest.approx(world.truth["groups"]["all"]["amazon"]["beta"])
+    assert loaded["groups"]["all"]["amazon"]["beta"] == pytest.approx(
+        world.truth["groups"]["all"]["amazon"]["beta"]
+    )
     assert set(loaded["events"]) == {"prime_day", "bfcm"}
 
 
-@pytest.mark.parametrize("bad", [dict(days=200), dict(n_products=6), dict(noise=-1)])
+@pytest.mark.parametrize("bad", [{"days": 200}, {"n_products": 6}, {"noise": -1}])
 def test_bad_config_is_refused_with_the_rule(bad):
     with pytest.raises(ValueError, match=next(iter(bad))):
         WorldConfig(**bad)
