@@ -86,10 +86,14 @@ def _build_assets() -> list[dg.AssetsDefinition]:
 
 
 def _loaded_hashes(hashes: list[str]) -> set[str]:
-    """Hashes already loaded, read through a short read-only connection (skipped while a writer holds the lock)."""
+    """Hashes already loaded, read from the published snapshot.
+
+    Never the writer's file: even a read-only connection there would block a running build's writes.
+    A file loaded after the last publish is caught by the run_key and is a no-op in the run anyway.
+    """
     import duckdb
 
-    path = settings.warehouse_path()
+    path = settings.published_path()
     if not hashes or not path.exists():
         return set()
     try:
