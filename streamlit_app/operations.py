@@ -163,6 +163,8 @@ def latest_check_results(home: str) -> pd.DataFrame:
     if instance is None:
         return pd.DataFrame(columns=columns)
     with instance:
+        # get_event_records is deprecated for 2.0, but it is the one call that lists check evaluations
+        # without knowing the check keys first (which would mean loading the code location).
         records = instance.get_event_records(
             dg.EventRecordsFilter(event_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION),
             limit=CHECK_EVENTS_SCANNED,
