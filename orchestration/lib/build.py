@@ -13,6 +13,7 @@ class BuildResult:
     run_id: str
     materialized: list[str] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
+    warned_checks: list[str] = field(default_factory=list)
     passed_checks: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -20,9 +21,10 @@ class BuildResult:
         lines = [
             f"run {self.run_id}: {'succeeded' if self.success else 'FAILED'}",
             f"  {len(self.materialized)} assets materialized",
-            f"  {self.passed_checks} checks passed, {len(self.failed_checks)} failed",
+            f"  {self.passed_checks} checks passed, {len(self.warned_checks)} warned, {len(self.failed_checks)} failed",
         ]
         lines += [f"  failed check: {c}" for c in self.failed_checks]
+        lines += [f"  warning: {c}" for c in self.warned_checks]
         lines += [f"  error: {e}" for e in self.errors]
         return lines
 
@@ -49,7 +51,10 @@ def run_full_build() -> BuildResult:
         success=result.success,
         run_id=result.run_id,
         materialized=[e.asset_key.to_user_string() for e in result.get_asset_materialization_events()],
-        failed_checks=sorted(e.asset_check_key.to_user_string() for e in evaluations if not e.passed),
+        failed_checks=sorted(e.asset_check_key.to_user_string() for e in evaluations
+                             if not e.passed and e.severity != dg.AssetCheckSeverity.WARN),
+        warned_checks=sorted(e.asset_check_key.to_user_string() for e in evaluations
+                             if not e.passed and e.severity == dg.AssetCheckSeverity.WARN),
         passed_checks=sum(1 for e in evaluations if e.passed),
         errors=errors,
     )

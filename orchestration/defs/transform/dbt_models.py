@@ -39,6 +39,14 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         # dbt's profile reads the warehouse path from the environment of this step.
         os.environ.update({k: v for k, v in settings.subprocess_env().items()
                            if k in ("TSW_WAREHOUSE", "DBT_SEND_ANONYMOUS_USAGE_STATS", "DO_NOT_TRACK")})
-        yield from dbt.cli(["build"], context=context).stream()
+        invocation = dbt.cli(["build"], context=context)
+        try:
+            yield from invocation.stream()
+        finally:
+            # If streaming stopped early, dbt may still hold the warehouse's write lock: the next
+            # writer in the pool must not start until it is gone.
+            if invocation.process.poll() is None:
+                invocation.process.terminate()
+                invocation.process.wait(timeout=60)
 
     return dbt_models
