@@ -14,6 +14,7 @@ class Status:
     tables: list[tuple[str, int, str | None]] = field(default_factory=list)  # name, rows, loaded_at
     failing_checks: list[tuple[str, str]] = field(default_factory=list)      # check, when
     passing_checks: int = 0
+    warning_checks: list[str] = field(default_factory=list)
     unknown_checks: int = 0
     files: tuple[int, int, int] | None = None                                 # files, rows loaded, quarantined
 
@@ -27,8 +28,9 @@ class Status:
         if self.files:
             out.append(f"seller export files: {self.files[0]} loaded, rows loaded {self.files[1]:,}, "
                        f"rows quarantined {self.files[2]:,}")
-        out.append(f"checks: {self.passing_checks} passing, {len(self.failing_checks)} failing, "
-                   f"{self.unknown_checks} never run")
+        out.append(f"checks: {self.passing_checks} passing, {len(self.warning_checks)} warning, "
+                   f"{len(self.failing_checks)} failing, {self.unknown_checks} never run")
+        out += [f"  warning {name}" for name in self.warning_checks]
         out += [f"  FAILING {name} (last run {when})" for name, when in self.failing_checks]
         return out
 
@@ -82,6 +84,8 @@ def collect_status() -> Status:
                 status.unknown_checks += 1
             elif record.evaluation.passed:
                 status.passing_checks += 1
+            elif record.evaluation.severity == dg.AssetCheckSeverity.WARN:
+                status.warning_checks.append(key.to_user_string())
             else:
                 when = dt.datetime.fromtimestamp(record.event.timestamp).isoformat(timespec="seconds")
                 status.failing_checks.append((key.to_user_string(), when))
