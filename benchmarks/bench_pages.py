@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from orchestration import settings  # noqa: E402
+from orchestration import settings
 
 APP = settings.REPO_ROOT / "streamlit_app" / "app.py"
 

@@ -49,7 +49,7 @@ def free_port() -> int:
 def facts(built_warehouse) -> dict[str, int]:
     """Known values, read straight from the published marts."""
     with duckdb.connect(str(built_warehouse / "published.duckdb"), read_only=True) as conn:
-        one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+        one = lambda sql: conn.execute(sql).fetchone()[0]
         return {
             "figures": one("select count(*) from marts.mart_market_size"),
             "claims": one("select count(*) from marts.mart_cited_claims"),
