@@ -7,6 +7,8 @@ RUN := $(UV) run --frozen
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
+# numpy/statsmodels: BLAS threads fight over the 2 cores and slow everything down.
+export OPENBLAS_NUM_THREADS := 1
 
 .PHONY: install run build demo serve test test-fast dagster docs bench lint clean
 

@@ -15,7 +15,9 @@ from orchestration import settings
 @dg.definitions
 def defs() -> dg.Definitions:
     from orchestration.defs.automation.schedules import daily_build_schedule, ingest_and_build_job
+    from orchestration.defs.analysis import spillover_estimates
     from orchestration.defs.ingest import articles, seller_exports
+    from orchestration.defs.quality import freshness
     from orchestration.defs.reporting.publish import build_publish_asset
     from orchestration.defs.transform.dbt_models import build_dbt_assets
     from orchestration.defs.transform.project import dbt_project, ensure_manifest
@@ -24,9 +26,15 @@ def defs() -> dg.Definitions:
     project = dbt_project()
     dbt_models = build_dbt_assets(project)
 
-    assets: list = [articles.article_registry, *articles.reference_assets, *seller_exports.assets, dbt_models]
-    checks: list = [*articles.registry_asset_checks, *articles.reference_asset_checks]
-    sensors: list = [*seller_exports.sensors]
+    assets: list = [
+        articles.article_registry, *articles.reference_assets, *seller_exports.assets, dbt_models,
+        *spillover_estimates.assets,
+    ]
+    checks: list = [
+        *articles.registry_asset_checks, *articles.reference_asset_checks, *spillover_estimates.asset_checks,
+        *freshness.freshness_checks,
+    ]
+    sensors: list = [*seller_exports.sensors, freshness.freshness_sensor]
 
     upstream = [key for a in assets for key in a.keys]
     assets.append(build_publish_asset(upstream))
