@@ -83,10 +83,13 @@ def test_category_return_rates_match_the_world_within_sampling_error(con, truth,
         true_rate = world[row.category_id][world_channel]
         observed = row.returned / row.sold
         se = math.sqrt(true_rate * (1 - true_rate) / row.sold)
-        # Four standard errors of sampling, plus returns that happen after the last export (the
-        # files show an order's state when exported; the world rate counts every eventual return).
-        late_returns = true_rate * 0.05
-        if not (true_rate - 4 * se - late_returns <= observed <= true_rate + 4 * se):
+        # Sampling: four standard errors. The world draws each product's rate within ±15 % of its
+        # category's (orchestration/demo/world.py), so a category's realised rate mixes its products'
+        # rates within that band. Returns after the last export are missing from the files (the world
+        # rate counts every eventual return): up to 5 % of the rate.
+        low = 0.85 * true_rate - 4 * se - 0.05 * true_rate
+        high = 1.15 * true_rate + 4 * se
+        if not low <= observed <= high:
             misses.append((row.category_id, round(observed, 4), true_rate, int(row.sold)))
     assert misses == []
 
