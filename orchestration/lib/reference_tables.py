@@ -28,10 +28,15 @@ class ReferenceTable:
     numeric: list[str] = field(default_factory=list)      # parsed as numbers, must be >= 0
     optional_numeric: list[str] = field(default_factory=list)
     regexes: dict[str, str] = field(default_factory=dict)
+    folder: str = "reference"       # seeds/<folder>/<name>.csv
 
     @property
     def path(self) -> Path:
-        return settings.REFERENCE_SEEDS_DIR / f"{self.name}.csv"
+        return settings.SEEDS_DIR / self.folder / f"{self.name}.csv"
+
+    @property
+    def repo_path(self) -> str:
+        return f"seeds/{self.folder}/{self.name}.csv"
 
     @property
     def raw_table(self) -> str:
@@ -76,6 +81,16 @@ REFERENCE_TABLES: dict[str, ReferenceTable] = {
                       "definition", "source"],
             key=["category_id"],
             regexes={"category_id": r"^[a-z][a-z0-9_]*$"},
+        ),
+        # Read in the articles, so it lives beside the registry; its claim ids are checked by dbt
+        # (assert_category_signal_claims_exist) against the loaded registry.
+        ReferenceTable(
+            name="category_signals",
+            folder="articles",
+            required=["signal_id", "category_id", "source_id", "locator", "article_term", "signal", "geography",
+                      "period", "attributed_to"],
+            key=["signal_id"],
+            regexes={"source_id": r"^s\d{3}$", "locator": r"^p\d+$"},
         ),
     ]
 }

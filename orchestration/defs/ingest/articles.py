@@ -71,7 +71,7 @@ def _reference_asset(name: str) -> dg.AssetsDefinition:
         key=["raw", name],
         group_name="reference",
         kinds={"duckdb", "csv"},
-        description=f"Seller-editable reference table seeds/reference/{name}.csv (see seeds/reference/README.md).",
+        description=f"Reference table {spec.repo_path} (documented in the README beside it).",
         pool=POOL,
     )
     def _load(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
@@ -79,7 +79,7 @@ def _reference_asset(name: str) -> dg.AssetsDefinition:
             frame = validate_reference_table(spec)
         except ValidationFailed as exc:
             raise dg.Failure(description=str(exc)) from exc
-        frame = _stamp(frame, f"seeds/reference/{name}.csv", pd.Timestamp.now(tz="UTC").tz_localize(None))
+        frame = _stamp(frame, spec.repo_path, pd.Timestamp.now(tz="UTC").tz_localize(None))
         with warehouse.writer() as conn:
             warehouse.replace_tables(conn, {spec.raw_table: frame})
         return dg.MaterializeResult(metadata={"rows": dg.MetadataValue.int(len(frame))})

@@ -1,13 +1,7 @@
--- Which article calls a category hot, an opportunity or a risk (seeds/articles/category_signals.csv).
--- Read straight from the repository file because the registry loader does not load this file yet
--- (dbt runs with the dbt project folder as its working directory, in Dagster and by hand); the
--- relationships tests on source_id / claim ids stand in for the loader's validation meanwhile.
+-- Which article calls a category hot, an opportunity or a risk (seeds/articles/category_signals.csv,
+-- validated by Great Expectations and loaded by Dagster into raw.category_signals).
 with signals as (
-    select *
-    from read_csv(
-        '../seeds/articles/category_signals.csv',
-        header = true, all_varchar = true, delim = ',', quote = '"'
-    )
+    select * from {{ source('reference', 'category_signals') }}
 )
 
 select
