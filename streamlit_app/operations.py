@@ -18,7 +18,9 @@ from orchestration import settings
 from streamlit_app import data
 
 INSTANCE_TTL_SECONDS = 30
-CHECK_EVENTS_SCANNED = 20_000
+# About 300 checks run per build: the newest 3,000 evaluations cover the last ~10 builds and keep the
+# scan bounded however long the instance's history grows.
+CHECK_EVENTS_SCANNED = 3_000
 PUBLISH_ASSET = ("published_snapshot",)
 # A source loaded by the daily build is at most a day old; a little slack for a slow morning.
 STALE_AFTER_HOURS = 26
@@ -141,15 +143,22 @@ def exact_row_counts(tables: list[str]) -> dict[str, int]:
 # The Dagster instance
 # ---------------------------------------------------------------------------------------------
 def _instance():
-    """The project's instance read-only in spirit (we only read events), or None if there is none."""
-    import dagster as dg
-
+    """The project's instance (we only read its events), or None if there is none yet."""
     from orchestration.lib.dagster_instance import dagster_home
 
     home = dagster_home()
     if not (home / "dagster.yaml").exists():
         return None
-    return dg.DagsterInstance.from_config(str(home))
+    return _open_instance(str(home))
+
+
+@st.cache_resource(show_spinner=False)
+def _open_instance(home: str):
+    # Opening an instance costs seconds the first time (storage modules, schema checks): once per
+    # server process and home, not on every page view. Only reads go through it.
+    import dagster as dg
+
+    return dg.DagsterInstance.from_config(home)
 
 
 @st.cache_data(ttl=INSTANCE_TTL_SECONDS, show_spinner=False)
@@ -162,14 +171,13 @@ def latest_check_results(home: str) -> pd.DataFrame:
     instance = _instance()
     if instance is None:
         return pd.DataFrame(columns=columns)
-    with instance:
-        # get_event_records is deprecated for 2.0, but it is the one call that lists check evaluations
-        # without knowing the check keys first (which would mean loading the code location).
-        records = instance.get_event_records(
-            dg.EventRecordsFilter(event_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION),
-            limit=CHECK_EVENTS_SCANNED,
-            ascending=False,
-        )
+    # get_event_records is deprecated for 2.0, but it is the one call that lists check evaluations
+    # without knowing the check keys first (which would mean loading the code location).
+    records = instance.get_event_records(
+        dg.EventRecordsFilter(event_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION),
+        limit=CHECK_EVENTS_SCANNED,
+        ascending=False,
+    )
     latest: dict[tuple[str, str], dict] = {}
     for record in records:
         event = record.event_log_entry.dagster_event
@@ -212,8 +220,7 @@ def publish_times(home: str, limit: int = 2) -> list[datetime]:
     instance = _instance()
     if instance is None:
         return []
-    with instance:
-        result = instance.fetch_materializations(dg.AssetKey(list(PUBLISH_ASSET)), limit=limit, ascending=False)
+    result = instance.fetch_materializations(dg.AssetKey(list(PUBLISH_ASSET)), limit=limit, ascending=False)
     return [datetime.fromtimestamp(r.timestamp, tz=UTC).replace(tzinfo=None) for r in result.records]
 
 
