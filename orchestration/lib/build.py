@@ -31,13 +31,12 @@ class BuildResult:
 
 def run_full_build() -> BuildResult:
     from orchestration.definitions import defs
-    from orchestration.lib.dagster_instance import prepare_dagster_home
+    from orchestration.lib.dagster_instance import project_instance
 
-    prepare_dagster_home()
+    instance = project_instance()
     definitions = defs() if callable(defs) else defs
     job = definitions.resolve_job_def("ingest_and_build_job")
-    with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    result = job.execute_in_process(instance=instance, raise_on_error=False)
     evaluations = result.get_asset_check_evaluations()
     errors = []
     for event in result.all_events:

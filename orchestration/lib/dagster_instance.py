@@ -27,3 +27,21 @@ def prepare_dagster_home() -> Path:
         shutil.copyfile(source, target)
     os.environ["DAGSTER_HOME"] = str(home)
     return home
+
+
+_instances: dict[str, "object"] = {}
+
+
+def project_instance():
+    """The project's Dagster instance, opened once per process and per $TSW_HOME, never disposed.
+
+    Dagster keeps process-wide references to the instance it last created (definitions-state
+    storage); disposing it with `with DagsterInstance.get()` breaks every later definitions load
+    in the same process, so the CLI, the app and the tests share one long-lived instance.
+    """
+    import dagster as dg
+
+    home = str(prepare_dagster_home())
+    if home not in _instances:
+        _instances[home] = dg.DagsterInstance.get()
+    return _instances[home]

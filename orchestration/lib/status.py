@@ -60,7 +60,7 @@ def collect_status() -> Status:
 
     import dagster as dg
 
-    from orchestration.lib.dagster_instance import prepare_dagster_home
+    from orchestration.lib.dagster_instance import prepare_dagster_home, project_instance
 
     path = settings.published_path()
     published = dt.datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds") if path.exists() else None
@@ -77,16 +77,16 @@ def collect_status() -> Status:
     from orchestration.definitions import defs
 
     check_keys = defs().resolve_asset_graph().asset_check_keys
-    with dg.DagsterInstance.get() as instance:
-        for key in sorted(check_keys, key=lambda k: k.to_user_string()):
-            record = instance.get_latest_asset_check_evaluation_record(key)
-            if record is None or record.evaluation is None:
-                status.unknown_checks += 1
-            elif record.evaluation.passed:
-                status.passing_checks += 1
-            elif record.evaluation.severity == dg.AssetCheckSeverity.WARN:
-                status.warning_checks.append(key.to_user_string())
-            else:
-                when = dt.datetime.fromtimestamp(record.event.timestamp).isoformat(timespec="seconds")
-                status.failing_checks.append((key.to_user_string(), when))
+    instance = project_instance()
+    for key in sorted(check_keys, key=lambda k: k.to_user_string()):
+        record = instance.get_latest_asset_check_evaluation_record(key)
+        if record is None or record.evaluation is None:
+            status.unknown_checks += 1
+        elif record.evaluation.passed:
+            status.passing_checks += 1
+        elif record.evaluation.severity == dg.AssetCheckSeverity.WARN:
+            status.warning_checks.append(key.to_user_string())
+        else:
+            when = dt.datetime.fromtimestamp(record.event.timestamp).isoformat(timespec="seconds")
+            status.failing_checks.append((key.to_user_string(), when))
     return status

@@ -56,6 +56,7 @@ def test_assets_load_their_kind_and_report_metadata(home):
 def test_sensor_requests_one_run_per_new_content(home):
     from orchestration.defs.ingest.seller_exports import inbox_sensor
     from orchestration.ingest import ingest_paths
+    from orchestration.lib.warehouse import publish
 
     _drop("tiktok/affiliate_orders_2025-10.csv", "shopify/orders_export_1.csv")
     ctx = dg.build_sensor_context(cursor=None)
@@ -63,8 +64,10 @@ def test_sensor_requests_one_run_per_new_content(home):
     assert len(requests) == 2 and all(len(r.run_key) == 64 for r in requests)
     # Same files on the next tick: already requested (cursor), nothing new.
     assert list(inbox_sensor(dg.build_sensor_context(cursor=ctx.cursor))) == []
-    # A content already in _load_log is not requested again even with a fresh cursor.
+    # A content already in the published build's _load_log is not requested again even with a fresh
+    # cursor (the sensor reads the published snapshot, never the writer's file).
     ingest_paths([settings.inbox_dir() / "affiliate_orders_2025-10.csv"], move_files=False)
+    publish()
     fresh = list(inbox_sensor(dg.build_sensor_context(cursor=None)))
     assert [r.tags["tsw/file"] for r in fresh] == ["orders_export_1.csv"]
     with duckdb.connect(str(settings.warehouse_path()), read_only=True) as conn:
