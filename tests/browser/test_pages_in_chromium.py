@@ -81,12 +81,19 @@ def server(built_warehouse):
             time.sleep(0.5)
         yield base
     finally:
+        # `tsw serve` runs streamlit as a child in the same process group: stop the whole group, and
+        # make sure nothing of it outlives the test even if the parent exits first.
         os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
+            pass
+        time.sleep(1)
+        try:
             os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
