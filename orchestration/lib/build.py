@@ -31,12 +31,11 @@ class BuildResult:
 
 def run_full_build() -> BuildResult:
     from orchestration.definitions import defs
-    from orchestration.lib.dagster_instance import project_instance
+    from orchestration.lib.dagster_instance import project_context
 
-    instance = project_instance()
-    definitions = defs() if callable(defs) else defs
-    job = definitions.resolve_job_def("ingest_and_build_job")
-    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    with project_context() as instance:
+        job = defs().resolve_job_def("ingest_and_build_job")
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
     evaluations = result.get_asset_check_evaluations()
     errors = []
     for event in result.all_events:

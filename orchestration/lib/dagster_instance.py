@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 from orchestration import settings
@@ -45,3 +46,19 @@ def project_instance():
     if home not in _instances:
         _instances[home] = dg.DagsterInstance.get()
     return _instances[home]
+
+
+@contextmanager
+def project_context():
+    """Resolve and run definitions against the project's instance.
+
+    Dagster looks up "the current instance's definitions-state storage" through a context
+    variable that an instance sets only while used as a context manager; a disposed instance
+    (a test's temporary one, say) can leave it dangling. Pointing it at our live instance for
+    the duration makes definition loads independent of whatever ran before in this process.
+    """
+    from dagster._core.storage.defs_state.base import set_defs_state_storage
+
+    instance = project_instance()
+    with set_defs_state_storage(instance.defs_state_storage):
+        yield instance

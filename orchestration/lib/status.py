@@ -60,7 +60,7 @@ def collect_status() -> Status:
 
     import dagster as dg
 
-    from orchestration.lib.dagster_instance import prepare_dagster_home, project_instance
+    from orchestration.lib.dagster_instance import prepare_dagster_home, project_context
 
     path = settings.published_path()
     published = dt.datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds") if path.exists() else None
@@ -76,8 +76,8 @@ def collect_status() -> Status:
     prepare_dagster_home()
     from orchestration.definitions import defs
 
-    check_keys = defs().resolve_asset_graph().asset_check_keys
-    instance = project_instance()
+    with project_context() as instance:
+        check_keys = defs().resolve_asset_graph().asset_check_keys
     for key in sorted(check_keys, key=lambda k: k.to_user_string()):
         record = instance.get_latest_asset_check_evaluation_record(key)
         if record is None or record.evaluation is None:

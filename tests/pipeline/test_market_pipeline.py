@@ -23,9 +23,11 @@ def _query(home, sql):
 
 def test_definitions_load_with_assets_checks_schedule_and_sensor():
     from orchestration.definitions import defs
+    from orchestration.lib.dagster_instance import project_context
 
-    definitions = defs()
-    graph = definitions.resolve_asset_graph()
+    with project_context():
+        definitions = defs()
+        graph = definitions.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert {"raw/cited_metrics", "marts/mart_market_size", "marts/mart_claim_checks", "published_snapshot"} <= keys
     checks = {k.to_user_string() for k in graph.asset_check_keys}
@@ -126,7 +128,10 @@ def test_bad_registry_fails_the_asset_and_keeps_previous_data(built_warehouse, t
     before.close()
 
     monkeypatch.setattr(settings, "ARTICLE_SEEDS_DIR", _bad_registry(tmp_path))
-    result = dg.materialize([article_registry], raise_on_error=False)
+    from orchestration.lib.dagster_instance import project_context
+
+    with project_context():
+        result = dg.materialize([article_registry], raise_on_error=False)
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure)
     assert "row 5" in failure.step_failure_data.error.message or "row 5" in str(failure.step_failure_data)
