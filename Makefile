@@ -44,7 +44,9 @@ docs: install
 	@echo "open dbt_project/target/index.html, or: cd dbt_project && ../.venv/bin/dbt docs serve --port 8080"
 
 bench: install
-	$(RUN) python -m benchmarks
+	$(RUN) python benchmarks/bench_spillover.py
+	$(RUN) python benchmarks/bench_ingest.py --rows 200000
+	@echo "bench_spillover_step.py and bench_pages.py need a built warehouse: TSW_HOME=... uv run python benchmarks/<name>.py"
 
 lint: install
 	$(RUN) ruff check orchestration streamlit_app tests benchmarks
