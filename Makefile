@@ -40,7 +40,9 @@ dagster: install
 	$(RUN) tsw dagster
 
 docs: install
-	cd dbt_project && TSW_WAREHOUSE=$${TSW_HOME:-$(CURDIR)/data}/warehouse.duckdb DBT_PROFILES_DIR=. ../.venv/bin/dbt docs generate
+	@# Catalog from a copy of the published build, so docs never wait on (or block) a running build.
+	cp $${TSW_HOME:-$(CURDIR)/data}/published.duckdb $${TSW_HOME:-$(CURDIR)/data}/docs.duckdb
+	cd dbt_project && TSW_WAREHOUSE=$${TSW_HOME:-$(CURDIR)/data}/docs.duckdb DBT_PROFILES_DIR=. ../.venv/bin/dbt docs generate
 	@echo "open dbt_project/target/index.html, or: cd dbt_project && ../.venv/bin/dbt docs serve --port 8080"
 
 bench: install
