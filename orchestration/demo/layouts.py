@@ -1,6 +1,6 @@
 """Column layouts of the seller exports the demo writes, in the platforms' own order.
 
-Source: /work/shared/reference/seller-export-formats.md (sections 1-8). The demo writes these
+Source: ../shared/reference/seller-export-formats.md (sections 1-8). The demo writes these
 headers verbatim (including the leading space of " Virtual Bundle Seller SKU" and Amazon's
 "Mobile APP" capitalisation) so the loader is exercised on the real layouts, not on tidied ones.
 """
