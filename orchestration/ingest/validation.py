@@ -21,28 +21,16 @@ hundred rows, whatever the file size.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 import pandas as pd
 
 from orchestration.formats import FormatDefinition
+from orchestration.lib.gx_validation import Violation  # one violation type (file, row, rule) project-wide
 from orchestration.ingest.sqlgen import ParsePlan, q
 
 SAMPLE_ROWS = 10_000
-
-
-@dataclass(frozen=True)
-class Violation:
-    file: str
-    row: int | None
-    rule: str
-    detail: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" if self.row is not None else "whole file"
-        return f"{self.file}: {where}: rule '{self.rule}': {self.detail}"
 
 
 @lru_cache(maxsize=1)
