@@ -82,7 +82,7 @@ def server(small_published):
 
 
 def test_deep_link_in_chinese_on_a_fresh_server_renders_the_frame(server):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
@@ -94,8 +94,9 @@ def test_deep_link_in_chinese_on_a_fresh_server_renders_the_frame(server):
             heading.wait_for(timeout=60_000)
             assert heading.inner_text() == t("sources.title", "zh")
             sidebar = page.locator("[data-testid=stSidebar]")
-            assert "简体中文" in sidebar.inner_text()
-            assert t("page.market", "zh") in sidebar.inner_text()
+            # The sidebar's widgets arrive in their own deltas, possibly after the heading.
+            expect(sidebar).to_contain_text("简体中文", timeout=30_000)
+            expect(sidebar).to_contain_text(t("page.market", "zh"), timeout=30_000)
             page.locator("[data-testid=stDataFrame]").first.wait_for(timeout=30_000)
             assert page.locator("[data-testid=stException]").count() == 0
             assert page.locator("[role=dialog]").count() == 0  # no "Page not found"
