@@ -46,12 +46,26 @@ def _own_warehouse_fee(kg: float) -> float:
     return round(1.75 + 22.00, 2)
 
 
+# Two demo products are placed by their platform product type instead of a written category, as a seller
+# who copies types from Seller Central or Shopify admin would: the warehouse must still put them in their
+# true category (int_products_categorized). Keyed by product name: (Amazon product type, Shopify product type).
+PLACED_BY_PRODUCT_TYPE = {
+    "Wrap Midi Dress": ("DRESS", ""),
+    "Portable Mini Blender": ("", "Kitchen"),
+}
+
+
 def product_map(products: pd.DataFrame, unmapped: str) -> pd.DataFrame:
     p = products[products["product_id"] != unmapped]
+    typed = p["product_name"].map(PLACED_BY_PRODUCT_TYPE)
+    by_type = typed.notna()
     return pd.DataFrame({
-        "product_id": p["product_id"], "product_name": p["product_name"], "category": p["category"],
+        "product_id": p["product_id"], "product_name": p["product_name"],
+        "category": p["category"].where(~by_type, ""),
         "tiktok_sku_id": p["tiktok_sku_id"], "tiktok_seller_sku": p["seller_sku"],
         "tiktok_product_id": p["tiktok_product_id"], "asin": p["asin"], "shopify_sku": p["shopify_sku"],
+        "amazon_product_type": typed.map(lambda t: t[0] if isinstance(t, tuple) else ""),
+        "shopify_product_type": typed.map(lambda t: t[1] if isinstance(t, tuple) else ""),
     })
 
 

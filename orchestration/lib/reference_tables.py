@@ -27,6 +27,7 @@ class ReferenceTable:
     key: list[str]                  # unique together
     numeric: list[str] = field(default_factory=list)      # parsed as numbers, must be >= 0
     optional_numeric: list[str] = field(default_factory=list)
+    optional: list[str] = field(default_factory=list)      # columns that must exist but may be empty
     regexes: dict[str, str] = field(default_factory=dict)
     folder: str = "reference"       # seeds/<folder>/<name>.csv
 
@@ -55,9 +56,13 @@ REFERENCE_TABLES: dict[str, ReferenceTable] = {
         ),
         ReferenceTable(
             name="product_map",
-            required=["product_id", "product_name", "category"],
+            required=["product_id", "product_name"],
             key=["product_id"],
-            regexes={"asin": r"^B0[0-9A-Z]{8}$", "tiktok_sku_id": r"^\d{15,20}$"},
+            # category may be left empty when a product type places the product (int_products_categorized).
+            optional=["category", "tiktok_sku_id", "tiktok_seller_sku", "tiktok_product_id", "asin", "shopify_sku",
+                      "amazon_product_type", "shopify_product_type"],
+            regexes={"asin": r"^B0[0-9A-Z]{8}$", "tiktok_sku_id": r"^\d{15,20}$",
+                     "category": r"^[a-z][a-z0-9_]*$"},
         ),
         ReferenceTable(
             name="unit_costs",
@@ -113,7 +118,7 @@ def validate_reference_table(spec: ReferenceTable, path: Path | None = None) -> 
     path = path or spec.path
     label = str(path.relative_to(settings.REPO_ROOT)) if path.is_relative_to(settings.REPO_ROOT) else str(path)
     frame = read_csv_text(path)
-    missing = [c for c in spec.required + spec.key + spec.numeric if c not in frame.columns]
+    missing = [c for c in spec.required + spec.key + spec.numeric + spec.optional if c not in frame.columns]
     if missing:
         raise ValidationFailed([Violation(label, None, "required columns present", f"missing column {c!r}")
                                 for c in dict.fromkeys(missing)])

@@ -30,7 +30,8 @@ def test_committed_seeds_equal_generated(tmp_path):
 def test_product_map_leaves_exactly_one_demo_product_out(products):
     pm = _read("product_map.csv")
     assert list(pm.columns) == ["product_id", "product_name", "category", "tiktok_sku_id", "tiktok_seller_sku",
-                                "tiktok_product_id", "asin", "shopify_sku"]
+                                "tiktok_product_id", "asin", "shopify_sku", "amazon_product_type",
+                                "shopify_product_type"]
     missing = set(products["product_id"]) - set(pm["product_id"])
     assert missing == {unmapped_product_id(products)}
     assert pm["product_id"].is_unique and pm["tiktok_sku_id"].is_unique and pm["asin"].is_unique

@@ -230,3 +230,20 @@ def test_creator_attribution_matches_the_signals_the_demo_wrote(con, truth):
     by_signal = truth["realised"]["shopify"]["tiktok_driven_orders_by_signal"]
     assert got[("shopify", "tiktok_creator_code")] == by_signal["creator_code"]
     assert got[("shopify", "tiktok_utm")] == by_signal["note_attribute"]
+
+
+def test_every_mapped_product_lands_in_its_true_category(con, truth):
+    # Two demo products have no category in the map, only an Amazon product type (the dress) or a Shopify
+    # product type (the blender); the taxonomy's product-type lists must place them like the rest.
+    placed = df(
+        con,
+        """select product_id, any_value(category_id) as category_id,
+                  count(distinct category_id) as categories,
+                  string_agg(distinct category_assigned_by, ',') as assigned_by
+           from marts.fct_order_lines where is_mapped_product group by product_id""",
+    ).set_index("product_id")
+    assert (placed["categories"] == 1).all()
+    for product_id, row in placed.iterrows():
+        assert row["category_id"] == truth["world"]["products"][product_id]["category"], product_id
+    assert set(placed["assigned_by"]) == {"product_map", "amazon_product_type", "shopify_product_type"}
+    assert (placed["assigned_by"] != "product_map").sum() == 2

@@ -114,6 +114,7 @@ compared as (
         (all_checks.recomputed_value - stated.value_normalized) / nullif(stated.value_normalized, 0)
             as relative_deviation,
         all_checks.tolerance,
+        all_checks.ranges_overlap,
         all_checks.ranges_overlap
         or (stated.qualifier <> 'exact'
             and all_checks.recomputed_value

@@ -6,7 +6,7 @@
 -- orders the TikTok channel app copies in (counted once, on TikTok).
 with products as (
     select product_id, category_id, product_name, tiktok_sku_id, tiktok_product_id, asin, shopify_sku,
-    from {{ ref('stg_reference__product_map') }}
+    from {{ ref('int_products_categorized') }}
 ),
 
 tiktok_lines as (

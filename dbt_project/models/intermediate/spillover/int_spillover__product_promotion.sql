@@ -5,7 +5,7 @@
 -- non-TikTok driver (season, events, the shop's growth) without any TikTok push.
 with products as (
     select product_id, category_id, tiktok_product_id,
-    from {{ ref('stg_reference__product_map') }}
+    from {{ ref('int_products_categorized') }}
 ),
 
 compass as (

@@ -21,7 +21,7 @@ with sold as (
 
 product_map as (
 
-    select * from {{ ref('stg_reference__product_map') }}
+    select * from {{ ref('int_products_categorized') }}
 
 )
 
