@@ -18,10 +18,4 @@ mart as (
 
 )
 
-select
-    coalesce(staging.order_month, mart.order_month) as order_month,
-    staging.ad_spend as staging_ad_spend,
-    mart.ad_spend as mart_ad_spend,
-from staging
-full outer join mart on mart.order_month = staging.order_month
-where abs(coalesce(staging.ad_spend, 0) - coalesce(mart.ad_spend, 0)) > 0.01
+{{ reconcile('staging', 'mart', ['ad_spend'], keys=['order_month']) }}

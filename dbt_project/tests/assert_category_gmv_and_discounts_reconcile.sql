@@ -48,17 +48,4 @@ mart as (
 
 )
 
-select
-    coalesce(staging.channel, mart.channel) as channel,
-    coalesce(staging.order_month, mart.order_month) as order_month,
-    staging.gmv as staging_gmv,
-    mart.gmv as mart_gmv,
-    staging.seller_discount as staging_seller_discount,
-    mart.seller_discount as mart_seller_discount,
-    staging.platform_discount as staging_platform_discount,
-    mart.platform_discount as mart_platform_discount,
-from staging
-full outer join mart on mart.channel = staging.channel and mart.order_month = staging.order_month
-where abs(coalesce(staging.gmv, 0) - coalesce(mart.gmv, 0)) > 0.01
-    or abs(coalesce(staging.seller_discount, 0) - coalesce(mart.seller_discount, 0)) > 0.01
-    or abs(coalesce(staging.platform_discount, 0) - coalesce(mart.platform_discount, 0)) > 0.01
+{{ reconcile('staging', 'mart', ['gmv', 'seller_discount', 'platform_discount']) }}

@@ -48,17 +48,4 @@ mart as (
 
 )
 
-select
-    coalesce(staging.channel, mart.channel) as channel,
-    coalesce(staging.order_month, mart.order_month) as order_month,
-    staging.shipping as staging_shipping,
-    mart.shipping as mart_shipping,
-    staging.taxes as staging_taxes,
-    mart.taxes as mart_taxes,
-    staging.refunds as staging_refunds,
-    mart.refunds as mart_refunds,
-from staging
-full outer join mart on mart.channel = staging.channel and mart.order_month = staging.order_month
-where abs(coalesce(staging.shipping, 0) - coalesce(mart.shipping, 0)) > 0.01
-    or abs(coalesce(staging.taxes, 0) - coalesce(mart.taxes, 0)) > 0.01
-    or abs(coalesce(staging.refunds, 0) - coalesce(mart.refunds, 0)) > 0.01
+{{ reconcile('staging', 'mart', ['shipping', 'taxes', 'refunds']) }}

@@ -38,14 +38,4 @@ facts as (
 
 )
 
-select
-    coalesce(staging.channel, facts.channel) as channel,
-    coalesce(staging.order_month, facts.order_month) as order_month,
-    staging.orders as staging_orders,
-    facts.orders as fct_orders,
-    staging.cancelled_orders as staging_cancelled_orders,
-    facts.cancelled_orders as fct_cancelled_orders,
-from staging
-full outer join facts on facts.channel = staging.channel and facts.order_month = staging.order_month
-where coalesce(staging.orders, 0) <> coalesce(facts.orders, 0)
-    or coalesce(staging.cancelled_orders, 0) <> coalesce(facts.cancelled_orders, 0)
+{{ reconcile('staging', 'facts', ['orders', 'cancelled_orders'], tolerance=0) }}

@@ -39,14 +39,5 @@ mart as (
 
 )
 
-select
-    coalesce(staging.channel, mart.channel) as channel,
-    coalesce(staging.order_month, mart.order_month) as order_month,
-    staging.units_sold as staging_units_sold,
-    mart.units_sold as mart_units_sold,
-    staging.units_returned as staging_units_returned,
-    mart.units_returned as mart_units_returned,
-from staging
-full outer join mart on mart.channel = staging.channel and mart.order_month = staging.order_month
-where coalesce(staging.units_sold, 0) <> coalesce(mart.units_sold, 0)
-    or (staging.units_returned is not null and abs(staging.units_returned - coalesce(mart.units_returned, 0)) > 1e-6)
+{{ reconcile('staging', 'mart', ['units_sold', 'units_returned'], tolerance=1e-6,
+              unchecked_when_null=['units_returned']) }}
