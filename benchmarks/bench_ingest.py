@@ -26,7 +26,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from orchestration.formats import get_format  # noqa: E402
+from orchestration.formats import get_format
 
 
 def write_orders_csv(path: Path, rows: int) -> None:

@@ -14,8 +14,8 @@ from orchestration import settings
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    from orchestration.defs.automation.schedules import daily_build_schedule, ingest_and_build_job
     from orchestration.defs.analysis import spillover_estimates
+    from orchestration.defs.automation.schedules import daily_build_schedule, ingest_and_build_job
     from orchestration.defs.ingest import articles, seller_exports
     from orchestration.defs.quality import freshness
     from orchestration.defs.reporting.publish import build_publish_asset

@@ -27,10 +27,10 @@ __all__ = [
     "ProgressEvent",
     "UnknownFormatError",
     "detect_kind",
+    "ensure_raw_tables",
     "inbox_files",
     "ingest_file",
     "ingest_inbox",
     "ingest_paths",
     "open_warehouse",
-    "ensure_raw_tables",
 ]

@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Callable, Iterable
 
 import duckdb
 
@@ -314,7 +314,7 @@ def ingest_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, period=Non
     refused); `on_event` receives each stage as it starts.
     """
     path = Path(path)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     emit = on_event or (lambda event: None)
     result = _ingest_file(conn, path, period, now, emit)
     if progress:

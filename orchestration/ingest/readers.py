@@ -72,8 +72,7 @@ def peek(path: Path) -> FileInfo:
             text, encoding = head[: exc.start].decode("utf-8"), "utf-8"
         else:
             text, encoding = head.decode("cp1252", errors="replace"), "cp1252"
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     if _looks_binary(text):
         raise FileRejected(path, "binary_file", "the file is binary (control characters in the header), not an export")
     delimiter, headers = _header_line(text)
@@ -132,8 +131,7 @@ def sniff(path: Path, progress=None) -> FileInfo:
                 path, "unknown_encoding", f"the file is neither UTF-8 nor Windows-1252 text (byte offset {exc.start})"
             ) from exc
     text = head.decode(encoding, errors="ignore")
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     delimiter, headers = _header_line(text)
     if _looks_binary(text):
         raise FileRejected(path, "binary_file", "the file is binary (control characters in the header), not an export")
@@ -170,8 +168,7 @@ def utf8_copy(info: FileInfo, target: Path) -> Path:
     """Stream-transcode a Cp1252 file to UTF-8 (keeps memory flat on large files)."""
     decoder = codecs.getincrementaldecoder(info.encoding or "utf-8")()
     with open(info.path, "rb") as src, open(target, "w", encoding="utf-8", newline="") as dst:
-        for chunk in iter(lambda: src.read(CHUNK), b""):
-            dst.write(decoder.decode(chunk))
+        dst.writelines(decoder.decode(chunk) for chunk in iter(lambda: src.read(CHUNK), b""))
         dst.write(decoder.decode(b"", final=True))
     return target
 

@@ -152,8 +152,8 @@ def _value_expr(col: ColumnSpec, v: str, m: str, plan: ParsePlan, default_curren
         return [(f"left({z}, 3)" if col.pii == "zip3" else z, col.name)]
     if t == "int":
         return [(
-            f"CASE WHEN regexp_full_match({v}, '[-+]?[0-9][0-9,]*(\\.0+)?') "
-            f"THEN TRY_CAST(replace(split_part({v}, '.', 1), ',', '') AS BIGINT) END",
+            (f"CASE WHEN regexp_full_match({v}, '[-+]?[0-9][0-9,]*(\\.0+)?') "
+             f"THEN TRY_CAST(replace(split_part({v}, '.', 1), ',', '') AS BIGINT) END"),
             col.name,
         )]
     if t == "money":
@@ -178,27 +178,27 @@ def _value_expr(col: ColumnSpec, v: str, m: str, plan: ParsePlan, default_curren
     if t == "percent":
         p = f"replace(replace({v}, ',', ''), ' ', '')"
         return [(
-            f"CASE WHEN regexp_full_match({p}, '[-+]?[0-9]*\\.?[0-9]+%?') "
-            f"THEN CAST(TRY_CAST(rtrim({p}, '%') AS DECIMAL(18,6)) / 100 AS DECIMAL(12,8)) END",
+            (f"CASE WHEN regexp_full_match({p}, '[-+]?[0-9]*\\.?[0-9]+%?') "
+             f"THEN CAST(TRY_CAST(rtrim({p}, '%') AS DECIMAL(18,6)) / 100 AS DECIMAL(12,8)) END"),
             col.name,
         )]
     if t == "decimal":
         return [(f"TRY_CAST(replace({v}, ',', '') AS DOUBLE)", col.name)]
     if t == "bool":
         return [(
-            f"CASE WHEN lower({v}) IN ('true', 'yes', 'y', '1', 't', '是', 'sí', 'si') THEN TRUE "
-            f"WHEN lower({v}) IN ('false', 'no', 'n', '0', 'f', '否') THEN FALSE END",
+            (f"CASE WHEN lower({v}) IN ('true', 'yes', 'y', '1', 't', '是', 'sí', 'si') THEN TRUE "
+             f"WHEN lower({v}) IN ('false', 'no', 'n', '0', 'f', '否') THEN FALSE END"),
             col.name,
         )]
     if t == "duration":
-        part = lambda unit: f"coalesce(TRY_CAST(regexp_extract({v}, '([0-9]+) *{unit}', 1) AS BIGINT), 0)"  # noqa: E731
+        part = lambda unit: f"coalesce(TRY_CAST(regexp_extract({v}, '([0-9]+) *{unit}', 1) AS BIGINT), 0)"
         return [(
-            f"CASE WHEN regexp_full_match({v}, '[0-9]+') THEN TRY_CAST({v} AS BIGINT) "
-            f"WHEN regexp_full_match({v}, '([0-9]+ *h)? *([0-9]+ *m(in)?)? *([0-9]+ *s)?') "
-            f"THEN {part('h')} * 3600 + {part('m')} * 60 + {part('s')} "
-            f"WHEN regexp_full_match({v}, '([0-9]+:)?[0-9]{{1,2}}:[0-9]{{2}}') "
-            f"THEN list_reduce(list_transform(string_split({v}, ':'), lambda x: TRY_CAST(x AS BIGINT)), lambda a, b: a * 60 + b) "
-            f"END",
+            (f"CASE WHEN regexp_full_match({v}, '[0-9]+') THEN TRY_CAST({v} AS BIGINT) "
+             f"WHEN regexp_full_match({v}, '([0-9]+ *h)? *([0-9]+ *m(in)?)? *([0-9]+ *s)?') "
+             f"THEN {part('h')} * 3600 + {part('m')} * 60 + {part('s')} "
+             f"WHEN regexp_full_match({v}, '([0-9]+:)?[0-9]{{1,2}}:[0-9]{{2}}') "
+             f"THEN list_reduce(list_transform(string_split({v}, ':'), lambda x: TRY_CAST(x AS BIGINT)), "
+             f"lambda a, b: a * 60 + b) END"),
             col.name,
         )]
     if t in ("datetime", "date"):
@@ -303,8 +303,8 @@ def parse_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
         rules.append((
             f"({' OR '.join(conds)})",
             "date_out_of_range",
-            f"'column {_sql_safe(plan.headers[name])} value ' || CAST({q(name)} AS VARCHAR) || "
-            f"' is outside the range this file can cover {rng}'",
+            (f"'column {_sql_safe(plan.headers[name])} value ' || CAST({q(name)} AS VARCHAR) || "
+             f"' is outside the range this file can cover {rng}'"),
         ))
 
     # One CASE yields "rule<US>reason", so each condition is evaluated once per row.

@@ -27,8 +27,8 @@ from functools import lru_cache
 import pandas as pd
 
 from orchestration.formats import FormatDefinition
-from orchestration.lib.gx_validation import Violation  # one violation type (file, row, rule) project-wide
 from orchestration.ingest.sqlgen import ParsePlan, q
+from orchestration.lib.gx_validation import Violation  # one violation type (file, row, rule) project-wide
 
 SAMPLE_ROWS = 10_000
 

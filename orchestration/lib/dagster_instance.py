@@ -30,7 +30,7 @@ def prepare_dagster_home() -> Path:
     return home
 
 
-_instances: dict[str, "object"] = {}
+_instances: dict[str, object] = {}
 
 
 def project_instance():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -118,7 +118,7 @@ def _parse(tmp_path, rows: list[dict], slash_family="mdy"):
 @pytest.mark.parametrize(
     "text, value, currency",
     [
-        ("41", Decimal("41"), None), ("$1,234.56", Decimal("1234.56"), "USD"), ("(12.00)", Decimal("-12.00"), None),
+        ("41", Decimal(41), None), ("$1,234.56", Decimal("1234.56"), "USD"), ("(12.00)", Decimal("-12.00"), None),
         ("($5.10)", Decimal("-5.10"), "USD"), ("-3.5", Decimal("-3.50"), None), ("MXN 790.00", Decimal("790.00"), "MXN"),
         ("BRL 35,91", Decimal("35.91"), "BRL"), ("RM 12.90", Decimal("12.90"), "MYR"), ("-", None, None),
         ("\t", None, None),
@@ -158,8 +158,8 @@ def test_datetime_families(tmp_path):
         "k": "1", "us": "05/12/2026 10:26:17 PM\t", "iso": "2017-06-17T08:04:21+00:00", "shop": "2025-10-07 09:50:26 +0200",
     }])
     assert row["us"] == datetime(2026, 5, 12, 22, 26, 17)
-    assert row["iso"] == datetime(2017, 6, 17, 8, 4, 21, tzinfo=timezone.utc)
-    assert row["shop"] == datetime(2025, 10, 7, 7, 50, 26, tzinfo=timezone.utc)
+    assert row["iso"] == datetime(2017, 6, 17, 8, 4, 21, tzinfo=UTC)
+    assert row["shop"] == datetime(2025, 10, 7, 7, 50, 26, tzinfo=UTC)
     (dmy,) = _parse(tmp_path, [{"k": "1", "us": "05/12/2026 22:26:17"}], slash_family="dmy")
     assert dmy["us"] == datetime(2026, 12, 5, 22, 26, 17)
 

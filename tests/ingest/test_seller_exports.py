@@ -6,7 +6,7 @@ import hashlib
 import importlib.util
 import os
 import stat
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -172,10 +172,10 @@ def test_amazon_utf8_bom_trailing_column_offsets(drop, query):
         "SELECT amazon_order_id, purchase_date, item_price, currency, _currency, ship_zip3, is_business_order "
         "FROM raw.amazon_all_orders ORDER BY _row_number"
     )
-    assert rows[0] == ("113-4567890-1234567", datetime(2025, 10, 5, 18, 22, 11, tzinfo=timezone.utc),
+    assert rows[0] == ("113-4567890-1234567", datetime(2025, 10, 5, 18, 22, 11, tzinfo=UTC),
                        Decimal("39.98"), "USD", "USD", "911", False)
     # -07:00 offset becomes the same instant in UTC; the pending item has no price (not zero).
-    assert rows[1][1] == datetime(2025, 10, 31, 6, 59, 59, tzinfo=timezone.utc)
+    assert rows[1][1] == datetime(2025, 10, 31, 6, 59, 59, tzinfo=UTC)
     assert rows[1][2] is None and rows[1][6] is True
 
 
@@ -232,7 +232,7 @@ def test_shopify_order_level_fields_first_line_only(drop, query):
         "discount_code, tags, source, buyer_key FROM raw.shopify_orders ORDER BY _row_number"
     )
     assert [(r[0], r[1], r[2]) for r in rows] == [("#1001", 1, Decimal("58.90")), ("#1001", 2, None), ("#1002", 1, Decimal("24.00"))]
-    assert rows[0][3] == datetime(2025, 10, 7, 7, 50, 21, tzinfo=timezone.utc)  # 09:50:21 +0200
+    assert rows[0][3] == datetime(2025, 10, 7, 7, 50, 21, tzinfo=UTC)  # 09:50:21 +0200
     assert rows[0][4] == "750"  # '75011 -> apostrophe removed, first three characters kept
     assert rows[0][5] == "utm_source: tiktok\nutm_campaign: glow_oct\ntiktok_creator: glowwithkim"
     assert rows[2][5] == "source: TikTok Shop channel"
@@ -298,7 +298,7 @@ def test_same_content_twice_is_a_duplicate(drop, query):
 
 
 def test_failure_mid_file_rolls_everything_back(drop, query, monkeypatch):
-    import orchestration.ingest.engine as engine
+    from orchestration.ingest import engine
 
     ok_path, bad_path = drop("tiktok/affiliate_orders_2025-10.csv", TT_CSV)
     ingest_paths([ok_path])

@@ -7,7 +7,6 @@ import json
 import shutil
 
 import duckdb
-import pytest
 
 from orchestration import settings
 

@@ -12,7 +12,12 @@ import pandas as pd
 
 from orchestration.lib import warehouse
 from orchestration.lib.article_registry import (
-    checks_suite, claims_suite, read_registry, sources_suite, validate_registry, vocabularies_suite,
+    checks_suite,
+    claims_suite,
+    read_registry,
+    sources_suite,
+    validate_registry,
+    vocabularies_suite,
 )
 from orchestration.lib.gx_validation import ValidationFailed, run_suite
 from orchestration.lib.reference_tables import REFERENCE_TABLES, reference_suite, validate_reference_table

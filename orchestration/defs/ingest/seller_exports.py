@@ -8,7 +8,6 @@ warehouse, so all of them run in the `warehouse_writer` pool (limit 1: DuckDB ha
 
 
 import json
-from pathlib import Path
 
 import dagster as dg
 

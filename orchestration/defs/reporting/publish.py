@@ -1,7 +1,7 @@
 """Publishing the finished build to readers (Streamlit, `tsw sql`)."""
 
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import dagster as dg
 

@@ -38,6 +38,7 @@ def ensure_manifest() -> Path:
         [str(settings.dbt_executable()), "parse", "--quiet"],
         cwd=settings.DBT_PROJECT_DIR,
         env=settings.subprocess_env(),
+        check=False,
         capture_output=True,
         text=True,
     )
