@@ -20,46 +20,28 @@ hundred rows, whatever the file size.
 
 from __future__ import annotations
 
-import os
 from datetime import date
-from functools import lru_cache
 
 import pandas as pd
 
 from orchestration.formats import FormatDefinition
 from orchestration.ingest.sqlgen import ParsePlan, q
-from orchestration.lib.gx_validation import Violation  # one violation type (file, row, rule) project-wide
+
+# One violation type (file, row, rule) and one GX context, project-wide.
+from orchestration.lib.gx_validation import Violation, failed_expectations
 
 SAMPLE_ROWS = 10_000
 
 
-@lru_cache(maxsize=1)
-def _gx():
-    # GX sends usage statistics unless told otherwise; importing it costs seconds, so lazily.
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    import great_expectations as gx
-    import great_expectations.expectations as gxe
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = context.data_sources.add_pandas("ingest_validation")
-    batch_definition = source.add_dataframe_asset("frame").add_batch_definition_whole_dataframe("whole")
-    return gx, gxe, batch_definition
-
-
 def _run(frame: pd.DataFrame, expectations: list) -> list:
-    gx, _, batch_definition = _gx()
-    suite = gx.ExpectationSuite(name="ingest_file")
-    for expectation in expectations:
-        suite.add_expectation(expectation)
-    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-    result = batch.validate(suite, result_format={"result_format": "COMPLETE"})
-    return [r for r in result.results if not r.success]
+    return failed_expectations(frame, expectations, suite_name="ingest_file")
 
 
 def validate_parsed(conn, fmt: FormatDefinition, plan: ParsePlan, file_name: str) -> list[Violation]:
-    _, gxe, _ = _gx()
+    # Imported here: GX costs seconds to import, and gx_validation (imported above) has switched its
+    # usage statistics off first.
+    import great_expectations.expectations as gxe
+
     violations: list[Violation] = []
     present = set(plan.mapping)
 

@@ -14,6 +14,7 @@ import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -62,8 +63,10 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def run_suite(df: pd.DataFrame, expectations: Iterable, *, file_label: str, suite_name: str) -> list[Violation]:
-    """Validate `df` (a default RangeIndex is assumed: row i is data row i+1) against `expectations`."""
+@lru_cache(maxsize=1)
+def _pandas_batch_definition():
+    """One ephemeral GX context per process, with a pandas datasource whose whole-frame batch any
+    suite can validate: building a context costs about a second, a validation milliseconds."""
     import great_expectations as gx
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
@@ -71,19 +74,27 @@ def run_suite(df: pd.DataFrame, expectations: Iterable, *, file_label: str, suit
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    source = context.data_sources.add_pandas(name=f"{suite_name}_source")
-    asset = source.add_dataframe_asset(name=f"{suite_name}_frame")
-    batch_def = asset.add_batch_definition_whole_dataframe(f"{suite_name}_batch")
-    suite = context.suites.add(gx.ExpectationSuite(name=suite_name))
+    source = context.data_sources.add_pandas(name="tsw_frames")
+    return source.add_dataframe_asset(name="frame").add_batch_definition_whole_dataframe("whole")
+
+
+def failed_expectations(df: pd.DataFrame, expectations: Iterable, *, suite_name: str) -> list:
+    """GX's result for each expectation `df` fails (COMPLETE format: unexpected values and row indexes)."""
+    import great_expectations as gx
+
+    batch_definition = _pandas_batch_definition()  # first: a suite needs an active context
+    suite = gx.ExpectationSuite(name=suite_name)
     for expectation in expectations:
         suite.add_expectation(expectation)
-    batch = batch_def.get_batch(batch_parameters={"dataframe": df.reset_index(drop=True)})
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": df.reset_index(drop=True)})
     result = batch.validate(suite, result_format={"result_format": "COMPLETE"})
+    return [item for item in result.results if not item.success]
 
+
+def run_suite(df: pd.DataFrame, expectations: Iterable, *, file_label: str, suite_name: str) -> list[Violation]:
+    """Validate `df` (a default RangeIndex is assumed: row i is data row i+1) against `expectations`."""
     violations: list[Violation] = []
-    for item in result.results:
-        if item.success:
-            continue
+    for item in failed_expectations(df, expectations, suite_name=suite_name):
         rule = _describe(item.expectation_config)
         res = item.result or {}
         indexes = res.get("unexpected_index_list")
