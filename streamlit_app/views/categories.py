@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from streamlit_app import components, data
-from streamlit_app.i18n import current_lang, fmt_count, fmt_money, fmt_percent, money_axis, t
+from streamlit_app.i18n import current_lang, fmt_count, fmt_money, fmt_percent, label_for, money_axis, t
 
 PERFORMANCE_COLUMNS = (
     "channel, category_id, category_name, order_month, orders, cancelled_orders, units_sold, units_returned, "
@@ -109,6 +109,17 @@ def channel_label(channel: str, lang: str) -> str:
     return t(key, lang)
 
 
+def signal_label(market_signal: str | None, lang: str) -> str:
+    """dim_categories' short label ('hot (US)', 'opportunity (US, Global)', 'no signal') in the reader's language."""
+    if not isinstance(market_signal, str):
+        return "—"
+    kind, _, where = market_signal.partition(" (")
+    if not where:
+        return label_for("signal", market_signal, lang)
+    places = ", ".join(label_for("geo", g.strip(), lang) for g in where.rstrip(")").split(","))
+    return f"{label_for('signal', kind, lang)} ({places})" if lang == "en" else f"{label_for('signal', kind, lang)}（{places}）"
+
+
 def category_label(category_id: str, categories: pd.DataFrame, lang: str) -> str:
     row = categories[categories["category_id"] == category_id]
     if row.empty:
@@ -139,6 +150,7 @@ def filters(
         channels,
         format_func=lambda c: channel_label(c, lang),
         key="categories_filter_channel",
+        placeholder=t("filter.all", lang),
         help=t("categories.filter.help", lang),
     )
     category_ids = sorted(performance["category_id"].unique().tolist())
@@ -147,6 +159,7 @@ def filters(
         category_ids,
         format_func=lambda c: category_label(c, categories, lang),
         key="categories_filter_category",
+        placeholder=t("filter.all", lang),
         help=t("categories.filter.help", lang),
     )
     months = sorted(pd.to_datetime(performance["order_month"]).dt.date.unique().tolist())
@@ -218,7 +231,7 @@ def table_section(summed: pd.DataFrame, categories: pd.DataFrame, lang: str) -> 
             t("categories.col.growth", lang): [
                 fmt_percent(v, lang, signed=True) for v in summed["net_revenue_mom_growth"]
             ],
-            t("categories.col.signal", lang): summed["market_signal"].fillna("—"),
+            t("categories.col.signal", lang): [signal_label(v, lang) for v in summed["market_signal"]],
             t("categories.col.claims", lang): summed["signal_claim_ids"].fillna("—"),
         }
     )
@@ -376,7 +389,7 @@ def signals_section(categories: pd.DataFrame, shown_ids: list[str], lang: str) -
             t("categories.col.category", lang): [
                 category_label(c, categories, lang) for c in rows["category_id"]
             ],
-            t("categories.col.signal", lang): rows["market_signal"],
+            t("categories.col.signal", lang): [signal_label(v, lang) for v in rows["market_signal"]],
             t("categories.col.signal_detail", lang): rows["market_signal_detail"].fillna("—"),
             t("categories.col.articles", lang): rows["signal_source_ids"].fillna("—"),
             t("categories.col.claims", lang): rows["signal_claim_ids"].fillna("—"),

@@ -68,6 +68,7 @@ def filter_figures(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
             options,
             format_func=fmt,
             key=f"market_filter_{field}",
+            placeholder=t("filter.all", lang),
             help=t("market.filter.help", lang),
         )
     mask = pd.Series(True, index=figures.index)

@@ -108,6 +108,15 @@ def test_market_signal_and_citations_beside_each_category(marts):
     assert any("c001_013" in c.value for c in at.caption)
 
 
+def test_market_signal_reads_in_chinese(marts):
+    at = run_page("zh")
+    table = frame_with(at, t("categories.col.signal_detail", "zh"))
+    womenswear = marts["dim_categories"].set_index("category_id").loc["womenswear"]
+    row = table[table[t("categories.col.category", "zh")] == womenswear["category_name_zh"]].iloc[0]
+    assert womenswear["market_signal"] == "hot (US)"
+    assert row[t("categories.col.signal", "zh")] == "热门（美国）"
+
+
 def test_waterfall_steps_add_up_to_the_contribution(marts):
     perf = default_period(marts["mart_category_performance"], marts["latest"]["d"].iloc[0])
     at = run_page()
