@@ -115,3 +115,22 @@ def table(
         on_click="ignore",
         disabled=export.empty,
     )
+
+
+def choice(widget, label: str, options: list, *, key: str, lang: str, format_func, **kwargs):
+    """`widget` (a container's selectbox or multiselect) whose option labels follow the language switch.
+
+    Streamlit 1.67's frontend keeps showing the label a keyed selectbox had when only its
+    `format_func` changes (checked in Chromium: "Apple" stayed after switching to 中文), so the
+    widget is keyed per language (`<key>.<lang>`) and the reader's choice is carried across
+    languages under `<key>` in session state.
+    """
+    multi = getattr(widget, "__name__", "") == "multiselect"
+    kept = st.session_state.get(key)
+    if multi:
+        kwargs["default"] = [v for v in (kept or []) if v in options]
+    elif kept in options:
+        kwargs["index"] = options.index(kept)
+    value = widget(label, options, format_func=format_func, key=f"{key}.{lang}", **kwargs)
+    st.session_state[key] = value
+    return value

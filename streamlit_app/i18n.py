@@ -1058,9 +1058,9 @@ _SPILLOVER_MESSAGES: dict[str, dict[str, str]] = {
         "spill.channel.amazon": "亚马逊",
         "spill.channel.shopify": "Shopify",
         "spill.headline": "{group} → {channel}",
-        "spill.per_dollar": "每 1 美元带来 {x}",
+        "spill.per_dollar": "{x}/美元",
         "spill.days": "{n} 天",
-        "spill.kpi.estimate": "模型估计的外溢",
+        "spill.kpi.estimate": "模型估计的外溢（每 1 美元 GMV）",
         "spill.kpi.estimate_help": "分布滞后回归：1 美元 TikTok Shop GMV 之后 14 天内该渠道多出的销售额，已扣除星期规律、"
         "趋势、大促活动以及从未在 TikTok 推广的商品的销售。",
         "spill.kpi.interval": "95% 区间",

@@ -106,6 +106,7 @@ MART_COLUMNS = [
     "confounding_warning",
     "warnings",
     "explanation",
+    "explanation_zh",
     "estimate_per_1000_views",
     "off_site_effect_ratio",
 ]
@@ -626,49 +627,109 @@ class SpilloverEstimate:
     seasonal_correlation: float
     warnings: list[str] = field(default_factory=list)
     explanation: str = ""
+    explanation_zh: str = ""
     target_channel: str = "the target channel"
 
 
-def _money(v: float) -> str:
-    return f"${v:,.2f}"
-
-
-def explain(est: SpilloverEstimate, max_lag: int, control_used: bool) -> str:
-    """Short plain-English reading of the estimate and of what it cannot claim."""
-    ch = est.target_channel
-    parts = []
-    if not np.isfinite(est.estimate):
-        return f"No estimate for {ch}: " + "; ".join(est.warnings or ["not enough data"]) + "."
-    parts.append(
-        f"Over {est.days} days, each $1 of TikTok Shop GMV was followed by about {_money(est.estimate)} of extra "
-        f"{ch} sales within {max_lag} days (95% interval {_money(est.ci_low)} to {_money(est.ci_high)}), "
-        f"largest {est.peak_lag} day{'s' if est.peak_lag != 1 else ''} later."
-    )
-    if est.ci_low <= 0 <= est.ci_high:
-        parts.append(f"The interval includes zero: the data do not show a spillover to {ch}.")
-    if est.estimate_per_1000_views is not None:
-        parts.append(f"That is about {_money(est.estimate_per_1000_views)} per 1,000 TikTok views.")
-    removed = "weekday patterns, the trend, marked events"
-    removed += " and the sales of products never promoted on TikTok" if control_used else ""
-    parts.append(
-        f"It is a statistical association after removing {removed}; unlike TikTok's pixel-based "
-        "'Off-site Effect' it counts all extra sales, not only tracked clicks, but it cannot prove cause: "
-        "anything else that rose with your TikTok sales would be counted too."
-    )
-    parts.append("For a group, products whose TikTok sales swing the most weigh the most.")
-    if est.confounding_warning:
-        parts.append(
+# Plain-words readings of an estimate, in the two interface languages. The mart stores both
+# (explanation, explanation_zh) so SQL users and the Streamlit page read the same sentences.
+_EXPLAIN = {
+    "en": {
+        "none": "No estimate for {ch}: {why}.",
+        "headline": (
+            "Over {days} days, each $1 of TikTok Shop GMV was followed by about {est} of extra {ch} sales within "
+            "{max_lag} days (95% interval {lo} to {hi}), largest {lag} {day_word} later."
+        ),
+        "zero": "The interval includes zero: the data do not show a spillover to {ch}.",
+        "views": "That is about {x} per 1,000 TikTok views.",
+        "removed": "weekday patterns, the trend, marked events",
+        "removed_control": " and the sales of products never promoted on TikTok",
+        "association": (
+            "It is a statistical association after removing {removed}; unlike TikTok's pixel-based "
+            "'Off-site Effect' it counts all extra sales, not only tracked clicks, but it cannot prove cause: "
+            "anything else that rose with your TikTok sales would be counted too."
+        ),
+        "weights": "For a group, products whose TikTok sales swing the most weigh the most.",
+        "confounding": (
             "Warning: TikTok sales and the target move together over the season and no control series "
             "was given, so the figure may be too high."
-        )
-    if not est.placebo_passed:
-        parts.append(
+        ),
+        "placebo": (
             "Warning: future TikTok sales also 'predict' past sales here (placebo failed), a sign of a "
             "shared driver; treat the figure as an upper bound."
-        )
+        ),
+        "thin": "Data are thin ({verdict}).",
+        "event": (
+            "Across {k} TikTok sales spike(s), {ch} sales in the 15 days from the spike exceeded the prior two "
+            "weeks by {est} per $1 of extra TikTok GMV. Simple before/after comparison: anything else that "
+            "changed at the same time is included."
+        ),
+        "correlation": (
+            "Day-to-day swings in {ch} sales line up best with TikTok GMV swings {lag} day(s) earlier "
+            "(correlation {r}). A correlation shows timing, not size or cause."
+        ),
+        "sep": " ",
+    },
+    "zh": {
+        "none": "{ch} 暂无估计：{why}。",
+        "headline": (
+            "在 {days} 天里，每 1 美元 TikTok Shop GMV 之后的 {max_lag} 天内，{ch} 约多出 {est} 销售额"
+            "（95% 区间 {lo} 至 {hi}），效果在 {lag} 天后最大。"
+        ),
+        "zero": "区间包含 0：数据未显示对 {ch} 的外溢。",
+        "views": "约合每 1,000 次 TikTok 观看带来 {x}。",
+        "removed": "星期规律、趋势、已标注的活动",
+        "removed_control": "以及从未在 TikTok 推广的商品的销售",
+        "association": (
+            "这是剔除{removed}之后的统计关联；与 TikTok 基于像素的“站外效果”不同，它计入所有额外销售，"
+            "而不只是被追踪的点击，但它无法证明因果：任何与您的 TikTok 销售同步上升的因素也会被计入。"
+        ),
+        "weights": "对商品组而言，TikTok 销售波动最大的商品权重最大。",
+        "confounding": "警告：TikTok 销售与目标渠道随季节同涨同跌，且没有对照序列，该数字可能偏高。",
+        "placebo": "警告：未来的 TikTok 销售也能“预测”过去的销售（安慰剂检验未通过），说明存在共同驱动因素；请把该数字视为上限。",
+        "thin": "数据不足（{verdict}）。",
+        "event": (
+            "在 {k} 次 TikTok 销售高峰中，高峰起 15 天内的 {ch} 销售比之前两周多出：每 1 美元额外 TikTok GMV "
+            "带来 {est}。这是简单的前后对比：同一时间发生的其他变化也会被计入。"
+        ),
+        "correlation": "{ch} 销售的日间波动与 {lag} 天前的 TikTok GMV 波动最吻合（相关系数 {r}）。相关性只说明时间先后，不说明大小或因果。",
+        "sep": "",
+    },
+}
+
+
+def _money_in(v: float, lang: str) -> str:
+    return f"${v:,.2f}" if lang == "en" else f"{v:,.2f} 美元"
+
+
+def explain(
+    est: SpilloverEstimate, max_lag: int, control_used: bool, lang: str = "en", channel_name: str | None = None
+) -> str:
+    """Short plain-words reading of the estimate and of what it cannot claim, in `lang` (en or zh)."""
+    w = _EXPLAIN[lang]
+    ch = channel_name or est.target_channel
+    money = lambda v: _money_in(v, lang)
+    if not np.isfinite(est.estimate):
+        why = "; ".join(est.warnings) if est.warnings else ("not enough data" if lang == "en" else "数据不足")
+        return w["none"].format(ch=ch, why=why)
+    parts = [w["headline"].format(
+        days=est.days, est=money(est.estimate), ch=ch, max_lag=max_lag, lo=money(est.ci_low), hi=money(est.ci_high),
+        lag=est.peak_lag, day_word="day" if est.peak_lag == 1 else "days",
+    )]
+    if est.ci_low <= 0 <= est.ci_high:
+        parts.append(w["zero"].format(ch=ch))
+    if est.estimate_per_1000_views is not None:
+        parts.append(w["views"].format(x=money(est.estimate_per_1000_views)))
+    removed = w["removed"] + (w["removed_control"] if control_used else "")
+    parts.append(w["association"].format(removed=removed))
+    parts.append(w["weights"])
+    if est.confounding_warning:
+        parts.append(w["confounding"])
+    if not est.placebo_passed:
+        parts.append(w["placebo"])
     if not est.sufficiency.sufficient:
-        parts.append(f"Data are thin ({est.sufficiency.verdict.replace(';', ', ').replace('_', ' ')}).")
-    return " ".join(parts)
+        parts.append(w["thin"].format(verdict=est.sufficiency.verdict.replace(";", ", ").replace("_", " ")))
+    return w["sep"].join(parts)
 
 
 def estimate_spillover(
@@ -759,11 +820,13 @@ def estimate_spillover(
         target_channel=target_channel,
     )
     est.explanation = explain(est, max_lag, control_col is not None)
+    est.explanation_zh = explain(est, max_lag, control_col is not None, lang="zh")
     return est
 
 
 # ----------------------------------------------------------------------------- many groups → mart rows
 _CHANNEL_WORDS = {"amazon": "Amazon", "shopify": "Shopify"}
+_CHANNEL_WORDS_ZH = {"amazon": "亚马逊", "shopify": "Shopify"}
 
 
 def estimate_all(
@@ -793,6 +856,7 @@ def estimate_all(
         if "control_sales" in p.columns and control is None:
             p = p.drop(columns=["control_sales"])
         words = _CHANNEL_WORDS.get(str(channel), str(channel))
+        words_zh = _CHANNEL_WORDS_ZH.get(str(channel), words)
         est = estimate_spillover(
             p, max_lag=max_lag, control_col=control, target_channel=words, source=f"panel {group}/{channel}"
         )
@@ -819,6 +883,7 @@ def estimate_all(
                 "peak_lag_days": est.peak_lag,
                 "warnings": "; ".join(est.warnings),
                 "explanation": est.explanation,
+                "explanation_zh": explain(est, max_lag, control is not None, lang="zh", channel_name=words_zh),
                 "estimate_per_1000_views": est.estimate_per_1000_views,
                 "off_site_effect_ratio": est.off_site_effect_ratio,
             }
@@ -837,12 +902,11 @@ def estimate_all(
                 "peak_lag_days": es.peak_lag,
                 "days_of_data": len(df),
                 "warnings": "; ".join(es_warn),
-                "explanation": (
-                    f"Across {k} TikTok sales spike(s), {words} sales in the 15 days from the spike exceeded the "
-                    f"prior two weeks by {_money(es.estimate) if np.isfinite(es.estimate) else 'n/a'} per $1 of "
-                    "extra TikTok GMV. Simple before/after comparison: anything else that changed at the same time "
-                    "is included."
-                ),
+                **{
+                    column: _EXPLAIN[lang]["event"].format(
+                        k=k, ch=ch, est=_money_in(es.estimate, lang) if np.isfinite(es.estimate) else "n/a")
+                    for column, lang, ch in (("explanation", "en", words), ("explanation_zh", "zh", words_zh))
+                },
                 "estimate_per_1000_views": None,
                 "off_site_effect_ratio": es.estimate,
             }
@@ -868,10 +932,10 @@ def estimate_all(
                 "peak_lag_days": lag,
                 "days_of_data": len(df),
                 "warnings": "interval ignores autocorrelation and is too narrow",
-                "explanation": (
-                    f"Day-to-day swings in {words} sales line up best with TikTok GMV swings {lag} day(s) earlier "
-                    f"(correlation {r:.2f}). A correlation shows timing, not size or cause."
-                ),
+                **{
+                    column: _EXPLAIN[lang]["correlation"].format(ch=ch, lag=lag, r=f"{r:.2f}")
+                    for column, lang, ch in (("explanation", "en", words), ("explanation_zh", "zh", words_zh))
+                },
                 "estimate_per_1000_views": None,
                 "off_site_effect_ratio": None,
             }

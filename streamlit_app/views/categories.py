@@ -145,20 +145,24 @@ def filters(
 ) -> tuple[list[str], list[str], date, date]:
     c1, c2, c3 = st.columns([1, 2, 2])
     channels = sorted(performance["channel"].unique().tolist())
-    chosen_channels = c1.multiselect(
+    chosen_channels = components.choice(
+        c1.multiselect,
         t("categories.filter.channel", lang),
         channels,
         format_func=lambda c: channel_label(c, lang),
         key="categories_filter_channel",
+        lang=lang,
         placeholder=t("filter.all", lang),
         help=t("categories.filter.help", lang),
     )
     category_ids = sorted(performance["category_id"].unique().tolist())
-    chosen_categories = c2.multiselect(
+    chosen_categories = components.choice(
+        c2.multiselect,
         t("categories.filter.category", lang),
         category_ids,
         format_func=lambda c: category_label(c, categories, lang),
         key="categories_filter_category",
+        lang=lang,
         placeholder=t("filter.all", lang),
         help=t("categories.filter.help", lang),
     )
@@ -327,18 +331,22 @@ def waterfall_section(summed: pd.DataFrame, categories: pd.DataFrame, lang: str)
         st.caption(t("data.empty", lang))
         return
     c1, c2 = st.columns(2)
-    category_id = c1.selectbox(
+    category_id = components.choice(
+        c1.selectbox,
         t("categories.waterfall.category", lang),
         summed["category_id"].unique().tolist(),
         format_func=lambda c: category_label(c, categories, lang),
         key="categories_waterfall_category",
+        lang=lang,
     )
     channels = summed.loc[summed["category_id"] == category_id, "channel"].tolist()
-    channel = c2.selectbox(
+    channel = components.choice(
+        c2.selectbox,
         t("categories.waterfall.channel", lang),
         channels,
         format_func=lambda c: channel_label(c, lang),
         key="categories_waterfall_channel",
+        lang=lang,
     )
     row = summed[(summed["category_id"] == category_id) & (summed["channel"] == channel)].iloc[0]
     steps = waterfall_steps(row)

@@ -63,11 +63,13 @@ def filter_figures(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
     for col, field in zip(cols, ("subject", "geography", "metric"), strict=True):
         options = sorted(figures[field].dropna().unique().tolist())
         fmt = (lambda m: label_for("metric", m, lang)) if field == "metric" else str
-        selections[field] = col.multiselect(
+        selections[field] = components.choice(
+            col.multiselect,
             t(f"market.filter.{field}", lang),
             options,
             format_func=fmt,
             key=f"market_filter_{field}",
+            lang=lang,
             placeholder=t("filter.all", lang),
             help=t("market.filter.help", lang),
         )
@@ -257,11 +259,13 @@ def trace_section(figures: pd.DataFrame, claims: pd.DataFrame, lang: str) -> Non
         st.caption(t("data.empty", lang))
         return
     by_id = figures.set_index("market_figure_id", drop=False)
-    figure_id = st.selectbox(
+    figure_id = components.choice(
+        st.selectbox,
         t("market.trace.select", lang),
         by_id.index.tolist(),
         format_func=lambda fid: figure_label(by_id.loc[fid], lang),
         key="market_trace_figure",
+        lang=lang,
         help=t("market.trace.select_help", lang),
     )
     if figure_id is None:

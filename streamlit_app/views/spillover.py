@@ -18,7 +18,7 @@ VERDICT_MARK = {True: ":material/check_circle:", False: ":material/warning:"}
 ESTIMATE_COLUMNS = (
     "product_group, target_channel, method, estimate, ci_low, ci_high, unit, peak_lag_days, days_of_data, "
     "placebo_estimate, placebo_ci_low, placebo_ci_high, placebo_passed, sufficiency_verdict, "
-    "confounding_warning, warnings, explanation, estimate_per_1000_views, off_site_effect_ratio, "
+    "confounding_warning, warnings, explanation, explanation_zh, estimate_per_1000_views, off_site_effect_ratio, "
     "window_start, window_end"
 )
 FLOOR_COLUMNS = (
@@ -60,7 +60,12 @@ def per_dollar(value: object, lang: str) -> str:
 def interval(low: object, high: object, lang: str) -> str:
     if low is None or high is None or pd.isna(low) or pd.isna(high):
         return MISSING
-    return f"{fmt_money(round(float(low), 2), lang)} – {fmt_money(round(float(high), 2), lang)}"
+    low_text, high_text = fmt_money(round(float(low), 2), lang), fmt_money(round(float(high), 2), lang)
+    plain = lambda text: text.removesuffix("美元").lstrip("-").replace(",", "").replace(".", "").isdigit()
+    if lang == "zh" and plain(low_text) and plain(high_text):
+        # One unit for both ends keeps the KPI short enough for its column: 0.14 – 0.46美元.
+        low_text = low_text.removesuffix("美元")
+    return f"{low_text} – {high_text}"
 
 
 def verdicts(row: pd.Series, lang: str) -> list[tuple[bool, str]]:
@@ -268,8 +273,9 @@ def main() -> None:
 
     groups = sorted(estimates["product_group"].unique().tolist(), key=lambda g: (g != "all", g))
     c1, c2 = st.columns(2)
-    group = c1.selectbox(
-        t("spill.select.group", lang), groups, format_func=lambda g: group_label(g, lang), key="spill_group"
+    group = components.choice(
+        c1.selectbox, t("spill.select.group", lang), groups, format_func=lambda g: group_label(g, lang),
+        key="spill_group", lang=lang,
     )
     channel = c2.radio(
         t("spill.select.channel", lang),
@@ -328,7 +334,7 @@ def main() -> None:
             )
         )
 
-    st.markdown(f"**{t('spill.meaning', lang)}** {reg['explanation']}")
+    st.markdown(f"**{t('spill.meaning', lang)}** {reg['explanation_zh' if lang == 'zh' else 'explanation']}")
     st.markdown(f"**{t('spill.diagnostics', lang)}**")
     for passed, sentence in verdicts(reg, lang):
         st.markdown(f"{VERDICT_MARK[passed]} {sentence}")

@@ -93,6 +93,8 @@ def test_future_tiktok_sales_that_drive_past_sales_fail_the_placebo():
     assert not est.placebo_passed
     assert any("placebo failed" in w for w in est.warnings)
     assert "placebo failed" in est.explanation
+    # The Chinese reading carries the same warning, for the page in 简体中文.
+    assert "安慰剂检验未通过" in est.explanation_zh and "上限" in est.explanation_zh
 
 
 def test_own_ols_and_hac_equal_statsmodels():

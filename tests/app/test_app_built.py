@@ -94,7 +94,7 @@ def test_traceability_of_the_best_supported_figure(published):
     claims = published["mart_cited_claims"].set_index("claim_id")
     figure = figures.sort_values(["n_claims", "market_figure_id"], ascending=[False, True]).iloc[0]
     at = run_page("market")
-    at.selectbox(key="market_trace_figure").set_value(figure["market_figure_id"]).run()
+    at.selectbox(key="market_trace_figure.en").set_value(figure["market_figure_id"]).run()
     trace = next(f.value for f in at.dataframe if t("col.value_as_written", "en") in f.value.columns)
     ids = [i.strip() for i in figure["claim_ids"].split(",") if i.strip()]
     assert sorted(trace[t("col.claim_id", "en")]) == sorted(ids)

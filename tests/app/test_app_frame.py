@@ -117,7 +117,7 @@ def test_language_switch_changes_labels_on_every_page(small_published):
     at.sidebar.radio(key="lang").set_value("zh").run()
     assert not at.exception
     assert at.title[0].value == "引用文章中的美国市场数据"
-    assert at.multiselect(key="market_filter_subject").label == "对象"
+    assert at.multiselect(key="market_filter_subject.zh").label == "对象"
     assert at.query_params["lang"] == "zh"  # shareable URL keeps the choice
 
     go(at, "sources")
@@ -211,7 +211,7 @@ def test_only_conflicts_toggle(small_published):
 
 def test_filters_narrow_the_figures(small_published):
     at = start()
-    at.multiselect(key="market_filter_subject").set_value(["TikTok Shop"]).run()
+    at.multiselect(key="market_filter_subject.en").set_value(["TikTok Shop"]).run()
     figures_tables = [f.value for f in at.dataframe if "Figure" in f.value.columns]
     subjects = set(pd.concat(figures_tables)["Subject"])
     assert subjects == {"TikTok Shop"}
@@ -220,7 +220,7 @@ def test_filters_narrow_the_figures(small_published):
 
 def test_traceability_lists_the_claims_behind_a_figure(small_published):
     at = start()
-    at.selectbox(key="market_trace_figure").set_value("us_social_commerce__us__2025__gmv").run()
+    at.selectbox(key="market_trace_figure.en").set_value("us_social_commerce__us__2025__gmv").run()
     trace = next(f.value for f in at.dataframe if "Value as written" in f.value.columns)
     assert list(trace["Claim"]) == ["c002_004", "c003_011"]
     assert list(trace["Value as written"]) == ["870.2亿美元", "约850亿美元"]
@@ -232,9 +232,22 @@ def test_traceability_lists_the_claims_behind_a_figure(small_published):
     assert metrics[t("market.trace.range", "en")] == "$85.0B – $87.0B"
 
 
+def test_a_choice_survives_the_language_switch_and_is_relabelled(small_published):
+    # Choice widgets are keyed per language (Streamlit keeps a stale label otherwise); the reader's
+    # choice must carry over.
+    at = start()
+    at.multiselect(key="market_filter_metric.en").set_value(["gmv"]).run()
+    at.selectbox(key="market_trace_figure.en").set_value("amazon__us__2023__gmv").run()
+    at.sidebar.radio(key="lang").set_value("zh").run()
+    assert not at.exception
+    assert at.multiselect(key="market_filter_metric.zh").value == ["gmv"]
+    assert at.multiselect(key="market_filter_metric.zh").format_func("gmv") == t("metric.gmv", "zh")
+    assert at.selectbox(key="market_trace_figure.zh").value == "amazon__us__2023__gmv"
+
+
 def test_a_conflicting_figure_is_flagged(small_published):
     at = start()
-    at.selectbox(key="market_trace_figure").set_value("amazon__us__2023__gmv").run()
+    at.selectbox(key="market_trace_figure.en").set_value("amazon__us__2023__gmv").run()
     assert any(w.value == t("market.trace.conflict", "en") for w in at.warning)
 
 

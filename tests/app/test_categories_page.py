@@ -121,8 +121,8 @@ def test_waterfall_steps_add_up_to_the_contribution(marts):
     perf = default_period(marts["mart_category_performance"], marts["latest"]["d"].iloc[0])
     at = run_page()
     table = frame_with(at, t("categories.col.step", "en"))
-    category_id = at.selectbox(key="categories_waterfall_category").value
-    channel = at.selectbox(key="categories_waterfall_channel").value
+    category_id = at.selectbox(key="categories_waterfall_category.en").value
+    channel = at.selectbox(key="categories_waterfall_channel.en").value
     row = perf[(perf["category_id"] == category_id) & (perf["channel"] == channel)].sum(numeric_only=True)
     amounts = dict(
         zip(table[t("categories.col.step", "en")], table[t("categories.col.usd", "en")], strict=True)

@@ -75,7 +75,7 @@ def test_main_group_interval_contains_the_true_amazon_spillover(built):
 
     at = run_page()
     # The page opens on the main group and Amazon.
-    assert at.selectbox(key="spill_group").value == MAIN_GROUP
+    assert at.selectbox(key="spill_group.en").value == MAIN_GROUP
     assert at.radio(key="spill_channel").value == "amazon"
     metrics = {m.label: m.value for m in at.metric}
     shown_estimate = money_values(metrics[t("spill.kpi.estimate", "en")])[0]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from playwright.sync_api import expect
 
 from orchestration import settings
 from streamlit_app.app import PAGES
@@ -191,6 +192,10 @@ def test_every_page_renders_a_known_value_in_both_languages(server, browser, fac
         wait_idle(page)
         assert_clean(page)
         assert t(f"page.{spec.name}", "zh") in page.locator("[data-testid=stSidebar]").inner_text()
+        if spec.name == "spillover":
+            # The product-group choice is relabelled too (Streamlit alone would keep the English label).
+            chosen = page.locator("[data-testid=stSelectbox] input").first
+            expect(chosen).to_have_value(t("spill.group.all", "zh"), timeout=WAIT_MS)
         if spec.name in ("market", "overview"):
             key = "market.kpi.figures" if spec.name == "market" else "overview.kpi.figures"
             assert metric_values(page)[t(key, "zh")] == fmt_count(facts["figures"], "zh")

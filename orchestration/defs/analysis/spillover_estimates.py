@@ -50,6 +50,7 @@ COLUMN_TYPES: dict[str, str] = {
     "confounding_warning": "boolean",
     "warnings": "varchar",
     "explanation": "varchar",
+    "explanation_zh": "varchar",
     "estimate_per_1000_views": "double",
     "off_site_effect_ratio": "double",
     "window_start": "date",
@@ -173,6 +174,7 @@ def estimates_suite() -> list:
             "days_of_data",
             "sufficiency_verdict",
             "explanation",
+            "explanation_zh",
         )
     ]
     suite += [
