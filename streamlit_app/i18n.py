@@ -131,6 +131,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "signal.no signal": "no signal",
         "geo.US": "US",
         "geo.Global": "global",
+        "geo.SEA": "Southeast Asia",
+        "geo.CN": "China",
         "metric.income_tax": "Income tax",
         "metric.profit_growth_yoy": "Profit growth (year on year)",
         "metric.market_size": "Market size",
@@ -292,6 +294,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "signal.no signal": "暂无信号",
         "geo.US": "美国",
         "geo.Global": "全球",
+        "geo.SEA": "东南亚",
+        "geo.CN": "中国",
         "metric.income_tax": "所得税",
         "metric.profit_growth_yoy": "利润同比增长率",
         "metric.market_size": "市场规模",
@@ -612,7 +616,7 @@ _CATEGORIES_MESSAGES: dict[str, dict[str, str]] = {
         "categories.products.window_caption": "{start} to {end} · {losing} product × channel pairs lose money before ads",
         "categories.products.losing": "⚠ losing money",
         "categories.unmapped.header": "Sold but missing from the product map",
-        "categories.unmapped.intro": "These SKUs were sold but have no row in seeds/reference/product_map.csv, so their costs are unknown and their margin is overstated. Add them to the map.",
+        "categories.unmapped.intro": "These SKUs were sold but have no row, or a row with neither a category nor a known product type, in seeds/reference/product_map.csv. Without a row their costs are unknown and their margin is overstated; without a category their sales sit under Unmapped. Add or complete them in the map.",
     },
     "zh": {
         "page.categories": "品类",
@@ -687,7 +691,7 @@ _CATEGORIES_MESSAGES: dict[str, dict[str, str]] = {
         "categories.products.window_caption": "{start} 至 {end} · {losing} 个商品 × 渠道组合在广告前亏损",
         "categories.products.losing": "⚠ 亏损",
         "categories.unmapped.header": "已售出但不在商品映射表中",
-        "categories.unmapped.intro": "这些 SKU 有销售，但 seeds/reference/product_map.csv 中没有对应行，因此成本未知、毛利被高估。请把它们加入映射表。",
+        "categories.unmapped.intro": "这些 SKU 有销售，但 seeds/reference/product_map.csv 中没有对应行，或该行既无品类也无可识别的商品类型。没有对应行则成本未知、毛利被高估；没有品类则其销售归入“未映射”。请在映射表中补全。",
     },
 }
 for _lang, _messages in _CATEGORIES_MESSAGES.items():

@@ -671,7 +671,7 @@ _EXPLAIN = {
         "sep": " ",
     },
     "zh": {
-        "none": "{ch} 暂无估计：{why}。",
+        "none": "{ch} 暂无估计：数据不足以做回归（原因见下方诊断）。",
         "headline": (
             "在 {days} 天里，每 1 美元 TikTok Shop GMV 之后的 {max_lag} 天内，{ch} 约多出 {est} 销售额"
             "（95% 区间 {lo} 至 {hi}），效果在 {lag} 天后最大。"
@@ -687,7 +687,7 @@ _EXPLAIN = {
         "weights": "对商品组而言，TikTok 销售波动最大的商品权重最大。",
         "confounding": "警告：TikTok 销售与目标渠道随季节同涨同跌，且没有对照序列，该数字可能偏高。",
         "placebo": "警告：未来的 TikTok 销售也能“预测”过去的销售（安慰剂检验未通过），说明存在共同驱动因素；请把该数字视为上限。",
-        "thin": "数据不足（{verdict}）。",
+        "thin": "数据偏少，结果仅供参考（原因见下方诊断）。",
         "event": (
             "在 {k} 次 TikTok 销售高峰中，高峰起 15 天内的 {ch} 销售比之前两周多出：每 1 美元额外 TikTok GMV "
             "带来 {est}。这是简单的前后对比：同一时间发生的其他变化也会被计入。"
@@ -710,8 +710,7 @@ def explain(
     ch = channel_name or est.target_channel
     money = lambda v: _money_in(v, lang)
     if not np.isfinite(est.estimate):
-        why = "; ".join(est.warnings) if est.warnings else ("not enough data" if lang == "en" else "数据不足")
-        return w["none"].format(ch=ch, why=why)
+        return w["none"].format(ch=ch, why="; ".join(est.warnings) or "not enough data")
     parts = [w["headline"].format(
         days=est.days, est=money(est.estimate), ch=ch, max_lag=max_lag, lo=money(est.ci_low), hi=money(est.ci_high),
         lag=est.peak_lag, day_word="day" if est.peak_lag == 1 else "days",
@@ -904,7 +903,7 @@ def estimate_all(
                 "warnings": "; ".join(es_warn),
                 **{
                     column: _EXPLAIN[lang]["event"].format(
-                        k=k, ch=ch, est=_money_in(es.estimate, lang) if np.isfinite(es.estimate) else "n/a")
+                        k=k, ch=ch, est=_money_in(es.estimate, lang) if np.isfinite(es.estimate) else "—")
                     for column, lang, ch in (("explanation", "en", words), ("explanation_zh", "zh", words_zh))
                 },
                 "estimate_per_1000_views": None,

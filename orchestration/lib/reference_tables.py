@@ -27,7 +27,7 @@ class ReferenceTable:
     key: list[str]                  # unique together
     numeric: list[str] = field(default_factory=list)      # parsed as numbers, must be >= 0
     optional_numeric: list[str] = field(default_factory=list)
-    optional: list[str] = field(default_factory=list)      # columns that must exist but may be empty
+    optional: list[str] = field(default_factory=list)      # columns that may be empty or absent (loaded empty)
     regexes: dict[str, str] = field(default_factory=dict)
     folder: str = "reference"       # seeds/<folder>/<name>.csv
 
@@ -118,11 +118,14 @@ def validate_reference_table(spec: ReferenceTable, path: Path | None = None) -> 
     path = path or spec.path
     label = str(path.relative_to(settings.REPO_ROOT)) if path.is_relative_to(settings.REPO_ROOT) else str(path)
     frame = read_csv_text(path)
-    missing = [c for c in spec.required + spec.key + spec.numeric + spec.optional if c not in frame.columns]
+    missing = [c for c in spec.required + spec.key + spec.numeric if c not in frame.columns]
     if missing:
         raise ValidationFailed([Violation(label, None, "required columns present", f"missing column {c!r}")
                                 for c in dict.fromkeys(missing)])
     checked = frame.copy()
+    for col in spec.optional:
+        if col not in checked.columns:  # an older template without the column: loaded as empty
+            checked[col] = None
     for col in spec.numeric + spec.optional_numeric:
         if col not in checked.columns:
             continue

@@ -99,7 +99,7 @@ def load() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     unmapped = data.query(
         "select product_id, product_name, category_id, tiktok_sku_id, tiktok_seller_sku, asin, amazon_seller_sku, "
         "shopify_sku, channels_sold, first_order_date, last_order_date, units_sold, net_sales_usd "
-        "from marts.dim_products where not is_in_product_map order by product_id"
+        "from marts.dim_products where not is_in_product_map or category_id = 'unmapped' order by product_id"
     )
     return performance, categories, unit_economics, unmapped
 
@@ -110,13 +110,13 @@ def channel_label(channel: str, lang: str) -> str:
 
 
 def signal_label(market_signal: str | None, lang: str) -> str:
-    """dim_categories' short label ('hot (US)', 'opportunity (US, Global)', 'no signal') in the reader's language."""
+    """dim_categories' short label ('hot (US)', 'hot (CN,SEA)', 'no signal') in the reader's language."""
     if not isinstance(market_signal, str):
         return "—"
     kind, _, where = market_signal.partition(" (")
     if not where:
         return label_for("signal", market_signal, lang)
-    places = ", ".join(label_for("geo", g.strip(), lang) for g in where.rstrip(")").split(","))
+    places = ("、" if lang == "zh" else ", ").join(label_for("geo", g.strip(), lang) for g in where.rstrip(")").split(","))
     return f"{label_for('signal', kind, lang)} ({places})" if lang == "en" else f"{label_for('signal', kind, lang)}（{places}）"
 
 

@@ -334,7 +334,9 @@ def main() -> None:
             )
         )
 
-    st.markdown(f"**{t('spill.meaning', lang)}** {reg['explanation_zh' if lang == 'zh' else 'explanation']}")
+    # `$` escaped: a pair of dollar amounts must not be read as inline LaTeX.
+    meaning = str(reg["explanation_zh" if lang == "zh" else "explanation"]).replace("$", "\\$")
+    st.markdown(f"**{t('spill.meaning', lang)}** {meaning}")
     st.markdown(f"**{t('spill.diagnostics', lang)}**")
     for passed, sentence in verdicts(reg, lang):
         st.markdown(f"{VERDICT_MARK[passed]} {sentence}")

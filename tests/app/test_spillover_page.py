@@ -117,3 +117,9 @@ def test_page_in_chinese(built):
     labels = [m.label for m in at.metric]
     assert t("spill.kpi.estimate", "zh") in labels and t("spill.kpi.interval", "zh") in labels
     assert at.title[0].value == t("spill.title", "zh")
+    # The plain-words reading is in Chinese too (mart column explanation_zh), not the English sentence.
+    meaning = next(m.value for m in at.markdown if m.value.startswith(f"**{t('spill.meaning', 'zh')}**"))
+    assert "统计关联" in meaning and "Over " not in meaning
+    # Short enough for its KPI column: one unit for both ends of the interval.
+    interval = {m.label: m.value for m in at.metric}[t("spill.kpi.interval", "zh")]
+    assert interval.count("美元") == 1

@@ -38,7 +38,7 @@ by_campaign_name as (
 select
     'tiktok_shop' as channel,
     cast(date_trunc('month', ads.report_date) as date) as order_month,
-    coalesce(nullif(product_map.category_id, 'unmapped'), by_campaign_name.category_id, 'unmapped') as category_id,
+    coalesce(product_map.category_id, by_campaign_name.category_id, 'unmapped') as category_id,
     sum(cast(coalesce(ads.cost, 0) as double)) as ad_spend_usd,
 from ads
 left join product_map on ads.is_product_level and product_map.tiktok_product_id = ads.product_id

@@ -46,10 +46,12 @@ identified as (
         ) as product_id,
         mapped.mapped_product_id is not null as is_mapped_product,
         coalesce(pm.product_name, mapped.product_name_as_exported) as product_name,
-        -- A mapped product's category (from the map or its product type) beats the TikTok category on the line.
-        coalesce(nullif(pm.category_id, 'unmapped'), tiktok_tax.category_id, 'unmapped') as category_id,
+        -- A mapped product's category comes from the map alone (int_products_categorized, `unmapped` when
+        -- the map cannot place it), so every model puts it in the same place; the export's TikTok
+        -- category only places SKUs missing from the map.
+        coalesce(pm.category_id, tiktok_tax.category_id, 'unmapped') as category_id,
         case
-            when pm.category_assigned_by is not null and pm.category_assigned_by <> 'none' then pm.category_assigned_by
+            when pm.product_id is not null then pm.category_assigned_by
             when tiktok_tax.category_id is not null then 'tiktok_shop_category'
             else 'none'
         end as category_assigned_by,

@@ -57,7 +57,7 @@ select
         when by_shopify_type.category_id is not null then 'shopify_product_type'
         else 'none'
     end as category_assigned_by,
-    -- A product type listed under two categories is a taxonomy mistake: flagged, first id kept.
+    -- A product type listed under two categories is a taxonomy mistake: flagged, the alphabetically first id kept.
     coalesce(by_amazon_type.candidates, 0) > 1 or coalesce(by_shopify_type.candidates, 0) > 1
         as has_ambiguous_product_type,
     product_map.tiktok_sku_id,

@@ -54,7 +54,7 @@ categories as (
     union all
     select
         'unmapped', 'Not in the product map', '未映射商品', null, null, null, null,
-        'Sales of SKUs missing from seeds/reference/product_map.csv (not placed by a platform category), and ad spend whose campaign names no category.',
+        'Sales of SKUs missing from seeds/reference/product_map.csv (not placed by a platform category) or whose map row gives neither a category nor a known product type, and ad spend whose campaign names no category.',
         'warehouse', false
 
 )
