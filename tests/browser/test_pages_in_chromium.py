@@ -172,7 +172,8 @@ def test_every_page_renders_a_known_value_in_both_languages(server, browser, fac
             page.get_by_role("button", name=t("sql.run", "en")).click()
             page.get_by_text(t("sql.row_count", "en", n=fmt_count(facts["figures"], "en")), exact=True).wait_for(
                 timeout=WAIT_MS)
-            assert page.locator("[data-testid=stDataFrame]").count() >= 1
+            # The caption is drawn before the table: wait for the table, do not read it the same instant.
+            expect(page.locator("[data-testid=stDataFrame]").first).to_be_visible(timeout=WAIT_MS)
             # A write is refused in plain words, in the page.
             editor.fill("drop table marts.mart_market_size")
             page.get_by_role("button", name=t("sql.run", "en")).click()
