@@ -128,12 +128,11 @@ def wait_idle(page) -> None:
         "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=WAIT_MS)
 
 
-def metric_values(page) -> dict[str, str]:
-    out = {}
-    for metric in page.locator("[data-testid=stMetric]").all():
-        label = metric.locator("[data-testid=stMetricLabel]").inner_text().strip()
-        out[label] = metric.locator("[data-testid=stMetricValue]").inner_text().strip()
-    return out
+def expect_metric(page, label: str, value: str) -> None:
+    """The metric labelled `label` shows `value`, waiting for it (metrics arrive in their own deltas, and
+    Streamlit shows its running indicator only after a delay, so an idle-looking page may still be drawing)."""
+    metric = page.locator("[data-testid=stMetric]").filter(has=page.get_by_text(label, exact=True))
+    expect(metric.first.locator("[data-testid=stMetricValue]")).to_have_text(value, timeout=WAIT_MS)
 
 
 def assert_clean(page) -> None:
@@ -153,18 +152,17 @@ def test_every_page_renders_a_known_value_in_both_languages(server, browser, fac
         if title_key:
             assert page.locator("h1").first.inner_text() == t(title_key, "en")
         assert_clean(page)
-        metrics = metric_values(page)
         if spec.name == "market":
-            assert metrics[t("market.kpi.figures", "en")] == fmt_count(facts["figures"], "en")
+            expect_metric(page, t("market.kpi.figures", "en"), fmt_count(facts["figures"], "en"))
         elif spec.name == "sources":
             expected = t("sources.count", "en", shown=fmt_count(facts["claims"], "en"),
                          total=fmt_count(facts["claims"], "en"))
             page.get_by_text(expected).wait_for(timeout=WAIT_MS)
         elif spec.name == "overview":
-            assert metrics[t("overview.kpi.figures", "en")] == fmt_count(facts["figures"], "en")
-            assert metrics[t("overview.kpi.files", "en")] == fmt_count(facts["files_loaded"], "en")
+            expect_metric(page, t("overview.kpi.figures", "en"), fmt_count(facts["figures"], "en"))
+            expect_metric(page, t("overview.kpi.files", "en"), fmt_count(facts["files_loaded"], "en"))
         elif spec.name == "data_quality":
-            assert metrics[t("quality.kpi.files_loaded", "en")] == fmt_count(facts["files_loaded"], "en")
+            expect_metric(page, t("quality.kpi.files_loaded", "en"), fmt_count(facts["files_loaded"], "en"))
         elif spec.name == "sql":
             # Run a SELECT: every figure of the market mart comes back (fewer than the row cap).
             editor = page.locator("textarea").first
@@ -199,7 +197,7 @@ def test_every_page_renders_a_known_value_in_both_languages(server, browser, fac
             expect(chosen).to_have_value(t("spill.group.all", "zh"), timeout=WAIT_MS)
         if spec.name in ("market", "overview"):
             key = "market.kpi.figures" if spec.name == "market" else "overview.kpi.figures"
-            assert metric_values(page)[t(key, "zh")] == fmt_count(facts["figures"], "zh")
+            expect_metric(page, t(key, "zh"), fmt_count(facts["figures"], "zh"))
         page.screenshot(path=str(SCREENSHOTS / f"{spec.name}.zh.png"), full_page=True)
     finally:
         page.close()
