@@ -114,6 +114,9 @@ def ingest(paths: tuple[Path, ...], period: str | None) -> None:
     with tqdm(unit="rows", desc="ingest", disable=not sys.stderr.isatty()) as bar:
         def progress(n: int) -> None:
             bar.update(n)
+        for folder in (p for p in paths if p.is_dir() and not p.is_symlink()):
+            n = sum(1 for f in folder.iterdir() if f.is_file() and not f.is_symlink())
+            click.echo(f"{folder} is a folder: loading the {n} file(s) directly inside it (sub-folders are not read)")
         if paths:
             results = ingest_paths(list(paths), period=parsed_period, progress=progress)
         else:

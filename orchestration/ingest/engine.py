@@ -12,9 +12,15 @@ Any rule that condemns the whole file rolls the transaction back and records the
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import os
 import re
 import shutil
+import stat
 import tempfile
+import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -26,7 +32,7 @@ from orchestration import settings
 from orchestration.formats import FormatDefinition, load_formats
 from orchestration.ingest import period as periods
 from orchestration.ingest import readers, sqlgen
-from orchestration.ingest.errors import FileRejected, UnknownFormatError
+from orchestration.ingest.errors import FileRejected, UnknownFormatError, display_name, safe_file_name
 from orchestration.ingest.pii import buyer_salt_hex
 from orchestration.ingest.sqlgen import ParsePlan, q
 from orchestration.ingest.validation import validate_parsed
@@ -92,13 +98,14 @@ def _detect(path: Path, info: readers.FileInfo) -> tuple[FormatDefinition, list[
     seen: list[str] = []
     formats = load_formats()
     if info.container == "xlsx":
+        sha = info.sha256 or readers.content_sha256(path)
         cache: dict[tuple, readers.XlsxHeader] = {}
         for fmt in formats:
             if fmt.xlsx is None:
                 continue
             key = (fmt.xlsx.sheet, fmt.xlsx.header_row, fmt.xlsx.section_row, fmt.xlsx.period_cell)
             if key not in cache:
-                cache[key] = readers.xlsx_headers(path, fmt.xlsx)
+                cache[key] = readers.xlsx_headers(path, fmt.xlsx, sha)
             found = cache[key]
             if not seen:
                 seen = found.headers
@@ -232,10 +239,10 @@ def _load_text(conn, path: Path, info: readers.FileInfo, fmt: FormatDefinition, 
     return {c: c for c in kept}, {"headers": mapping, "ignored": extra}
 
 
-def _load_xlsx(conn, path: Path, headers: list[str], fmt: FormatDefinition) -> tuple[dict, dict]:
+def _load_xlsx(conn, path: Path, headers: list[str], fmt: FormatDefinition, sha: str) -> tuple[dict, dict]:
     mapping = fmt.match_headers(headers)
     index = {c: headers.index(src) for c, src in mapping.items() if fmt.column(c).pii != "drop"}
-    table, _ = readers.read_xlsx(path, fmt, index)
+    table, _ = readers.read_xlsx(path, fmt, index, sha)
     conn.register("_xlsx_rows", table)
     try:
         conn.execute("CREATE OR REPLACE TEMP TABLE _src AS SELECT * FROM _xlsx_rows")
@@ -262,7 +269,7 @@ def _resolve_period(fmt, path: Path, period, period_text) -> tuple[date, date] |
         raise FileRejected(
             path, "unknown_period",
             f"the reporting period of this {fmt.kind} file cannot be known: {why}. Give it explicitly, e.g. "
-            f"`tsw ingest --period 2025-01-01..2025-01-31 \"{path.name}\"`, or put the range in the file name "
+            f"`tsw ingest --period 2025-01-01..2025-01-31 \"{display_name(path)}\"`, or put the range in the file name "
             f"(e.g. BusinessReport-1-1-25_1-31-25.csv)",
         )
     return found
@@ -287,6 +294,27 @@ def _slash_family(conn, fmt, mapping, path: Path, warnings: list[str]) -> str:
     if total:
         warnings.append("day/month order cannot be told from the values (no day above 12); read as MM/DD/YYYY")
     return "mdy"
+
+
+# What a file's bytes can make a reader raise (as opposed to the machine: disk full, memory, interrupts).
+# OSError is the machine's; a damaged zip or XML, a stray byte, a parser's ValueError are the file's.
+_CONTENT_ERRORS: tuple[type[BaseException], ...] = (
+    FileRejected, ValueError, LookupError, ArithmeticError, TypeError, AttributeError, EOFError,
+    SyntaxError,  # xml.etree's ParseError
+    zipfile.BadZipFile, zlib.error, csv.Error,
+)
+
+
+def _as_rejection(path: Path, exc: BaseException) -> FileRejected:
+    """A content error as the file's rejection. Only the exception's type is kept: its text may quote the file."""
+    if isinstance(exc, FileRejected):
+        return exc
+    what = "damaged_xlsx" if isinstance(exc, (SyntaxError, zipfile.BadZipFile, zlib.error)) else "unreadable_file"
+    return FileRejected(
+        path, what,
+        f"the file cannot be read ({type(exc).__name__}); it is probably damaged (cut or corrupted during "
+        "download or copy) — re-download the export",
+    )
 
 
 def _record_rejection(conn, result: LoadResult, info_encoding: str | None, now: datetime) -> None:
@@ -327,29 +355,40 @@ def _ingest_file(conn, path: Path, period, now: datetime, emit: EventSink) -> Lo
     conn.execute("SET enable_progress_bar = false")  # progress goes through `progress`, not stdout
     ensure_log_tables(conn)
 
+    shown = display_name(path)  # the name as messages and tables may show it (no control characters, bounded)
     sha = ""
     fmt: FormatDefinition | None = None
     rows_read = 0
     resolved_period = None
     info = None
     try:
-        info = readers.sniff(path, progress=lambda d, t: emit(ProgressEvent(path.name, "hashing", bytes_done=d, bytes_total=t)))
+        what = entry_kind(path)
+        if what is not None:
+            raise FileRejected(
+                path, "not_a_regular_file",
+                f"this is a {what}, not an export file; the inbox takes regular files only and never follows links "
+                "or opens folders and pipes — copy the export file itself into the inbox",
+            )
+        info = readers.sniff(path, progress=lambda d, t: emit(ProgressEvent(shown, "hashing", bytes_done=d, bytes_total=t)))
         sha = info.sha256
         try:
             fmt, headers, period_text = _detect(path, info)
         except UnknownFormatError as exc:
             raise FileRejected(path, "unknown_format", str(exc).split(": ", 1)[1]) from exc
-    except FileRejected as exc:
-        sha = sha or readers.file_sha256(path)
-        result = LoadResult(path.name, fmt.kind if fmt else None, _batch_id(sha, now), sha, "quarantined_file",
-                            message=str(exc), rule=exc.rule, stored_as=str(settings.quarantine_dir() / path.name))
+    except _CONTENT_ERRORS as exc:
+        exc = _as_rejection(path, exc)
+        if not sha and exc.rule != "not_a_regular_file":
+            sha = readers.file_sha256(path)
+        batch = _batch_id(sha or hashlib.sha256(str(path).encode("utf-8", "surrogateescape")).hexdigest(), now)
+        result = LoadResult(shown, fmt.kind if fmt else None, batch, sha, "quarantined_file",
+                            message=str(exc), rule=exc.rule, stored_as=str(settings.quarantine_dir() / shown))
         _record_rejection(conn, result, info.encoding if info else None, now)
         return result
 
     previous = _already_loaded(conn, sha)
     if previous:
-        return LoadResult(path.name, fmt.kind, previous, sha, "duplicate",
-                          message=f"{path.name}: same content already loaded (batch {previous}); nothing written",
+        return LoadResult(shown, fmt.kind, previous, sha, "duplicate",
+                          message=f"{shown}: same content already loaded (batch {previous}); nothing written",
                           stored_as=str(settings.archive_dir() / _stored_name(info.extension, sha)))
 
     batch_id = _batch_id(sha, now)
@@ -361,16 +400,21 @@ def _ingest_file(conn, path: Path, period, now: datetime, emit: EventSink) -> Lo
     try:
         with tempfile.TemporaryDirectory(prefix="tsw-ingest-") as tmp:
             resolved_period = _resolve_period(fmt, path, period, period_text)
-            emit(ProgressEvent(path.name, "reading"))
-            if info.container == "xlsx":
-                mapping, seen = _load_xlsx(conn, path, headers, fmt)
-            else:
-                mapping, seen = _load_text(conn, path, info, fmt, Path(tmp))
+            emit(ProgressEvent(shown, "reading"))
+            try:
+                if info.container == "xlsx":
+                    mapping, seen = _load_xlsx(conn, path, headers, fmt, sha)
+                else:
+                    mapping, seen = _load_text(conn, path, info, fmt, Path(tmp))
+            except (FileRejected, UnknownFormatError):
+                raise
+            except _CONTENT_ERRORS as exc:
+                raise _as_rejection(path, exc) from exc
             rows_read = conn.execute("SELECT count(*) FROM _src").fetchone()[0]
             if seen["ignored"]:
                 warnings.append(f"columns not in formats/{fmt.kind}.yaml were ignored: {seen['ignored'][:10]}")
 
-            emit(ProgressEvent(path.name, "parsing"))
+            emit(ProgressEvent(shown, "parsing"))
             upper = None
             if resolved_period:
                 upper = resolved_period[1]
@@ -391,14 +435,14 @@ def _ingest_file(conn, path: Path, period, now: datetime, emit: EventSink) -> Lo
             else:
                 conn.execute(sql.replace("$salt", "''"))
 
-            emit(ProgressEvent(path.name, "validating"))
-            violations = validate_parsed(conn, fmt, plan, path.name)
+            emit(ProgressEvent(shown, "validating"))
+            violations = validate_parsed(conn, fmt, plan, shown)
             if violations:
                 first = violations[0]
                 more = f" (+{len(violations) - 1} more: {'; '.join(str(v) for v in violations[1:4])})" if len(violations) > 1 else ""
                 raise FileRejected(path, first.rule, first.detail + more, first.row)
 
-            emit(ProgressEvent(path.name, "writing"))
+            emit(ProgressEvent(shown, "writing"))
             currency = None
             if fmt.has_money or fmt.currency_column:
                 currency = _file_currency(conn, fmt, mapping)
@@ -411,7 +455,7 @@ def _ingest_file(conn, path: Path, period, now: datetime, emit: EventSink) -> Lo
             if fmt.status_column and fmt.status_column in mapping:
                 extra_cols.append(f"{fmt.status_column}_canonical")
             meta = {
-                "_batch_id": batch_id, "_source_file": path.name,
+                "_batch_id": batch_id, "_source_file": shown,
                 "_file_period_start": resolved_period[0] if resolved_period else None,
                 "_file_period_end": resolved_period[1] if resolved_period else None,
                 "_file_exported_at": exported_at, "_loaded_at": now,
@@ -429,41 +473,41 @@ def _ingest_file(conn, path: Path, period, now: datetime, emit: EventSink) -> Lo
             conn.execute(
                 "INSERT INTO raw._quarantined_rows SELECT $batch, $file, $kind, _row_number, _rule, _reason, "
                 f"{sqlgen.quarantine_json_sql(fmt, plan)}, $now FROM _parsed WHERE _rule IS NOT NULL ORDER BY _row_number",
-                {"batch": batch_id, "file": path.name, "kind": fmt.kind, "now": now},
+                {"batch": batch_id, "file": shown, "kind": fmt.kind, "now": now},
             )
             loaded, quarantined = conn.execute(
                 "SELECT count(*) FILTER (WHERE _rule IS NULL), count(*) FILTER (WHERE _rule IS NOT NULL) FROM _parsed"
             ).fetchone()
             if loaded + quarantined != rows_read:
-                raise RuntimeError(f"{path.name}: row accounting broken: read {rows_read}, loaded {loaded}, "
+                raise RuntimeError(f"{shown}: row accounting broken: read {rows_read}, loaded {loaded}, "
                                    f"quarantined {quarantined}")
-            message = _summary(conn, path.name, loaded, quarantined, warnings)
+            message = _summary(conn, shown, loaded, quarantined, warnings)
             stored_as = str(settings.archive_dir() / _stored_name(info.extension, sha))
             conn.execute(
                 "INSERT INTO raw._load_log VALUES (?, ?, ?, ?, ?, 'loaded', ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
-                [batch_id, path.name, fmt.kind, sha, now, rows_read, loaded, quarantined, message,
+                [batch_id, shown, fmt.kind, sha, now, rows_read, loaded, quarantined, message,
                  meta["_file_period_start"], meta["_file_period_end"], exported_at, info.encoding, stored_as],
             )
             _drop_work_tables(conn)
         conn.execute("COMMIT")
     except FileRejected as exc:
         conn.execute("ROLLBACK")
-        result = LoadResult(path.name, fmt.kind, batch_id, sha, "quarantined_file", rows_read=rows_read,
+        result = LoadResult(shown, fmt.kind, batch_id, sha, "quarantined_file", rows_read=rows_read,
                             rows_quarantined=rows_read, message=str(exc), rule=exc.rule, period=resolved_period,
-                            stored_as=str(settings.quarantine_dir() / path.name))
+                            stored_as=str(settings.quarantine_dir() / shown))
         _record_rejection(conn, result, info.encoding, now)
         return result
     except UnknownFormatError as exc:
         conn.execute("ROLLBACK")
-        result = LoadResult(path.name, None, batch_id, sha, "quarantined_file", message=str(exc),
-                            rule="unknown_format", stored_as=str(settings.quarantine_dir() / path.name))
+        result = LoadResult(shown, None, batch_id, sha, "quarantined_file", message=str(exc),
+                            rule="unknown_format", stored_as=str(settings.quarantine_dir() / shown))
         _record_rejection(conn, result, info.encoding, now)
         return result
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    emit(ProgressEvent(path.name, "done"))
-    return LoadResult(path.name, fmt.kind, batch_id, sha, "loaded", rows_read, loaded, quarantined, message,
+    emit(ProgressEvent(shown, "done"))
+    return LoadResult(shown, fmt.kind, batch_id, sha, "loaded", rows_read, loaded, quarantined, message,
                       period=resolved_period, stored_as=stored_as, warnings=warnings)
 
 
@@ -511,12 +555,43 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
+def _inside_lexically(path: Path, folder: Path) -> bool:
+    """`path` sits in `folder` by name (its last part is not resolved: a link stays a link)."""
+    try:
+        Path(os.path.abspath(path)).parent.resolve().relative_to(folder.resolve())
+        return True
+    except (ValueError, OSError):
+        return False
+
+
 def _unique_target(folder: Path, name: str, sha: str) -> Path:
     target = folder / name
-    if target.exists():
+    n = 0
+    while os.path.lexists(target) or os.path.lexists(target.with_name(target.name + ".reason.txt")):
+        n += 1
         stem, dot, ext = name.partition(".")
-        target = folder / f"{stem}-{sha[:8]}{dot}{ext}"
+        target = folder / f"{stem}-{(sha or 'x' * 8)[:8]}{f'-{n}' if n > 1 else ''}{dot}{ext}"
     return target
+
+
+def entry_kind(path: Path) -> str | None:
+    """None for a regular file; otherwise what the entry is, found without following a link."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return "missing file (it was moved or deleted)"
+    mode = st.st_mode
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "symbolic link"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "device or other special file"
 
 
 def _file_away(path: Path, result: LoadResult, move: bool) -> None:
@@ -536,12 +611,20 @@ def _file_away(path: Path, result: LoadResult, move: bool) -> None:
             transfer(str(path), str(target))
         return
     settings.quarantine_dir().mkdir(parents=True, exist_ok=True)
-    target = _unique_target(settings.quarantine_dir(), path.name, result.content_sha256 or "00000000")
-    transfer(str(path), str(target))
+    target = _unique_target(settings.quarantine_dir(), safe_file_name(path.name), result.content_sha256 or "00000000")
+    if result.rule == "not_a_regular_file":
+        # A link, folder or pipe: never opened or followed. One in the inbox is moved aside as it is (rename
+        # moves the link itself), so it is reported once; one given from elsewhere is left where it is.
+        if not (move and _inside_lexically(path, settings.inbox_dir())):
+            result.stored_as = None
+            return
+        os.rename(path, target)
+    else:
+        transfer(str(path), str(target))
     result.stored_as = str(target)
     reason = target.with_name(target.name + ".reason.txt")
     reason.write_text(
-        f"file: {path.name}\nsha256: {result.content_sha256}\nkind: {result.kind or 'unknown'}\n"
+        f"file: {display_name(path)}\nsha256: {result.content_sha256}\nkind: {result.kind or 'unknown'}\n"
         f"rule: {result.rule}\nreason: {result.message}\n"
         "What to do: fix the cause above (or re-download the export), then drop the file into the inbox again.\n",
         encoding="utf-8",
@@ -565,10 +648,16 @@ def ensure_raw_tables(conn: duckdb.DuckDBPyConnection) -> None:
 
 def ingest_paths(paths: Iterable[Path | str], *, warehouse: Path | str | None = None, period=None,
                  move_files: bool = True, progress: Progress | None = None,
-                 on_event: EventSink | None = None) -> list[LoadResult]:
-    """Load each file in its own transaction; then file it away (archive or quarantine)."""
+                 on_event: EventSink | None = None, expand_folders: bool = True) -> list[LoadResult]:
+    """Load each file in its own transaction; then file it away (archive or quarantine).
+
+    A folder stands for the regular files directly inside it (`expand_folders`); links, pipes and
+    other special entries are refused with a reason and never opened."""
     paths = [Path(p) for p in paths]
+    if expand_folders:
+        paths = _expand(paths)
     results: list[LoadResult] = []
+    failure: BaseException | None = None
     conn = open_warehouse(warehouse)
     try:
         for i, path in enumerate(paths):
@@ -576,7 +665,13 @@ def ingest_paths(paths: Iterable[Path | str], *, warehouse: Path | str | None = 
                 if on_event:
                     on_event(ProgressEvent(event.file, event.stage, _i, len(paths), event.bytes_done, event.bytes_total))
 
-            result = ingest_file(conn, path, period=period, progress=progress, on_event=relay)
+            try:
+                result = ingest_file(conn, path, period=period, progress=progress, on_event=relay)
+            except Exception as exc:  # noqa: BLE001 — re-raised below, after the other files
+                # The machine failed (disk, memory), not the file: it stays in the inbox for a retry, and
+                # the other files still load; the first such error is raised once all were tried.
+                failure = failure or exc
+                continue
             if move_files:
                 _file_away(path, result, move=True)
                 if result.status == "quarantined_file":
@@ -584,21 +679,52 @@ def ingest_paths(paths: Iterable[Path | str], *, warehouse: Path | str | None = 
                                  [result.stored_as, result.batch_id])
             results.append(result)
             if on_event:
-                on_event(ProgressEvent(path.name, "filed", i + 1, len(paths)))
+                on_event(ProgressEvent(display_name(path), "filed", i + 1, len(paths)))
     finally:
         conn.close()
+    if failure is not None:
+        raise failure
     return results
 
 
-def inbox_files() -> list[Path]:
+def _inbox_entries() -> tuple[list[Path], list[Path]]:
+    """(regular files, everything else) in the inbox, by lstat: nothing is followed or opened."""
     inbox = settings.inbox_dir()
     if not inbox.exists():
-        return []
-    files = [
-        p for p in inbox.iterdir()
-        if p.is_file() and not p.name.startswith(".") and not p.name.endswith(SKIPPED_SUFFIXES)
-    ]
-    return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
+        return [], []
+    files: list[tuple[int, str, Path]] = []
+    others: list[Path] = []
+    with os.scandir(inbox) as it:
+        for entry in it:
+            if entry.name.startswith(".") or entry.name.endswith(SKIPPED_SUFFIXES):
+                continue
+            path = Path(entry.path)
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                files.append((st.st_mtime_ns, entry.name, path))
+            else:
+                others.append(path)
+    return [p for _, _, p in sorted(files)], sorted(others)
+
+
+def inbox_files() -> list[Path]:
+    """Regular files waiting in the inbox (links, folders, pipes are not files: see ingest_inbox)."""
+    return _inbox_entries()[0]
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    """A folder given on the command line stands for the regular files directly inside it."""
+    out: list[Path] = []
+    for path in paths:
+        if entry_kind(path) == "folder":
+            out.extend(sorted(p for p in path.iterdir() if entry_kind(p) is None and not p.name.startswith(".")
+                              and not p.name.endswith(SKIPPED_SUFFIXES)))
+        else:
+            out.append(path)
+    return out
 
 
 def ingest_inbox(*, warehouse: Path | str | None = None, kinds: Iterable[str] | None = None,
@@ -609,16 +735,17 @@ def ingest_inbox(*, warehouse: Path | str | None = None, kinds: Iterable[str] | 
     definition recognises are quarantined whatever `kinds` says — they belong to nobody.
     """
     wanted = set(kinds) if kinds is not None else None
-    selected = []
-    for path in inbox_files():
+    files, refused = _inbox_entries()
+    selected = list(refused)  # links, folders, pipes: refused (with a reason) by whichever asset runs first
+    for path in files:
         if wanted is None:
             selected.append(path)
             continue
         try:
             kind = detect_kind(path).kind
-        except (UnknownFormatError, FileRejected):
-            selected.append(path)
+        except (UnknownFormatError, *_CONTENT_ERRORS):
+            selected.append(path)  # refused by whichever asset meets it first, with its reason
             continue
         if kind in wanted:
             selected.append(path)
-    return ingest_paths(selected, warehouse=warehouse, progress=progress, on_event=on_event)
+    return ingest_paths(selected, warehouse=warehouse, progress=progress, on_event=on_event, expand_folders=False)

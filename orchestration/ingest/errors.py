@@ -2,11 +2,70 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+NAME_LIMIT = 120  # characters of a file name shown in messages, tables and kept in a stored name
+
+
+def display_name(path: Path | str) -> str:
+    """A file's name as it may appear in a message, a table or a reason file: control characters
+    (newlines that would forge lines, bidi overrides that would disguise it) shown as '?', and at most
+    NAME_LIMIT characters (the middle elided, the extension kept)."""
+    name = Path(str(path)).name if str(path) not in ("", ".") else str(path)
+    name = _UNSAFE_NAME.sub("?", name)
+    if len(name) > NAME_LIMIT:
+        stem, dot, ext = name.rpartition(".")
+        if not dot or len(ext) > 10:
+            stem, ext = name, ""
+        keep = NAME_LIMIT - len(ext) - 2
+        name = f"{stem[: keep - 12]}…{stem[-11:]}" + (f".{ext}" if ext else "")
+    return name
+
+
+def safe_file_name(name: str) -> str:
+    """A name safe to create on disk beside the original (quarantine/): the display form with '?'
+    and '…' made plain, never longer than NAME_LIMIT characters, never empty or hidden."""
+    shown = display_name(name).replace("?", "_").replace("…", "_").replace("/", "_")
+    shown = shown.lstrip(".") or "file"
+    # File systems count bytes (255 at most); leave room for "-<sha8>" and ".reason.txt".
+    while len(shown.encode("utf-8")) > 160:
+        stem, dot, ext = shown.rpartition(".")
+        shown = f"{stem[:-1]}.{ext}" if dot and len(ext) <= 10 and len(stem) > 1 else shown[:-1]
+    return shown
 
 
 class IngestError(Exception):
     """Base class for problems with an input file."""
+
+
+def known_header_names() -> frozenset[str]:
+    """Every header alias of every export definition, normalised (the only cells a message may echo)."""
+    from orchestration.formats import load_formats
+
+    return frozenset(a for fmt in load_formats() for col in fmt.columns for a in col.normalized_aliases)
+
+
+def echo_headers(headers: list[str], limit: int = 40) -> str:
+    """The header cells a message may show: only those that are known header names.
+
+    A file whose header row is missing (a data row where the headers should be) would otherwise put
+    a buyer's name, e-mail, street and phone into the load log; unknown cells are counted, not shown.
+    """
+    from orchestration.formats import normalize_header
+
+    known = known_header_names()
+    shown = [h for h in headers if normalize_header(h) in known]
+    hidden = sum(1 for h in headers if str(h).strip()) - len([h for h in shown if str(h).strip()])
+    text = ", ".join(repr(h) for h in shown[:limit])
+    if len(shown) > limit:
+        text += f" … (+{len(shown) - limit} more)"
+    text = f"[{text}]"
+    if hidden:
+        text += (f" and {hidden} other cell{'s' if hidden != 1 else ''} that match no known header (not shown: "
+                 "they may be personal data, e.g. a data row where the header row should be)")
+    return text
 
 
 class UnknownFormatError(IngestError):
@@ -15,12 +74,11 @@ class UnknownFormatError(IngestError):
     def __init__(self, path: Path | str, headers_seen: list[str] | None, detail: str = ""):
         self.path = Path(path)
         self.headers_seen = list(headers_seen or [])
-        shown = ", ".join(repr(h) for h in self.headers_seen[:40])
-        more = f" … (+{len(self.headers_seen) - 40} more)" if len(self.headers_seen) > 40 else ""
         extra = f" {detail}" if detail else ""
         super().__init__(
-            f"{self.path.name}: unknown export format: no definition in orchestration/formats matches the "
-            f"headers seen [{shown}{more}].{extra} Add the header aliases to the matching YAML definition."
+            f"{display_name(self.path)}: unknown export format: no definition in orchestration/formats matches the "
+            f"headers seen {echo_headers(self.headers_seen)}.{extra} If this is an export, check its header row is "
+            "there, or add its header aliases to the matching YAML definition."
         )
 
 
@@ -33,4 +91,4 @@ class FileRejected(IngestError):
         self.reason = reason
         self.row = row
         where = f" (row {row})" if row is not None else ""
-        super().__init__(f"{self.path.name}{where}: rule '{rule}': {reason}")
+        super().__init__(f"{display_name(self.path)}{where}: rule '{rule}': {reason}")

@@ -5,15 +5,19 @@
 - `utf8_copy()` transcodes a Cp1252 file to UTF-8 in 1 MiB chunks (DuckDB 2.0's CSV reader only
   knows utf-8, latin-1 and utf-16; latin-1 would turn Cp1252's curly quotes and € into control
   characters, so it is not used).
-- `read_xlsx()` streams a sheet with openpyxl in read-only mode into an Arrow table of strings.
+- `read_xlsx()` streams a sheet with openpyxl in read-only mode into an Arrow table of strings,
+  after `xlsx.scan()` checked the workbook against its limits (detection uses the scan only).
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import hashlib
 import io
+import os
+import stat
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -22,6 +26,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from orchestration.formats import FormatDefinition, XlsxLayout, normalize_header
+from orchestration.ingest import xlsx
 from orchestration.ingest.errors import FileRejected
 
 CHUNK = 1 << 20
@@ -44,12 +49,47 @@ class FileInfo:
         return self.path.suffix.lower().lstrip(".") or ("xlsx" if self.container == "xlsx" else "csv")
 
 
+def open_regular(path: Path):
+    """Open for reading only if `path` is a regular file: a link is not followed (O_NOFOLLOW) and a pipe
+    never blocks (O_NONBLOCK, then fstat on the open descriptor, so a swap after a check is caught too)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK, errno.ENXIO, errno.EISDIR):
+            raise FileRejected(path, "not_a_regular_file", "this is not a regular file (a link, folder or pipe); "
+                               "copy the export file itself into the inbox") from exc
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise FileRejected(path, "not_a_regular_file", "this is not a regular file (a link, folder or pipe); "
+                           "copy the export file itself into the inbox")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
         for chunk in iter(lambda: fh.read(CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+_SHA_BY_STAT: dict[tuple, str] = {}
+
+
+def content_sha256(path: Path) -> str:
+    """sha256 of the file, remembered per (device, inode, size, mtime) for the life of the process:
+    the 8 loader assets of a build ask about the same files."""
+    st = os.stat(path)
+    key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    sha = _SHA_BY_STAT.get(key)
+    if sha is None:
+        sha = file_sha256(path)
+        if len(_SHA_BY_STAT) > 10_000:
+            _SHA_BY_STAT.clear()
+        _SHA_BY_STAT[key] = sha
+    return sha
 
 
 def peek(path: Path) -> FileInfo:
@@ -57,7 +97,7 @@ def peek(path: Path) -> FileInfo:
     size = path.stat().st_size
     if size == 0:
         raise FileRejected(path, "empty_file", "the file is empty (0 bytes); re-download the export")
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
         head = fh.read(65536)
     if head.startswith(b"PK\x03\x04"):
         return FileInfo(path, "", size, "xlsx")
@@ -89,7 +129,7 @@ def sniff(path: Path, progress=None) -> FileInfo:
     has_nul = False
     head = b""
     done = 0
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
         for chunk in iter(lambda: fh.read(CHUNK), b""):
             digest.update(chunk)
             if len(head) < 65536:
@@ -176,15 +216,6 @@ def utf8_copy(info: FileInfo, target: Path) -> Path:
 # ---------------------------------------------------------------- XLSX
 
 
-def _open_workbook(path: Path):
-    import openpyxl
-
-    try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for damaged archives
-        raise FileRejected(path, "damaged_xlsx", f"the workbook cannot be opened ({type(exc).__name__}: {exc})") from exc
-
-
 def _pick_sheet(wb, layout: XlsxLayout | None):
     if layout and layout.sheet:
         for name in wb.sheetnames:
@@ -242,31 +273,31 @@ def _flatten_sections(section_row: list, metric_row: list) -> list[str]:
     return headers
 
 
-def xlsx_headers(path: Path, layout: XlsxLayout) -> XlsxHeader:
-    wb = _open_workbook(path)
-    try:
-        ws = _pick_sheet(wb, layout)
-        max_row = max(layout.header_row, layout.section_row or 0)
-        rows = [list(r) for r in ws.iter_rows(min_row=1, max_row=max_row, values_only=True)]
-        while len(rows) < max_row:
-            rows.append([])
-        metric_row = [cell_text(v) or "" for v in rows[layout.header_row - 1]]
-        if layout.section_row:
-            section_row = [cell_text(v) for v in rows[layout.section_row - 1]]
-            headers = _flatten_sections(section_row, metric_row)
-        else:
-            headers = [h.strip() for h in metric_row]
-        period_text = None
-        if layout.period_cell:
-            col = ord(layout.period_cell[0].upper()) - 64
-            row = int(layout.period_cell[1:])
-            if row <= len(rows) and col <= len(rows[row - 1]):
-                period_text = cell_text(rows[row - 1][col - 1])
-        while headers and not headers[-1]:
-            headers.pop()
-        return XlsxHeader(ws.title, headers, period_text)
-    finally:
-        wb.close()
+def xlsx_headers(path: Path, layout: XlsxLayout, sha: str | None = None) -> XlsxHeader:
+    """Header (and section / period) cells of the layout's sheet, from the workbook's scan: no parser opens
+    the file for detection, and a file over a limit is refused before anything reads it."""
+    book = xlsx.scan(path, sha or content_sha256(path))
+    sheet = book.sheet(layout.sheet)
+    max_row = max(layout.header_row, layout.section_row or 0)
+    rows = [list(r) for r in sheet.head[:max_row]]
+    while len(rows) < max_row:
+        rows.append([])
+    metric_row = [cell_text(v) or "" for v in rows[layout.header_row - 1]]
+    if layout.section_row:
+        section_row = [cell_text(v) for v in rows[layout.section_row - 1]]
+        headers = _flatten_sections(section_row, metric_row)
+    else:
+        headers = [h.strip() for h in metric_row]
+    period_text = None
+    if layout.period_cell:
+        col = ord(layout.period_cell[0].upper()) - 64
+        row = int(layout.period_cell[1:])
+        head = sheet.head
+        if row <= len(head) and col <= len(head[row - 1]):
+            period_text = cell_text(head[row - 1][col - 1])
+    while headers and not headers[-1]:
+        headers.pop()
+    return XlsxHeader(sheet.title, headers, period_text)
 
 
 def _is_description_row(values: list[str | None], fmt: FormatDefinition, mapping: dict[str, int]) -> bool:
@@ -283,43 +314,62 @@ def _is_description_row(values: list[str | None], fmt: FormatDefinition, mapping
     return sentence_like >= max(1, len(texts) // 2)
 
 
-def read_xlsx(path: Path, fmt: FormatDefinition, header_index: dict[str, int]) -> tuple[pa.Table, int]:
+def read_xlsx(path: Path, fmt: FormatDefinition, header_index: dict[str, int],
+              sha: str | None = None) -> tuple[pa.Table, int]:
     """Data rows of the sheet as strings, mapped columns only, plus `_row_number`.
 
     `header_index` maps canonical name -> 0-based column position. Returns (table, description
     rows skipped). `_row_number` counts data rows from 1, as a spreadsheet user would below the
-    header (and below the description row when there is one).
+    header (and below the description row when there is one). The workbook's scan (limits) runs
+    first; this is the one place openpyxl opens it.
     """
     layout = fmt.xlsx
     assert layout is not None
-    wb = _open_workbook(path)
+    book = xlsx.scan(path, sha or content_sha256(path))
+    extent = book.sheet(layout.sheet)
+    wb = xlsx.open_workbook(path)
     try:
-        ws = _pick_sheet(wb, layout)
-        names = list(header_index)
-        positions = [header_index[n] for n in names]
-        cols: list[list[str | None]] = [[] for _ in names]
-        row_numbers: list[int] = []
-        skipped = 0
-        n = 0
-        first = True
-        for raw in ws.iter_rows(min_row=layout.header_row + 1):
-            values = [cell_text(cell.value, getattr(cell, "number_format", None)) for cell in raw]
-            if first:
-                first = False
-                if layout.description_row == "always" or (
-                    layout.description_row == "auto" and _is_description_row(values, fmt, header_index)
-                ):
-                    skipped = 1
-                    continue
-            n += 1
-            if all(v in (None, "") for v in values):
-                continue  # formatted-but-empty rows hold no data; numbering still counts them
-            row_numbers.append(n)
-            for j, pos in enumerate(positions):
-                cols[j].append(values[pos] if pos < len(values) else None)
-        arrays = {"_row_number": pa.array(row_numbers, pa.int64())}
-        for name, values in zip(names, cols):
-            arrays[name] = pa.array(values, pa.string())
-        return pa.table(arrays), skipped
+        try:
+            return _read_rows(wb, layout, extent, fmt, header_index)
+        except FileRejected:
+            raise
+        except Exception as exc:  # the parser met something the scan could not see
+            raise xlsx._damaged(path, extent.part, exc) from exc
     finally:
         wb.close()
+
+
+def _read_rows(wb, layout: XlsxLayout, extent, fmt: FormatDefinition, header_index: dict[str, int]):
+    ws = _pick_sheet(wb, layout)
+    # The dimension a file declares may lie (a cell "at XFD1048576"): the scan's real extent bounds the read.
+    ws.reset_dimensions()
+    names = list(header_index)
+    positions = [header_index[n] for n in names]
+    cols: list[list[str | None]] = [[] for _ in names]
+    row_numbers: list[int] = []
+    skipped = 0
+    n = 0
+    first = True
+    if extent.max_row <= layout.header_row:
+        rows = iter(())
+    else:
+        rows = ws.iter_rows(min_row=layout.header_row + 1, max_row=extent.max_row, max_col=max(1, extent.max_column))
+    for raw in rows:
+        values = [cell_text(cell.value, getattr(cell, "number_format", None)) for cell in raw]
+        if first:
+            first = False
+            if layout.description_row == "always" or (
+                layout.description_row == "auto" and _is_description_row(values, fmt, header_index)
+            ):
+                skipped = 1
+                continue
+        n += 1
+        if all(v in (None, "") for v in values):
+            continue  # formatted-but-empty rows hold no data; numbering still counts them
+        row_numbers.append(n)
+        for j, pos in enumerate(positions):
+            cols[j].append(values[pos] if pos < len(values) else None)
+    arrays = {"_row_number": pa.array(row_numbers, pa.int64())}
+    for name, values in zip(names, cols):
+        arrays[name] = pa.array(values, pa.string())
+    return pa.table(arrays), skipped
