@@ -33,13 +33,44 @@ def main() -> None:
 
 
 @main.command()
-def build() -> None:
-    """Materialize every asset into $TSW_HOME/warehouse.duckdb and publish it for readers."""
-    from orchestration.lib.build import run_full_build
+@click.option("--verbose", "-v", is_flag=True, help="Show the full log (Dagster, dbt, checks) live instead of the progress display.")
+def build(verbose: bool) -> None:
+    """Materialize every asset into $TSW_HOME/warehouse.duckdb and publish it for readers.
 
-    result = run_full_build()
-    for line in result.summary_lines():
-        click.echo(line)
+    Shows one progress display (stages, files, rows, elapsed) and a short summary; the full log goes to
+    $TSW_HOME/logs/build-<time>.log.
+    """
+    import time
+    import uuid
+
+    from orchestration.lib import build_display as bd
+
+    started = time.time()
+    log_path = bd.new_log_path("build")
+    terminal = bd.terminal_stream()
+    view = bd.BuildView(terminal, live=not verbose)
+    view.line(f"Building the warehouse in {settings.tsw_home()}")
+    view.line(f"Full log: {log_path}{'' if verbose else ' (tsw build --verbose shows it live)'}")
+    run_id = str(uuid.uuid4())
+    poller = None
+    result = None
+    try:
+        with bd.OutputCapture(log_path, echo=terminal if verbose else None):
+            with view:
+                poller = bd.ProgressPoller(run_id, view)
+                poller.start()
+                try:
+                    from orchestration.lib.build import run_full_build
+
+                    result = run_full_build(run_id=run_id)
+                finally:
+                    poller.stop()
+    except BaseException:
+        view.line(f"Build stopped. Full log: {log_path}")
+        raise
+    for line in bd.summary_lines(result, poller.tracker, log_path, time.time() - started):
+        view.line(line)
+    terminal.flush()
     if not result.success:
         raise SystemExit(1)
 
@@ -59,19 +90,33 @@ def serve(port: int, host: str) -> None:
 @click.argument("query")
 @click.option("--max-rows", default=1000, show_default=True, help="Rows shown at most.")
 @click.option("--timeout", default=30.0, show_default=True, help="Seconds before the query is cancelled.")
-def sql(query: str, max_rows: int, timeout: float) -> None:
-    """Run a read-only QUERY on the last published build and print a table."""
-    from tabulate import tabulate
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (header row, plain numbers) instead of a table.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of row objects instead of a table.")
+def sql(query: str, max_rows: int, timeout: float, as_csv: bool, as_json: bool) -> None:
+    """Run a read-only QUERY on the last published build and print a table (or --csv / --json).
 
+    Numbers print as plain decimals in their column's type (no scientific notation).
+    """
+    from orchestration.lib import sql_output
     from orchestration.lib.sql_sandbox import QueryRefused, run_query
 
+    if as_csv and as_json:
+        raise click.UsageError("Choose one of --csv and --json.")
+    if not settings.published_path().exists():
+        raise click.ClickException(
+            f"No build has been published yet in {settings.describe_home()}: run `tsw build` first.")
     try:
         result = run_query(query, max_rows=max_rows, timeout_s=timeout)
     except QueryRefused as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(tabulate(result.rows, headers=result.columns, tablefmt="psql", floatfmt=",.4g"))
+    if as_csv:
+        click.echo(sql_output.to_csv(result), nl=False)
+    elif as_json:
+        click.echo(sql_output.to_json(result))
+    else:
+        click.echo(sql_output.to_table(result))
     if result.truncated:
-        click.echo(f"(showing the first {max_rows} rows)")
+        click.echo(f"(showing the first {max_rows} rows) --max-rows shows more", err=as_csv or as_json)
 
 
 @main.command()

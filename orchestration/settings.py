@@ -21,9 +21,37 @@ FORMATS_DIR = Path(__file__).resolve().parent / "formats"
 SHARED_SOURCES_DIR = REPO_ROOT.parent / "shared" / "sources"
 
 
+APP_NAME = "tiktok-shop-warehouse"
+
+
+def default_home() -> Path:
+    """Where runtime state lives when TSW_HOME is not set, whatever the working directory.
+
+    Installed from a checkout (the usual case: `uv sync` installs the package in editable mode), the
+    checkout's own `data/` folder, found from this file's location. Installed as a plain package
+    (no checkout around it), the user's data folder: `$XDG_DATA_HOME/tiktok-shop-warehouse`, by
+    default `~/.local/share/tiktok-shop-warehouse`.
+    """
+    if (REPO_ROOT / "pyproject.toml").is_file() and (REPO_ROOT / "dbt_project").is_dir():
+        return REPO_ROOT / "data"
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / APP_NAME
+
+
 def tsw_home() -> Path:
-    """Root of all runtime state (default ./data relative to the working directory)."""
-    return Path(os.environ.get("TSW_HOME", "data")).expanduser().resolve()
+    """Root of all runtime state: $TSW_HOME, else `default_home()` (never the working directory)."""
+    configured = os.environ.get("TSW_HOME")
+    return Path(configured).expanduser().resolve() if configured else default_home().resolve()
+
+
+def describe_home() -> str:
+    """Which home a command used and why, for messages (above all when it finds nothing there)."""
+    home = tsw_home()
+    if os.environ.get("TSW_HOME"):
+        return f"{home} (from TSW_HOME)"
+    if home == (REPO_ROOT / "data").resolve():
+        return f"{home} (the default: this checkout's data folder; set TSW_HOME to use another)"
+    return f"{home} (the default user data folder; set TSW_HOME to use another)"
 
 
 def warehouse_path() -> Path:

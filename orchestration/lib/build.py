@@ -29,13 +29,14 @@ class BuildResult:
         return lines
 
 
-def run_full_build() -> BuildResult:
+def run_full_build(run_id: str | None = None) -> BuildResult:
+    """Run `ingest_and_build_job` in this process (`run_id`: chosen by the caller to follow its progress)."""
     from orchestration.definitions import defs
     from orchestration.lib.dagster_instance import project_context
 
     with project_context() as instance:
         job = defs().resolve_job_def("ingest_and_build_job")
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_id=run_id)
     evaluations = result.get_asset_check_evaluations()
     errors = []
     for event in result.all_events:

@@ -19,8 +19,9 @@ class Status:
     files: tuple[int, int, int] | None = None                                 # files, rows loaded, quarantined
 
     def lines(self) -> list[str]:
-        out = [f"warehouse:  {settings.warehouse_path()}",
-               f"published:  {self.published_at or 'never — run `tsw build`'}"]
+        out = [f"home:       {settings.describe_home()}",
+               f"warehouse:  {settings.warehouse_path()}",
+               f"published:  {self.published_at or 'never — run `tsw build` (or set TSW_HOME to the home you built)'}"]
         if self.tables:
             out.append("loaded tables (raw):")
             width = max(len(t[0]) for t in self.tables)
@@ -73,6 +74,11 @@ def collect_status() -> Status:
                                "from raw._load_log where status = 'loaded'").fetchone()
             status.files = tuple(int(x) for x in row)
 
+    from orchestration.lib.dagster_instance import dagster_home
+
+    if not dagster_home().exists():
+        # Nothing was ever built in this home: report that, and create nothing where we were asked.
+        return status
     prepare_dagster_home()
     from orchestration.definitions import defs
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,22 +43,43 @@ def replace_tables(conn: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.Data
         raise
 
 
-def publish(source: Path | None = None, target: Path | None = None) -> Path:
-    """Copy the finished warehouse to the readers' snapshot, atomically.
+# The snapshot is read by outside SQL clients too (the DuckDB CLI from PyPI, DBeaver/JDBC, older Python
+# duckdb), which cannot open files in DuckDB 2.0's default storage format (version 69+). Writing it in the
+# storage version of DuckDB 1.4 LTS (number 67) keeps it readable by every DuckDB since 1.4.
+SNAPSHOT_STORAGE_VERSION = "v1.4.0"
 
-    The copy goes to a temporary file in the same folder and is os.replace()d over the
-    published file: a reader that already has the old file open keeps reading it, a new
+
+def publish(source: Path | None = None, target: Path | None = None) -> Path:
+    """Write the finished warehouse to the readers' snapshot, atomically, in a storage version outside
+    clients read (SNAPSHOT_STORAGE_VERSION).
+
+    The snapshot is written as a fresh database (COPY FROM DATABASE into a file attached with that
+    storage version: tables, views, comments) in a temporary file in the same folder and os.replace()d
+    over the published file: a reader that already has the old file open keeps reading it, a new
     reader sees the new build, nobody ever sees half a file.
     """
     source = source or settings.warehouse_path()
     target = target or settings.published_path()
-    # Fold the write-ahead log into the file so the copy is complete on its own.
-    with duckdb.connect(str(source)) as conn:
-        conn.execute("checkpoint")
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    shutil.copyfile(source, tmp)
-    os.replace(tmp, target)
+    tmp.unlink(missing_ok=True)
+    try:
+        with duckdb.connect(str(source)) as conn:
+            conn.execute("checkpoint")
+            name = conn.execute("select current_database()").fetchone()[0].replace('"', '""')
+            conn.execute(f"attach '{_sql_string(tmp)}' as _snapshot (storage_version '{SNAPSHOT_STORAGE_VERSION}')")
+            try:
+                conn.execute(f'copy from database "{name}" to _snapshot')
+            finally:
+                conn.execute("detach _snapshot")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
     return target
+
+
+def _sql_string(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 @contextmanager
