@@ -2,7 +2,7 @@
 
 - `data_guard()` turns "no build yet" / "being refreshed" / "missing table" into a notice.
 - `chart()` gives every figure a title, a unit on its value axis and a source line.
-- `table()` shows a formatted table and offers the unformatted rows as CSV.
+- `table()` shows a formatted table and offers its rows as CSV and Excel, in the reader's language.
 """
 
 from __future__ import annotations
@@ -84,6 +84,62 @@ def chart(
     st.caption(source_line(claim_ids))
 
 
+# Raw columns whose values are codes: translated into the reader's words in downloads.
+CODE_COLUMNS = {
+    "channel": "categories.channel",
+    "geography": "geo",
+    "metric": "metric",
+    "kind": "kind",
+    "check_kind": "kind",
+    "status": "quality.status",
+    "signal": "signal",
+    "category_id": "spill.category",
+    "product_group": "spill.category",
+}
+# Sections whose `<section>.col.<name>` labels name raw columns, most general first.
+_COLUMN_LABEL_PREFIXES = ("col", "quality.col", "overview.col", "categories.col", "spill.col", "sql.col", "dl.col")
+
+
+def column_label(name: str, lang: str) -> str:
+    """The reader's words for a raw column name (the same label the page shows where there is one)."""
+    from streamlit_app.i18n import has
+
+    for prefix in _COLUMN_LABEL_PREFIXES:
+        key = f"{prefix}.{name}"
+        if has(key):
+            return t(key, lang)
+    return str(name).replace("_", " ")
+
+
+def _round_column(name: str, series: pd.Series) -> pd.Series:
+    if not pd.api.types.is_float_dtype(series):
+        return series
+    # Money to the cent; other measures to 4 decimals (shares, elasticities): no float noise.
+    decimals = 2 if str(name).endswith("_usd") or "usd" in str(name).split("_") else 4
+    return series.round(decimals)
+
+
+def download_frame(raw: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """What a download holds: every raw column, headers and codes in the reader's language, numbers
+    rounded (money to the cent), booleans and dates as they are — ready for a spreadsheet."""
+    from streamlit_app.i18n import has, label_for
+
+    out = pd.DataFrame(index=raw.index)
+    used: set[str] = set()
+    for name in raw.columns:
+        series = _round_column(name, raw[name])
+        prefix = CODE_COLUMNS.get(str(name))
+        if prefix and not pd.api.types.is_numeric_dtype(series):
+            series = series.map(lambda v, p=prefix: v if v is None or (isinstance(v, float) and pd.isna(v))
+                                else (label_for(p, v, lang) if has(f"{p}.{v}") else v))
+        label = column_label(str(name), lang)
+        if label in used:  # two raw columns with one label: keep them apart
+            label = f"{label} ({name})"
+        used.add(label)
+        out[label] = series
+    return out.reset_index(drop=True)
+
+
 def table(
     display: pd.DataFrame,
     *,
@@ -92,26 +148,42 @@ def table(
     raw: pd.DataFrame | None = None,
     height: int | None = None,
 ) -> None:
-    """Show `display` (formatted, translated headers) and offer `raw` (or `display`) as CSV.
+    """Show `display` (formatted, translated headers) and offer `raw` (or `display`) as CSV and Excel.
 
-    The CSV keeps machine-readable column names and unformatted numbers, so a download opens
-    cleanly in a spreadsheet or pandas whatever the page language.
+    Downloads hold every raw column with headers and codes in the reader's language and rounded
+    numbers (`download_frame`); text a spreadsheet would run as a formula is neutralised
+    (`orchestration.lib.spreadsheet`). Files are built only when a button is clicked.
     """
+    from orchestration.lib.spreadsheet import to_csv_bytes, to_xlsx_bytes
+    from streamlit_app.i18n import current_lang
+
     if display.empty:
         st.caption(t("data.empty"))
     else:
         kwargs = {"height": height} if height else {}
         st.dataframe(display, hide_index=True, key=f"{key}_table", width="stretch", **kwargs)
-    export = raw if raw is not None else display
-    st.download_button(
+    lang = current_lang()
+    export = download_frame(raw, lang) if raw is not None else display.reset_index(drop=True)
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
         t("table.download"),
-        # utf-8-sig: Excel otherwise misreads Chinese titles in the CSV.
-        data=export.to_csv(index=False).encode("utf-8-sig"),
+        data=lambda: to_csv_bytes(export),
         file_name=f"{file_stem}.csv",
         mime="text/csv",
         key=f"{key}_csv",
         help=t("table.download_help"),
         icon=":material/download:",
+        on_click="ignore",
+        disabled=export.empty,
+    )
+    right.download_button(
+        t("table.download_xlsx"),
+        data=lambda: to_xlsx_bytes(export, sheet_name=file_stem),
+        file_name=f"{file_stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        help=t("table.download_help"),
+        icon=":material/table_view:",
         on_click="ignore",
         disabled=export.empty,
     )

@@ -188,12 +188,13 @@ def test_market_size_chart_carries_low_high_ranges(small_published):
     }
 
 
-def test_every_table_has_a_csv_download(small_published):
+def test_every_table_has_a_csv_and_an_excel_download(small_published):
     at = start()
     assert len(at.dataframe) >= 4
-    buttons = at.get("download_button")
-    assert len(buttons) == len(at.dataframe)
-    assert all(b.label == "Download CSV" for b in buttons)
+    labels = [b.label for b in at.get("download_button")]
+    assert labels.count("Download CSV") == len(at.dataframe)
+    assert labels.count("Download Excel") == len(at.dataframe)
+    assert len(labels) == 2 * len(at.dataframe)
 
 
 def test_only_conflicts_toggle(small_published):
@@ -259,7 +260,7 @@ def test_sources_lists_every_claim(small_published):
     claims_table = next(f.value for f in at.dataframe if "Value as written" in f.value.columns)
     assert sorted(claims_table["Claim"]) == sorted(c[0] for c in CLAIMS)
     assert f"{len(CLAIMS)} of {len(CLAIMS)} claims" in texts(at)
-    assert len(at.get("download_button")) == len(at.dataframe)
+    assert len(at.get("download_button")) == 2 * len(at.dataframe)  # CSV and Excel under every table
 
 
 @pytest.mark.parametrize(

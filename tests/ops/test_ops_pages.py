@@ -134,7 +134,7 @@ def test_overview_shows_headline_numbers_freshness_and_what_changed(home):
     assert "shopify_orders" not in by_kind.index
     assert by_kind.loc[t("overview.changes.unknown_kind", "en"), t("overview.col.files_quarantined", "en")] == "1"
     assert len(at.get("plotly_chart")) == 1
-    assert len(at.get("download_button")) == len(at.dataframe)
+    assert len(at.get("download_button")) == 2 * len(at.dataframe)  # CSV and Excel under every table
 
 
 def test_data_quality_shows_accounting_quarantine_and_check_results(home):
@@ -167,7 +167,7 @@ def test_data_quality_shows_accounting_quarantine_and_check_results(home):
     at.toggle(key="checks_only_failing").set_value(True).run()
     checks = frame_with(at, t("quality.col.check", "en"))
     assert list(checks[t("quality.col.check", "en")]) == ["unique_market_figure_id"]
-    assert len(at.get("download_button")) == len(at.dataframe)
+    assert len(at.get("download_button")) == 2 * len(at.dataframe)  # CSV and Excel under every table
     assert len(at.get("plotly_chart")) == 1
 
 
