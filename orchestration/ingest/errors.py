@@ -76,10 +76,24 @@ class UnknownFormatError(IngestError):
         self.headers_seen = list(headers_seen or [])
         extra = f" {detail}" if detail else ""
         super().__init__(
-            f"{display_name(self.path)}: unknown export format: no definition in orchestration/formats matches the "
-            f"headers seen {echo_headers(self.headers_seen)}.{extra} If this is an export, check its header row is "
-            "there, or add its header aliases to the matching YAML definition."
+            f"{display_name(self.path)}: unknown export format: this file is not one of the exports the warehouse "
+            f"reads. Its first row holds {echo_headers(self.headers_seen)}.{extra} Accepted exports: "
+            f"{'; '.join(accepted_exports())}. If it is one of them, download it again and drop it in unchanged "
+            "(the column titles must stay in the first row)."
         )
+
+
+def accepted_exports() -> list[str]:
+    """Where each accepted export is downloaded, in the seller's words: the first comment line of each
+    format YAML (orchestration/formats/<kind>.yaml), e.g. "Shopify Admin > Orders > Export (CSV, 79 columns)"."""
+    from orchestration import settings
+
+    out = []
+    for path in sorted(settings.FORMATS_DIR.glob("*.yaml")):
+        first = path.read_text(encoding="utf-8").splitlines()[:1]
+        if first and first[0].startswith("#"):
+            out.append(first[0].lstrip("# ").rstrip(". "))
+    return out
 
 
 class FileRejected(IngestError):
