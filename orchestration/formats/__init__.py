@@ -26,7 +26,9 @@ VALUE_TYPES = frozenset(
     {"id", "text", "int", "money", "percent", "decimal", "datetime", "date", "duration", "bool", "zip"}
 )
 # Families of datetime/date layouts. `slash` means "MM/DD/YYYY or DD/MM/YYYY, decided per file".
-DATETIME_FAMILIES = frozenset({"us_12h", "mdy", "dmy", "slash", "iso", "iso_offset", "shopify_offset"})
+# `zone_abbrev` is Amazon's payments layout: month name, 12-hour time and a US zone abbreviation
+# (`Jan 5, 2025 10:23:05 PM PST`), stored as a UTC instant (ingest.sqlgen.ZONE_ABBREVIATIONS).
+DATETIME_FAMILIES = frozenset({"us_12h", "mdy", "dmy", "slash", "iso", "iso_offset", "shopify_offset", "zone_abbrev"})
 PII_TREATMENTS = frozenset({"drop", "hash_buyer", "zip3", "keep_state", "attribution_only"})
 PERIOD_RULES = frozenset({"none", "optional", "required"})
 FILE_TYPES = frozenset({"csv", "tsv", "xlsx"})

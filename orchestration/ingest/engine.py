@@ -221,7 +221,7 @@ def _load_text(conn, path: Path, info: readers.FileInfo, fmt: FormatDefinition, 
         quoting = "quote = '', escape = ''"
     reader = (
         f"read_csv({sqlgen.lit(str(source))}, delim = {sqlgen.lit(info.delimiter or ',')}, {quoting}, "
-        f"header = true, auto_detect = false, columns = {columns}, encoding = 'utf-8', "
+        f"header = true, skip = {int(info.preamble_lines)}, auto_detect = false, columns = {columns}, encoding = 'utf-8', "
         "strict_mode = true, null_padding = false)"
     )
     # Columns whose personal data is dropped are never read past the header: not even into temp tables.

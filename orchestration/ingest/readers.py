@@ -43,6 +43,7 @@ class FileInfo:
     has_bom: bool = False
     delimiter: str | None = None
     headers: tuple[str, ...] = ()
+    preamble_lines: int = 0  # physical lines before the header (report preamble), skipped by the reader
 
     @property
     def extension(self) -> str:
@@ -115,8 +116,8 @@ def peek(path: Path) -> FileInfo:
     text = text.removeprefix("\ufeff")
     if _looks_binary(text):
         raise FileRejected(path, "binary_file", "the file is binary (control characters in the header), not an export")
-    delimiter, headers = _header_line(text)
-    return FileInfo(path, "", size, "text", encoding, head.startswith(_BOM), delimiter, tuple(headers))
+    delimiter, headers, preamble = _header_line(text)
+    return FileInfo(path, "", size, "text", encoding, head.startswith(_BOM), delimiter, tuple(headers), preamble)
 
 
 def sniff(path: Path, progress=None) -> FileInfo:
@@ -172,10 +173,10 @@ def sniff(path: Path, progress=None) -> FileInfo:
             ) from exc
     text = head.decode(encoding, errors="ignore")
     text = text.removeprefix("\ufeff")
-    delimiter, headers = _header_line(text)
+    delimiter, headers, preamble = _header_line(text)
     if _looks_binary(text):
         raise FileRejected(path, "binary_file", "the file is binary (control characters in the header), not an export")
-    return FileInfo(path, sha, size, "text", encoding, has_bom, delimiter, tuple(headers))
+    return FileInfo(path, sha, size, "text", encoding, has_bom, delimiter, tuple(headers), preamble)
 
 
 def _check_cp1252(path: Path) -> None:
@@ -191,17 +192,38 @@ def _looks_binary(text: str) -> bool:
     return bad > max(2, len(sample) // 100)
 
 
-def _header_line(text: str) -> tuple[str, list[str]]:
-    """Pick the delimiter that splits the first record into the most fields (quotes respected)."""
-    best: tuple[str, list[str]] = (",", [])
+PREAMBLE_MAX_LINES = 20
+
+
+def _header_line(text: str) -> tuple[str, list[str], int]:
+    """Pick the delimiter that splits the header record into the most fields (quotes respected).
+
+    Report preamble: records of at most one non-empty cell before a wider record (Amazon's
+    Transaction report opens with ~7 quoted sentences such as "All amounts in USD, unless
+    specified") are not the header. Returns (delimiter, header cells, physical lines before the
+    header), so the reader can skip exactly those lines.
+    """
+    best: tuple[str, list[str], int] = (",", [], 0)
     for delimiter in ("\t", ",", ";"):
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
+        lines_before, header = 0, None
         try:
-            row = next(csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"'))
-        except (StopIteration, csv.Error):
+            for i, row in enumerate(reader):
+                if sum(1 for cell in row if cell.strip()) > 1 or i >= PREAMBLE_MAX_LINES:
+                    header = row
+                    break
+                lines_before = reader.line_num
+        except csv.Error:
             continue
-        if len(row) > len(best[1]):
-            best = (delimiter, row)
-    return best[0], [h.strip() for h in best[1]]
+        if header is None or sum(1 for cell in header if cell.strip()) <= 1:
+            # No wider record: the first record is the header (single-column files stay as they were).
+            try:
+                header, lines_before = next(csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')), 0
+            except (StopIteration, csv.Error):
+                continue
+        if len(header) > len(best[1]):
+            best = (delimiter, header, lines_before)
+    return best[0], [h.strip() for h in best[1]], best[2]
 
 
 def utf8_copy(info: FileInfo, target: Path) -> Path:

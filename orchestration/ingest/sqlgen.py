@@ -35,6 +35,13 @@ _DATETIME_LAYOUTS = {
     "mdy": ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y"],
     "dmy": ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %I:%M:%S %p", "%d/%m/%Y"],
 }
+# Zone abbreviations Amazon writes after its payment-report times, as hours from UTC. An abbreviation
+# not listed leaves the value unparsable (the row is quarantined naming it), never silently shifted.
+ZONE_ABBREVIATIONS = {
+    "UTC": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6,
+    "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10,
+}
+_ZONE_ABBREV_LAYOUTS = ["%b %d, %Y %I:%M:%S %p", "%b %d, %Y %I:%M %p", "%b %d, %Y %H:%M:%S", "%d %b %Y %H:%M:%S"]
 _TYPE_WORDS = {
     "int": "whole number",
     "money": "money amount",
@@ -70,7 +77,7 @@ def sql_type(col: ColumnSpec) -> str:
     if col.type == "date":
         return "DATE"
     if col.type == "datetime":
-        return "TIMESTAMPTZ" if col.datetime_family in ("iso_offset", "shopify_offset") else "TIMESTAMP"
+        return "TIMESTAMPTZ" if col.datetime_family in ("iso_offset", "shopify_offset", "zone_abbrev") else "TIMESTAMP"
     raise ValueError(col.type)
 
 
@@ -121,6 +128,13 @@ def _datetime_expr(v: str, family: str) -> str:
         return f"TRY_CAST({v} AS TIMESTAMPTZ)"
     if family == "shopify_offset":
         return f"coalesce(try_strptime({v}, '%Y-%m-%d %H:%M:%S %z'), TRY_CAST({v} AS TIMESTAMPTZ))"
+    if family == "zone_abbrev":
+        zone = f"upper(regexp_extract({v}, '\\s([A-Za-z]{{1,5}})$', 1))"
+        hours = f"CASE {zone} " + " ".join(f"WHEN {lit(k)} THEN {h}" for k, h in ZONE_ABBREVIATIONS.items()) + " END"
+        layouts = "[" + ", ".join(lit(x) for x in _ZONE_ABBREV_LAYOUTS) + "]"
+        local = f"try_strptime(regexp_replace({v}, '\\s+[A-Za-z]{{1,5}}$', ''), {layouts})"
+        # Local wall time minus the zone's offset is the UTC instant; an unknown zone gives NULL.
+        return f"timezone('UTC', {local} - to_hours({hours}))"
     raise ValueError(f"unresolved datetime family {family!r}")
 
 
@@ -283,6 +297,7 @@ def parse_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
                 "mdy": "MM/DD/YYYY date", "dmy": "DD/MM/YYYY date", "us_12h": "MM/DD/YYYY h:mm:ss AM/PM time",
                 "iso": "ISO date", "iso_offset": "ISO 8601 time with offset",
                 "shopify_offset": "YYYY-MM-DD HH:MM:SS +hhmm time",
+                "zone_abbrev": "time like Jan 5, 2025 10:23:05 PM PST (with a US zone abbreviation)",
             }[family]
         shown = "(hidden: personal data)" if c.pii else f"''' || {v} || '''"
         rules.append((

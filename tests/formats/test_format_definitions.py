@@ -18,6 +18,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "exports"
 KINDS = {
     "tiktok_orders", "tiktok_affiliate_orders", "tiktok_video_performance", "tiktok_product_analytics",
     "tiktok_ads_campaign_daily", "amazon_all_orders", "amazon_business_report", "shopify_orders",
+    "tiktok_statements", "amazon_transactions", "amazon_fba_returns", "shopify_payouts",
 }
 
 

@@ -26,7 +26,8 @@ def test_one_asset_per_raw_table_in_the_writer_pool():
     assert keys == {
         "raw/tiktok_orders", "raw/tiktok_affiliate_orders", "raw/tiktok_video_performance",
         "raw/tiktok_product_analytics", "raw/tiktok_ads_campaign_daily", "raw/amazon_all_orders",
-        "raw/amazon_business_report", "raw/shopify_orders",
+        "raw/amazon_business_report", "raw/shopify_orders", "raw/tiktok_statements", "raw/amazon_transactions",
+        "raw/amazon_fba_returns", "raw/shopify_payouts",
     }
     for a in seller_exports.assets:
         assert a.op.pool == "warehouse_writer"

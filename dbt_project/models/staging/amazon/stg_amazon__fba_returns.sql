@@ -1,0 +1,40 @@
+-- Amazon FBA customer returns, one row per returned unit batch (license plate), latest download wins.
+with source as (
+
+    select * from {{ source('amazon', 'amazon_fba_returns') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by order_id, sku, coalesce(license_plate_number, cast(return_date as varchar))
+            order by _loaded_at desc, _row_number desc
+        ) as _version_rank
+    from source
+
+)
+
+select
+        order_id || '-' || sku || '-' || coalesce(license_plate_number, cast(epoch(return_date) as varchar)) as return_id,
+        return_date,
+        cast(timezone('America/Los_Angeles', return_date) as date) as return_date_local,
+        order_id,
+        sku,
+        asin,
+        fnsku,
+        product_name,
+        quantity,
+        fulfillment_center_id,
+        detailed_disposition,
+        reason,
+        status,
+        license_plate_number,
+        _batch_id as batch_id,
+        _source_file as source_file,
+        _row_number as source_row_number,
+        _loaded_at as loaded_at
+from ranked
+where _version_rank = 1
