@@ -67,6 +67,7 @@ The event-study and lag-correlation definitions are mirrored in SQL (dbt); keep 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -83,33 +84,23 @@ CONTROL_SMOOTH_DAYS = 1
 QUIET_DAYS = 7
 EVENT_WINDOW = 14
 DEFAULT_KNOT_DAYS = 14
+CONTROLLED_KNOT_DAYS = 56
 CONFIDENCE = 0.95
 
 REQUIRED_COLUMNS = ("date", "tiktok_gmv", "target_sales")
 UNIT_USD_PER_USD = "usd_per_usd_tiktok_gmv"
 UNIT_CORRELATION = "correlation"
-MART_COLUMNS = [
-    "product_group",
-    "target_channel",
-    "method",
-    "estimate",
-    "ci_low",
-    "ci_high",
-    "unit",
-    "peak_lag_days",
-    "days_of_data",
-    "placebo_estimate",
-    "placebo_ci_low",
-    "placebo_ci_high",
-    "placebo_passed",
-    "sufficiency_verdict",
-    "confounding_warning",
-    "warnings",
-    "explanation",
-    "explanation_zh",
-    "estimate_per_1000_views",
-    "off_site_effect_ratio",
-]
+from orchestration.analysis.spillover_schema import (  # the mart's one definition
+    MART_COLUMNS,
+    METHODS,
+    STATUS_FAILED,
+    STATUS_INSUFFICIENT,
+    STATUS_NOT_APPLICABLE,
+    STATUS_OK,
+)
+
+MIN_ESTIMATE_DAYS = 90  # below this no regression figure is published (MIN_DAYS above it only warns)
+MIN_LAG_PROFILE_DAYS = SEASONAL_WINDOW + DEFAULT_MAX_LAG + 4  # a 29-day baseline plus 14 lags, a few days to spare
 
 
 class PanelError(ValueError):
@@ -204,6 +195,7 @@ def control_design(
     control_smooth_days: int = CONTROL_SMOOTH_DAYS,
     first_row: int = 0,
     last_row: int | None = None,
+    control_lags: bool = False,
 ) -> pd.DataFrame:
     """Nuisance regressors: intercept, weekday, linear-spline trend, events, control series.
 
@@ -229,6 +221,12 @@ def control_design(
         # The group's sales need not stay in a fixed ratio to the control's (different growth), so the
         # control's weight may drift linearly over the window.
         cols["control_x_trend"] = cols["control"] * t / 365.0
+        if control_lags:
+            # The control the day before and after: a shared driver need not hit both on the same day,
+            # and the pair lets the fit average out part of the control's own noise (a cheap smoother).
+            c = cols["control"]
+            cols["control_prev"] = np.r_[c[:1], c[:-1]]
+            cols["control_next"] = np.r_[c[1:], c[-1:]]
     return pd.DataFrame(cols, index=df.index)
 
 
@@ -246,6 +244,15 @@ class RegressionResult:
     lead_estimate: float | None = None
     lead_ci_low: float | None = None
     lead_ci_high: float | None = None
+    rss: float = float("nan")
+    n_params: int = 0
+    max_lag: int = DEFAULT_MAX_LAG
+
+    @property
+    def share_after_14(self) -> float:
+        total = float(np.sum(self.lag_coefficients))
+        late = float(np.sum(self.lag_coefficients[15:]))
+        return late / total if abs(total) > 1e-12 else float("nan")
 
 
 @dataclass
@@ -353,6 +360,31 @@ def peak_of(coefs: np.ndarray) -> int:
     return int(np.argmax(smooth))
 
 
+# Lags are pooled into blocks that widen with the lag (regularisation: one coefficient per block, so a
+# 35-day window costs 11 coefficients, not 36); the window is chosen from LAG_CANDIDATES by an information
+# criterion on a common sample. Block ends are the candidate windows.
+LAG_BLOCKS = ((0, 0), (1, 1), (2, 2), (3, 3), (4, 5), (6, 7), (8, 10), (11, 14), (15, 20), (21, 27), (28, 35))
+LAG_CANDIDATES = (7, 10, 14, 20, 27, 35)
+MAX_LAG_LIMIT = 35
+LAG_CRITERION = "aic"
+
+
+def trend_knot_days(control_col: str | None) -> int:
+    """Trend flexibility: a knot every 14 days without a control series, every CONTROLLED_KNOT_DAYS with one."""
+    return CONTROLLED_KNOT_DAYS if control_col else DEFAULT_KNOT_DAYS
+
+
+def lag_basis(max_lag: int, pooled: bool = True) -> np.ndarray:
+    """(max_lag + 1) x m matrix turning m block coefficients into per-lag coefficients (identity if not pooled)."""
+    if not pooled:
+        return np.eye(max_lag + 1)
+    blocks = [(lo, min(hi, max_lag)) for lo, hi in LAG_BLOCKS if lo <= max_lag]
+    B = np.zeros((max_lag + 1, len(blocks)))
+    for j, (lo, hi) in enumerate(blocks):
+        B[lo : hi + 1, j] = 1.0
+    return B
+
+
 def fit_distributed_lag(
     df: pd.DataFrame,
     *,
@@ -368,33 +400,52 @@ def fit_distributed_lag(
     interval: str = "hac_hc3",
     block_days: int | None = None,
     bootstrap_reps: int = 200,
+    pooled: bool = False,
+    first_row: int | None = None,
+    lag_selection: str = "fixed",
+    control_lags: bool = False,
 ) -> RegressionResult:
     """Distributed-lag OLS of target_sales on lags 0..max_lag of ``activity_col`` (see module docstring).
 
-    ``with_leads=True`` adds leads 1..max_lag (the placebo) and reports their summed coefficient too.
+    ``pooled=True`` pools the lags into LAG_BLOCKS; ``first_row`` starts the sample later than max_lag (a
+    common sample for comparing windows). ``with_leads=True`` adds leads 1..max_lag (the placebo), pooled
+    the same way, and reports their summed coefficient too. ``lag_selection`` is accepted for symmetry with
+    estimate_spillover and must be "fixed" here.
     """
+    if lag_selection != "fixed":
+        raise ValueError("fit_distributed_lag fits one window; use select_max_lag to choose it")
     event_cols = event_columns(df) if event_cols is None else event_cols
     hac_lags = 2 * max_lag if hac_lags is None else hac_lags
+    first_row = max_lag if first_row is None else max(first_row, max_lag)
     x = df[activity_col].to_numpy(dtype=float)
     y = df["target_sales"].to_numpy(dtype=float)
+    B = lag_basis(max_lag, pooled)
     lags = np.column_stack([shifted(x, k) for k in range(max_lag + 1)])
-    blocks = [lags]
+    blocks = [lags @ B]
+    B_lead = None
     if with_leads:
-        blocks.append(np.column_stack([shifted(x, -k) for k in range(1, max_lag + 1)]))
+        leads = np.column_stack([shifted(x, -k) for k in range(1, max_lag + 1)])
+        B_lead = lag_basis(max_lag - 1, pooled) if max_lag >= 1 else np.zeros((0, 0))
+        blocks.append(leads @ B_lead)
+    m_lag = B.shape[1]
+    m_lead = B_lead.shape[1] if B_lead is not None else 0
     Z = control_design(
         df,
         event_cols=event_cols,
         control_col=control_col,
         knot_days=knot_days,
         control_smooth_days=control_smooth_days,
-        first_row=max_lag,
+        first_row=first_row,
         last_row=len(df) - 1 - (max_lag if with_leads else 0),
+        control_lags=control_lags,
     )
     ok = ~np.isnan(np.column_stack(blocks)).any(axis=1)
+    ok &= np.arange(len(df)) >= first_row
     # Edge rows lost to lags/leads can leave a late trend knot or a rare event with no variation.
     zv = Z.to_numpy()[ok]
     keep = [c for j, c in enumerate(Z.columns) if c == "const" or np.ptp(zv[:, j]) > 0]
     X = np.column_stack(blocks + [Z[keep].to_numpy()])
+    X[~ok] = 0.0
     n_ok = int(ok.sum())
     if n_ok <= X.shape[1] + 10:
         raise PanelError(
@@ -406,10 +457,10 @@ def fit_distributed_lag(
     # The quantities reported: sum of lags, each lag, and (placebo) sum of leads.
     k = X.shape[1]
     combos = np.zeros((k, max_lag + 3 if with_leads else max_lag + 2))
-    combos[: max_lag + 1, 0] = 1.0
-    combos[np.arange(max_lag + 1), np.arange(1, max_lag + 2)] = 1.0
+    combos[:m_lag, 0] = B.sum(axis=0)
+    combos[:m_lag, 1 : max_lag + 2] = B.T
     if with_leads:
-        combos[max_lag + 1 : 2 * max_lag + 1, -1] = 1.0
+        combos[m_lag : m_lag + m_lead, -1] = B_lead.sum(axis=0)
     if interval in ("hac", "hac_hc2", "hac_hc3"):
         power = {"hac": 0.0, "hac_hc2": 0.5, "hac_hc3": 1.0}[interval]
         cov = hac_cov(res, X[ok], hac_lags, leverage_power=power, combos=combos)
@@ -422,7 +473,7 @@ def fit_distributed_lag(
         )
     values = combos.T @ params
     est, se, lo, hi = _interval(values[0], cov[0, 0], res.df_resid, confidence)
-    coefs = params[: max_lag + 1]
+    coefs = B @ params[:m_lag]
     lag_ses = np.sqrt(np.maximum(np.diag(cov)[1 : max_lag + 2], 0.0))
     incremental = float((lags[ok] @ coefs).sum())
     gmv_window = float(x[ok].sum())
@@ -436,12 +487,44 @@ def fit_distributed_lag(
         peak_lag=peak_of(coefs),
         days=n_ok,
         off_site_effect_ratio=incremental / gmv_window if gmv_window > 0 else float("nan"),
+        rss=float(res.resid @ res.resid),
+        n_params=int(k),
+        max_lag=max_lag,
     )
     if with_leads:
         out.lead_estimate, _, out.lead_ci_low, out.lead_ci_high = _interval(
             values[-1], cov[-1, -1], res.df_resid, confidence
         )
     return out
+
+
+def information_criterion(r: RegressionResult, criterion: str = LAG_CRITERION) -> float:
+    n = r.days
+    penalty = 2.0 if criterion == "aic" else np.log(n)
+    return n * np.log(max(r.rss, 1e-12) / n) + penalty * r.n_params
+
+
+def select_max_lag(
+    df: pd.DataFrame, *, candidates: tuple[int, ...] = LAG_CANDIDATES, criterion: str = LAG_CRITERION, **kwargs
+) -> tuple[int, dict[int, float]]:
+    """The lag window (from ``candidates``) with the lowest information criterion on a common sample.
+
+    Every candidate is fitted on the same days (from the longest window's first usable day), pooled, so
+    their criteria compare like with like; windows too long for the panel (over a quarter of its days) are
+    not tried.
+    """
+    usable = [c for c in candidates if c <= max(len(df) // 4, min(candidates))]
+    common = max(usable)
+    scores: dict[int, float] = {}
+    for lag in usable:
+        try:
+            r = fit_distributed_lag(df, max_lag=lag, pooled=True, first_row=common, **kwargs)
+        except PanelError:
+            continue
+        scores[lag] = information_criterion(r, criterion)
+    if not scores:
+        return min(usable), scores
+    return min(scores, key=scores.get), scores
 
 
 def placebo_test(df: pd.DataFrame, **kwargs) -> tuple[float, float, float, bool]:
@@ -552,6 +635,115 @@ def event_study(
     return EventStudyResult(events, ratio, lo, hi, peak)
 
 
+# ----------------------------------------------------------------------------- the burst event study
+BURST_BASELINE_DAYS = 28  # rolling baseline: median of the 28 days before
+BURST_RATIO = 2.0  # a burst starts on a day at least twice its baseline ...
+BURST_MIN_EXCESS_SD = 3.0  # ... and at least 3 robust SDs (1.4826 x MAD) above it
+BURST_MIN_GAP = 21  # bursts start at least three weeks apart, so their windows barely overlap
+MIN_BURST_EVENTS = 5  # the event study publishes no figure from fewer bursts than this
+BOOTSTRAP_REPS = 2000
+MIN_EVENTS = MIN_BURST_EVENTS
+
+
+@dataclass
+class BurstStudy:
+    events: pd.DataFrame  # one row per burst: event_date, excess_tiktok_gmv, excess_target, excess_control
+    estimate: float
+    ci_low: float
+    ci_high: float
+    peak_lag: int | None
+    controlled: bool
+
+
+def find_bursts(
+    x: np.ndarray, *, window: int = EVENT_WINDOW, blocked: np.ndarray | None = None
+) -> list[int]:
+    """Days a TikTok burst starts: x at least BURST_RATIO x and BURST_MIN_EXCESS_SD robust SDs above the
+    median of the BURST_BASELINE_DAYS before it, BURST_MIN_GAP days after the previous start, with ``window``
+    days of data before and after inside the panel and no ``blocked`` day (Prime Day, BFCM) in them."""
+    x = np.asarray(x, dtype=float)
+    n = len(x)
+    s = pd.Series(x)
+    prior = s.shift(1).rolling(BURST_BASELINE_DAYS, min_periods=window)
+    base = prior.median().to_numpy()
+    mad = (
+        s.shift(1)
+        .rolling(BURST_BASELINE_DAYS, min_periods=window)
+        .apply(lambda v: np.median(np.abs(v - np.median(v))), raw=True)
+        .to_numpy()
+    )
+    floor = 1.4826 * np.nan_to_num(mad) + 1e-9
+    out: list[int] = []
+    for t in range(window, n - window):
+        if not np.isfinite(base[t]):
+            continue
+        if x[t] < BURST_RATIO * base[t] or x[t] - base[t] < BURST_MIN_EXCESS_SD * floor[t]:
+            continue
+        if out and t - out[-1] < BURST_MIN_GAP:
+            continue
+        if blocked is not None and blocked[t - window : t + window + 1].any():
+            continue
+        out.append(t)
+    return out
+
+
+def burst_event_study(
+    df: pd.DataFrame,
+    *,
+    control_col: str | None = None,
+    window: int = EVENT_WINDOW,
+    confidence: float = CONFIDENCE,
+    reps: int = BOOTSTRAP_REPS,
+    seed: int = 0,
+) -> BurstStudy:
+    """Excess target sales in the 15 days from each TikTok burst against the 14 days before, per $1 of excess
+    TikTok GMV: sum over bursts of excess target / sum of excess TikTok GMV (a ratio estimator).
+
+    With a control series the target's excess is net of the control's excess scaled to the target's level in
+    the pre-window (a difference-in-differences per burst), so a driver shared with never-promoted products
+    cancels. Interval: percentile bootstrap resampling whole bursts (each burst's window is a block).
+    No figure (NaN) from fewer than MIN_BURST_EVENTS bursts, and never a figure without its interval.
+    """
+    x = df["tiktok_gmv"].to_numpy(dtype=float)
+    y = df["target_sales"].to_numpy(dtype=float)
+    c = df[control_col].to_numpy(dtype=float) if control_col else None
+    flags = [col for col in ("is_prime_day", "is_bfcm") if col in df.columns]
+    blocked = df[flags].to_numpy(dtype=float).max(axis=1) > 0 if flags else None
+    rows, profiles = [], []
+    for t in find_bursts(x, window=window, blocked=blocked):
+        pre, post = slice(t - window, t), slice(t, t + window + 1)
+        ex_x = x[post] - x[pre].mean()
+        ex_y = y[post] - y[pre].mean()
+        ex_c = np.zeros_like(ex_y)
+        if c is not None and c[pre].mean() > 0:
+            ex_c = (c[post] - c[pre].mean()) * (y[pre].mean() / c[pre].mean())
+        rows.append(
+            {
+                "event_date": df["date"].iloc[t],
+                "excess_tiktok_gmv": float(ex_x.sum()),
+                "excess_target": float((ex_y - ex_c).sum()),
+                "excess_control": float(ex_c.sum()),
+            }
+        )
+        profiles.append(ex_y - ex_c)
+    events = pd.DataFrame(rows, columns=["event_date", "excess_tiktok_gmv", "excess_target", "excess_control"])
+    nan = float("nan")
+    k = len(events)
+    if k < MIN_BURST_EVENTS or events["excess_tiktok_gmv"].sum() <= 0:
+        return BurstStudy(events, nan, nan, nan, None, c is not None)
+    ex_x, ex_y = events["excess_tiktok_gmv"].to_numpy(), events["excess_target"].to_numpy()
+    ratio = float(ex_y.sum() / ex_x.sum())
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, k, size=(reps, k))
+    num, den = ex_y[idx].sum(axis=1), ex_x[idx].sum(axis=1)
+    draws = num[den > 0] / den[den > 0]
+    alpha = (1 - confidence) / 2
+    lo, hi = (float(v) for v in np.quantile(draws, [alpha, 1 - alpha]))
+    lo, hi = min(lo, ratio), max(hi, ratio)
+    peak = int(np.argmax(np.mean(profiles, axis=0)))
+    return BurstStudy(events, ratio, lo, hi, peak, c is not None)
+
+
 # ----------------------------------------------------------------------------- diagnostics
 @dataclass
 class Sufficiency:
@@ -629,106 +821,19 @@ class SpilloverEstimate:
     explanation: str = ""
     explanation_zh: str = ""
     target_channel: str = "the target channel"
+    max_lag: int = DEFAULT_MAX_LAG
+    share_after_14: float = float("nan")
+    window_days: int = 0
+    window_start: str | None = None
+    window_end: str | None = None
 
 
-# Plain-words readings of an estimate, in the two interface languages. The mart stores both
-# (explanation, explanation_zh) so SQL users and the Streamlit page read the same sentences.
-_EXPLAIN = {
-    "en": {
-        "none": "No estimate for {ch}: {why}.",
-        "headline": (
-            "Over {days} days, each $1 of TikTok Shop GMV was followed by about {est} of extra {ch} sales within "
-            "{max_lag} days (95% interval {lo} to {hi}), largest {lag} {day_word} later."
-        ),
-        "zero": "The interval includes zero: the data do not show a spillover to {ch}.",
-        "views": "That is about {x} per 1,000 TikTok views.",
-        "removed": "weekday patterns, the trend, marked events",
-        "removed_control": " and the sales of products never promoted on TikTok",
-        "association": (
-            "It is a statistical association after removing {removed}; unlike TikTok's pixel-based "
-            "'Off-site Effect' it counts all extra sales, not only tracked clicks, but it cannot prove cause: "
-            "anything else that rose with your TikTok sales would be counted too."
-        ),
-        "weights": "For a group, products whose TikTok sales swing the most weigh the most.",
-        "confounding": (
-            "Warning: TikTok sales and the target move together over the season and no control series "
-            "was given, so the figure may be too high."
-        ),
-        "placebo": (
-            "Warning: future TikTok sales also 'predict' past sales here (placebo failed), a sign of a "
-            "shared driver; treat the figure as an upper bound."
-        ),
-        "thin": "Data are thin ({verdict}).",
-        "event": (
-            "Across {k} TikTok sales spike(s), {ch} sales in the 15 days from the spike exceeded the prior two "
-            "weeks by {est} per $1 of extra TikTok GMV. Simple before/after comparison: anything else that "
-            "changed at the same time is included."
-        ),
-        "correlation": (
-            "Day-to-day swings in {ch} sales line up best with TikTok GMV swings {lag} day(s) earlier "
-            "(correlation {r}). A correlation shows timing, not size or cause."
-        ),
-        "sep": " ",
-    },
-    "zh": {
-        "none": "{ch} 暂无估计：数据不足以做回归（原因见下方诊断）。",
-        "headline": (
-            "在 {days} 天里，每 1 美元 TikTok Shop GMV 之后的 {max_lag} 天内，{ch} 约多出 {est} 销售额"
-            "（95% 区间 {lo} 至 {hi}），效果在 {lag} 天后最大。"
-        ),
-        "zero": "区间包含 0：数据未显示对 {ch} 的外溢。",
-        "views": "约合每 1,000 次 TikTok 观看带来 {x}。",
-        "removed": "星期规律、趋势、已标注的活动",
-        "removed_control": "以及从未在 TikTok 推广的商品的销售",
-        "association": (
-            "这是剔除{removed}之后的统计关联；与 TikTok 基于像素的“站外效果”不同，它计入所有额外销售，"
-            "而不只是被追踪的点击，但它无法证明因果：任何与您的 TikTok 销售同步上升的因素也会被计入。"
-        ),
-        "weights": "对商品组而言，TikTok 销售波动最大的商品权重最大。",
-        "confounding": "警告：TikTok 销售与目标渠道随季节同涨同跌，且没有对照序列，该数字可能偏高。",
-        "placebo": "警告：未来的 TikTok 销售也能“预测”过去的销售（安慰剂检验未通过），说明存在共同驱动因素；请把该数字视为上限。",
-        "thin": "数据偏少，结果仅供参考（原因见下方诊断）。",
-        "event": (
-            "在 {k} 次 TikTok 销售高峰中，高峰起 15 天内的 {ch} 销售比之前两周多出：每 1 美元额外 TikTok GMV "
-            "带来 {est}。这是简单的前后对比：同一时间发生的其他变化也会被计入。"
-        ),
-        "correlation": "{ch} 销售的日间波动与 {lag} 天前的 TikTok GMV 波动最吻合（相关系数 {r}）。相关性只说明时间先后，不说明大小或因果。",
-        "sep": "",
-    },
-}
-
-
-def _money_in(v: float, lang: str) -> str:
-    return f"${v:,.2f}" if lang == "en" else f"{v:,.2f} 美元"
-
-
-def explain(
-    est: SpilloverEstimate, max_lag: int, control_used: bool, lang: str = "en", channel_name: str | None = None
-) -> str:
-    """Short plain-words reading of the estimate and of what it cannot claim, in `lang` (en or zh)."""
-    w = _EXPLAIN[lang]
-    ch = channel_name or est.target_channel
-    money = lambda v: _money_in(v, lang)
-    if not np.isfinite(est.estimate):
-        return w["none"].format(ch=ch, why="; ".join(est.warnings) or "not enough data")
-    parts = [w["headline"].format(
-        days=est.days, est=money(est.estimate), ch=ch, max_lag=max_lag, lo=money(est.ci_low), hi=money(est.ci_high),
-        lag=est.peak_lag, day_word="day" if est.peak_lag == 1 else "days",
-    )]
-    if est.ci_low <= 0 <= est.ci_high:
-        parts.append(w["zero"].format(ch=ch))
-    if est.estimate_per_1000_views is not None:
-        parts.append(w["views"].format(x=money(est.estimate_per_1000_views)))
-    removed = w["removed"] + (w["removed_control"] if control_used else "")
-    parts.append(w["association"].format(removed=removed))
-    parts.append(w["weights"])
-    if est.confounding_warning:
-        parts.append(w["confounding"])
-    if not est.placebo_passed:
-        parts.append(w["placebo"])
-    if not est.sufficiency.sufficient:
-        parts.append(w["thin"].format(verdict=est.sufficiency.verdict.replace(";", ", ").replace("_", " ")))
-    return w["sep"].join(parts)
+from orchestration.analysis.spillover_words import (
+    _EXPLAIN,
+    explain,
+    explain_event,
+    reason_text,
+)
 
 
 def estimate_spillover(
@@ -746,10 +851,14 @@ def estimate_spillover(
     bootstrap_reps: int = 200,
     target_channel: str = "the target channel",
     source: str = "panel",
+    lag_selection: str = "fixed",
+    control_lags: bool = False,
 ) -> SpilloverEstimate:
     """Distributed-lag spillover estimate with placebo, sufficiency verdict, confounding check, explanation.
 
     ``views_col`` defaults to "tiktok_views" when that column exists; ``event_cols`` to every ``is_*`` column.
+    ``lag_selection`` "aic" or "bic": the lag window is chosen from LAG_CANDIDATES by that criterion and the
+    lags are pooled into LAG_BLOCKS (``max_lag`` is then ignored); "fixed": lags 0..max_lag, each free.
     """
     if views_col is None and "tiktok_views" in panel.columns:
         views_col = "tiktok_views"
@@ -770,9 +879,17 @@ def estimate_spillover(
         "interval": interval,
         "block_days": block_days,
         "bootstrap_reps": bootstrap_reps,
+        "control_lags": control_lags,
     }
     nan = float("nan")
+    if lag_selection not in ("aic", "bic", "fixed"):
+        raise ValueError(f"lag_selection must be 'aic', 'bic' or 'fixed', got {lag_selection!r}")
     try:
+        if lag_selection != "fixed":
+            sel_kw = {k: v for k, v in kw.items() if k not in ("max_lag", "hac_lags")}
+            kw["max_lag"], _ = select_max_lag(df, criterion=lag_selection, **sel_kw)
+            kw["pooled"] = True
+        max_lag = kw["max_lag"]
         reg = fit_distributed_lag(df, **kw)
         p_est, p_lo, p_hi, p_ok = placebo_test(df, **kw)
     except (PanelError, np.linalg.LinAlgError) as exc:
@@ -795,6 +912,7 @@ def estimate_spillover(
         warnings.append(
             f"possible confounding: seasonal correlation {corr:.2f} > {CONFOUNDING_CORR} and no control"
         )
+
     if reg is not None and not p_ok:
         warnings.append(f"placebo failed: leads sum {p_est:.3f} [{p_lo:.3f}, {p_hi:.3f}] excludes 0")
     est = SpilloverEstimate(
@@ -817,6 +935,11 @@ def estimate_spillover(
         seasonal_correlation=corr,
         warnings=warnings,
         target_channel=target_channel,
+        max_lag=max_lag,
+        share_after_14=reg.share_after_14 if reg else nan,
+        window_days=len(df),
+        window_start=str(df["date"].iloc[0].date()),
+        window_end=str(df["date"].iloc[-1].date()),
     )
     est.explanation = explain(est, max_lag, control_col is not None)
     est.explanation_zh = explain(est, max_lag, control_col is not None, lang="zh")
@@ -828,116 +951,246 @@ _CHANNEL_WORDS = {"amazon": "Amazon", "shopify": "Shopify"}
 _CHANNEL_WORDS_ZH = {"amazon": "亚马逊", "shopify": "Shopify"}
 
 
+@dataclass
+class Status:
+    """Whether an analysis publishes a figure, and why not in the seller's words (both languages)."""
+
+    status: str
+    code: str | None = None
+    facts: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == STATUS_OK
+
+    def words(self, lang: str, channel_words: dict[str, str]) -> str | None:
+        if self.code is None:
+            return None
+        return reason_text(self.code, lang, ch=channel_words[lang], **self.facts)
+
+
+def data_status(df: pd.DataFrame, method: str) -> Status:
+    """Can `method` be run on this panel at all? (ok, or the first rule it fails)."""
+    days = len(df)
+    tiktok = float(df["tiktok_gmv"].sum()) if days else 0.0
+    target = float(df["target_sales"].sum()) if days else 0.0
+    if tiktok <= 0:
+        return Status(STATUS_INSUFFICIENT, "no_tiktok_sales", {"need": MIN_ESTIMATE_DAYS})
+    if target <= 0:
+        return Status(STATUS_NOT_APPLICABLE, "no_channel_sales")
+    if method == "lag_correlation":
+        if days < MIN_LAG_PROFILE_DAYS:
+            return Status(STATUS_INSUFFICIENT, "too_few_days_lags", {"days": days, "need": MIN_LAG_PROFILE_DAYS})
+    elif days < MIN_ESTIMATE_DAYS:
+        return Status(STATUS_INSUFFICIENT, "too_few_days", {"days": days, "need": MIN_ESTIMATE_DAYS})
+    return Status(STATUS_OK)
+
+
+def _no_sufficiency() -> Sufficiency:
+    return Sufficiency("too_few_days;too_little_variation;too_few_spikes", 0, 0.0, 0)
+
+
+def _row_without_figure(
+    group: str, channel: str, method: str, status: Status, words: dict[str, str], *, days: int,
+    suff: Sufficiency, window: tuple[object, object],
+) -> dict:
+    reason, reason_zh = status.words("en", words), status.words("zh", words)
+    return {
+        "product_group": group,
+        "target_channel": channel,
+        "method": method,
+        "status": status.status,
+        "reason_code": status.code,
+        "reason": reason,
+        "reason_zh": reason_zh,
+        "estimate": np.nan,
+        "ci_low": np.nan,
+        "ci_high": np.nan,
+        "unit": UNIT_CORRELATION if method == "lag_correlation" else UNIT_USD_PER_USD,
+        "peak_lag_days": None,
+        "days_of_data": days,
+        "placebo_estimate": np.nan,
+        "placebo_ci_low": np.nan,
+        "placebo_ci_high": np.nan,
+        "placebo_passed": None,
+        "sufficiency_verdict": suff.verdict,
+        "confounding_warning": False,
+        "warnings": "",
+        "explanation": reason,
+        "explanation_zh": reason_zh,
+        "estimate_per_1000_views": None,
+        "off_site_effect_ratio": None,
+        "window_start": window[0],
+        "window_end": window[1],
+    }
+
+
+def _channel_words(channel: str) -> dict[str, str]:
+    en = _CHANNEL_WORDS.get(str(channel), str(channel))
+    return {"en": en, "zh": _CHANNEL_WORDS_ZH.get(str(channel), en)}
+
+
+def _group_rows(group: str, channel: str, p: pd.DataFrame, max_lag: int) -> list[dict]:
+    """The three method rows of one product group x target channel (see estimate_all)."""
+    # Stacked panels of different channels leave a channel's absent event (e.g. no stockouts on
+    # Shopify) empty for the whole group: that column does not apply here. Partly empty still fails.
+    p = p.drop(columns=[c for c in event_columns(p) if p[c].isna().all()])
+    control = "control_sales" if "control_sales" in p.columns and p["control_sales"].notna().all() else None
+    if "control_sales" in p.columns and control is None:
+        p = p.drop(columns=["control_sales"])
+    words = _channel_words(channel)
+    source = f"panel {group}/{channel}"
+    df = validate_panel(p, control_col=control, source=source)
+    window = (df["date"].min().date(), df["date"].max().date())
+    suff = check_sufficiency(df)
+    rows = []
+    missing = partial(_row_without_figure, group, channel, days=len(df), suff=suff, window=window, words=words)
+
+    reg_status = data_status(df, "regression_dl")
+    est = None
+    if reg_status.ok:
+        est = estimate_spillover(p, max_lag=max_lag, control_col=control, target_channel=words["en"], source=source)
+        if not np.isfinite(est.estimate):
+            reg_status = Status(STATUS_INSUFFICIENT, "not_estimable", {"days": len(df)})
+    common = {
+        "placebo_estimate": est.placebo_estimate if est else np.nan,
+        "placebo_ci_low": est.placebo_ci_low if est else np.nan,
+        "placebo_ci_high": est.placebo_ci_high if est else np.nan,
+        "placebo_passed": est.placebo_passed if est else None,
+        "confounding_warning": est.confounding_warning if est else False,
+    }
+    if reg_status.ok:
+        rows.append(
+            {
+                **missing("regression_dl", reg_status),
+                **common,
+                "estimate": est.estimate,
+                "ci_low": est.ci_low,
+                "ci_high": est.ci_high,
+                "peak_lag_days": est.peak_lag,
+                "days_of_data": est.days,
+                "warnings": "; ".join(est.warnings),
+                "explanation": est.explanation,
+                "explanation_zh": explain(est, max_lag, control is not None, lang="zh", channel_name=words["zh"]),
+                "estimate_per_1000_views": est.estimate_per_1000_views,
+                "off_site_effect_ratio": est.off_site_effect_ratio,
+            }
+        )
+    else:
+        rows.append({**missing("regression_dl", reg_status), **common})
+
+    es_status = data_status(df, "event_study")
+    es = burst_event_study(df, control_col=control) if es_status.ok else None
+    if es is not None and not np.isfinite(es.estimate):
+        es_status = Status(
+            STATUS_INSUFFICIENT, "too_few_events", {"k": len(es.events), "need": MIN_BURST_EVENTS}
+        )
+    if es_status.ok:
+        k = len(es.events)
+        rows.append(
+            {
+                **missing("event_study", es_status),
+                **common,
+                "estimate": es.estimate,
+                "ci_low": es.ci_low,
+                "ci_high": es.ci_high,
+                "peak_lag_days": es.peak_lag,
+                **{
+                    column: explain_event(k, es.estimate, es.ci_low, es.ci_high, words[lang], lang, es.controlled)
+                    for column, lang in (("explanation", "en"), ("explanation_zh", "zh"))
+                },
+                "off_site_effect_ratio": es.estimate,
+            }
+        )
+    else:
+        rows.append({**missing("event_study", es_status), **common})
+
+    lc_status = data_status(df, "lag_correlation")
+    best = None
+    if lc_status.ok:
+        lc = lag_correlation(df, max_lag)
+        if lc["correlation"].notna().any():
+            best = lc.loc[lc["correlation"].idxmax()]
+        else:
+            lc_status = Status(STATUS_INSUFFICIENT, "no_correlation")
+    if best is not None:
+        r, n = float(best["correlation"]), int(best["n"])
+        z, se = np.arctanh(np.clip(r, -0.999999, 0.999999)), 1 / np.sqrt(max(n - 3, 1))
+        q = stats.norm.ppf(0.5 + CONFIDENCE / 2)
+        lag = int(best["lag"])
+        rows.append(
+            {
+                **missing("lag_correlation", lc_status),
+                **common,
+                "estimate": r,
+                "ci_low": float(np.tanh(z - q * se)),
+                "ci_high": float(np.tanh(z + q * se)),
+                "peak_lag_days": lag,
+                "warnings": "interval ignores autocorrelation and is too narrow",
+                **{
+                    column: _EXPLAIN[lang]["correlation"].format(ch=words[lang], lag=lag, r=f"{r:.2f}")
+                    for column, lang in (("explanation", "en"), ("explanation_zh", "zh"))
+                },
+            }
+        )
+    else:
+        rows.append({**missing("lag_correlation", lc_status), **common})
+    return rows
+
+
+def _failed_rows(group: str, channel: str, exc: BaseException, days: int, window: tuple) -> list[dict]:
+    error = f"{type(exc).__name__}: {exc}"[:300]
+    status = Status(STATUS_FAILED, "failed", {"error": error})
+    words = _channel_words(channel)
+    return [
+        {**_row_without_figure(group, channel, m, status, words, days=days, suff=_no_sufficiency(), window=window),
+         "warnings": error}
+        for m in METHODS
+    ]
+
+
 def estimate_all(
     panels: pd.DataFrame,
     *,
     max_lag: int = DEFAULT_MAX_LAG,
     group_col: str = "product_group",
     channel_col: str = "target_channel",
+    channels: tuple[str, ...] = (),
+    empty_group: str = "all",
 ) -> pd.DataFrame:
-    """Rows for mart_spillover_estimates: one per product_group x target_channel x method.
+    """Rows for mart_spillover_estimates: one per product_group x target_channel x method, each with a status.
 
     ``panels`` is the long form of the daily panel with ``product_group`` and ``target_channel`` columns.
     A ``control_sales`` column is used when it is present and not entirely empty for that group.
+    Every channel of ``channels`` gets rows even when ``panels`` has none for it (group ``empty_group``,
+    status insufficient_data: no TikTok Shop sales). A group whose calculation raises gets status
+    ``failed`` rows with the error; the other groups are still estimated.
     """
     for c in (group_col, channel_col):
         if c not in panels.columns:
             raise PanelError(f"panels: missing column {c!r}; present: {list(panels.columns)}")
-    rows = []
+    rows: list[dict] = []
     for (group, channel), p in panels.groupby([group_col, channel_col], sort=True):
         p = p.drop(columns=[group_col, channel_col])
-        # Stacked panels of different channels leave a channel's absent event (e.g. no stockouts on
-        # Shopify) empty for the whole group: that column does not apply here. Partly empty still fails.
-        p = p.drop(columns=[c for c in event_columns(p) if p[c].isna().all()])
-        control = (
-            "control_sales" if "control_sales" in p.columns and p["control_sales"].notna().all() else None
-        )
-        if "control_sales" in p.columns and control is None:
-            p = p.drop(columns=["control_sales"])
-        words = _CHANNEL_WORDS.get(str(channel), str(channel))
-        words_zh = _CHANNEL_WORDS_ZH.get(str(channel), words)
-        est = estimate_spillover(
-            p, max_lag=max_lag, control_col=control, target_channel=words, source=f"panel {group}/{channel}"
-        )
-        df = validate_panel(p, control_col=control, source=f"panel {group}/{channel}")
-        common = {
-            "product_group": group,
-            "target_channel": channel,
-            "days_of_data": est.days,
-            "placebo_estimate": est.placebo_estimate,
-            "placebo_ci_low": est.placebo_ci_low,
-            "placebo_ci_high": est.placebo_ci_high,
-            "placebo_passed": est.placebo_passed,
-            "sufficiency_verdict": est.sufficiency.verdict,
-            "confounding_warning": est.confounding_warning,
-        }
-        rows.append(
-            {
-                **common,
-                "method": "regression_dl",
-                "estimate": est.estimate,
-                "ci_low": est.ci_low,
-                "ci_high": est.ci_high,
-                "unit": UNIT_USD_PER_USD,
-                "peak_lag_days": est.peak_lag,
-                "warnings": "; ".join(est.warnings),
-                "explanation": est.explanation,
-                "explanation_zh": explain(est, max_lag, control is not None, lang="zh", channel_name=words_zh),
-                "estimate_per_1000_views": est.estimate_per_1000_views,
-                "off_site_effect_ratio": est.off_site_effect_ratio,
-            }
-        )
-        es = event_study(df)
-        k = len(es.events)
-        es_warn = [] if k >= MIN_SPIKES else [f"only {k} usable TikTok spike(s); need {MIN_SPIKES}"]
-        rows.append(
-            {
-                **common,
-                "method": "event_study",
-                "estimate": es.estimate,
-                "ci_low": es.ci_low,
-                "ci_high": es.ci_high,
-                "unit": UNIT_USD_PER_USD,
-                "peak_lag_days": es.peak_lag,
-                "days_of_data": len(df),
-                "warnings": "; ".join(es_warn),
-                **{
-                    column: _EXPLAIN[lang]["event"].format(
-                        k=k, ch=ch, est=_money_in(es.estimate, lang) if np.isfinite(es.estimate) else "—")
-                    for column, lang, ch in (("explanation", "en", words), ("explanation_zh", "zh", words_zh))
-                },
-                "estimate_per_1000_views": None,
-                "off_site_effect_ratio": es.estimate,
-            }
-        )
-        lc = lag_correlation(df, max_lag)
-        best = lc.loc[lc["correlation"].idxmax()] if lc["correlation"].notna().any() else None
-        if best is not None:
-            r, n = float(best["correlation"]), int(best["n"])
-            z, se = np.arctanh(np.clip(r, -0.999999, 0.999999)), 1 / np.sqrt(max(n - 3, 1))
-            q = stats.norm.ppf(0.5 + CONFIDENCE / 2)
-            lo, hi, lag = float(np.tanh(z - q * se)), float(np.tanh(z + q * se)), int(best["lag"])
-        else:
-            r = lo = hi = np.nan
-            lag = None
-        rows.append(
-            {
-                **common,
-                "method": "lag_correlation",
-                "estimate": r,
-                "ci_low": lo,
-                "ci_high": hi,
-                "unit": UNIT_CORRELATION,
-                "peak_lag_days": lag,
-                "days_of_data": len(df),
-                "warnings": "interval ignores autocorrelation and is too narrow",
-                **{
-                    column: _EXPLAIN[lang]["correlation"].format(ch=ch, lag=lag, r=f"{r:.2f}")
-                    for column, lang, ch in (("explanation", "en", words), ("explanation_zh", "zh", words_zh))
-                },
-                "estimate_per_1000_views": None,
-                "off_site_effect_ratio": None,
-            }
-        )
+        try:
+            rows += _group_rows(str(group), str(channel), p, max_lag)
+        except Exception as exc:  # noqa: BLE001  (a bug must not cost the seller every other figure)
+            dates = pd.to_datetime(p["date"], errors="coerce") if "date" in p else pd.Series(dtype="datetime64[ns]")
+            window = (
+                (dates.min().date(), dates.max().date()) if dates.notna().any() else (None, None)
+            )
+            rows += _failed_rows(str(group), str(channel), exc, len(p), window)
+    present = set(panels[channel_col].astype(str)) if len(panels) else set()
+    for channel in channels:
+        if channel in present:
+            continue
+        status = Status(STATUS_INSUFFICIENT, "no_tiktok_sales", {"need": MIN_ESTIMATE_DAYS})
+        rows += [
+            _row_without_figure(
+                empty_group, channel, m, status, _channel_words(channel), days=0, suff=_no_sufficiency(),
+                window=(None, None),
+            )
+            for m in METHODS
+        ]
     out = pd.DataFrame(rows, columns=MART_COLUMNS)
-    return out
+    return out.sort_values(["product_group", "target_channel"], kind="stable").reset_index(drop=True)

@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from orchestration.analysis.spillover_schema import MART_COLUMNS, STATUS_FAILED, STATUS_OK
 from streamlit_app import components, data
 from streamlit_app.i18n import MISSING, current_lang, fmt_count, fmt_money, fmt_number, label_for, t
 
@@ -15,16 +16,11 @@ CHANNELS = ("amazon", "shopify")
 # Material icons rather than emoji: they render the same on every system font.
 VERDICT_MARK = {True: ":material/check_circle:", False: ":material/warning:"}
 
-ESTIMATE_COLUMNS = (
-    "product_group, target_channel, method, estimate, ci_low, ci_high, unit, peak_lag_days, days_of_data, "
-    "placebo_estimate, placebo_ci_low, placebo_ci_high, placebo_passed, sufficiency_verdict, "
-    "confounding_warning, warnings, explanation, explanation_zh, estimate_per_1000_views, off_site_effect_ratio, "
-    "window_start, window_end"
-)
+ESTIMATE_COLUMNS = ", ".join(MART_COLUMNS)
 FLOOR_COLUMNS = (
     "product_group, target_channel, has_attribution_data, attributed_orders, attributed_sales_usd, "
     "orders_with_creator_code, orders_with_tiktok_note, orders_with_tiktok_tag, synced_tiktok_orders_excluded, "
-    "tiktok_gmv_usd, floor_usd_per_usd_tiktok_gmv"
+    "tiktok_gmv_usd, floor_usd_per_usd_tiktok_gmv, status, reason, reason_zh"
 )
 
 
@@ -68,6 +64,24 @@ def interval(low: object, high: object, lang: str) -> str:
     return f"{low_text} – {high_text}"
 
 
+def reason_of(row: pd.Series, lang: str) -> str:
+    """Why a row has no figure, in the reader's language (the mart stores both)."""
+    return str(row["reason_zh" if lang == "zh" else "reason"])
+
+
+def has_figure(row: pd.Series) -> bool:
+    return row["status"] == STATUS_OK
+
+
+def no_figure(row: pd.Series, lang: str) -> None:
+    """The reason, where the figure would be: a warning for a crash, a notice for missing data."""
+    text = reason_of(row, lang).replace("$", "\\$")
+    if row["status"] == STATUS_FAILED:
+        st.warning(text, icon=":material/error:")
+    else:
+        st.info(text, icon=":material/hourglass_empty:")
+
+
 def verdicts(row: pd.Series, lang: str) -> list[tuple[bool, str]]:
     """Each diagnostic as (passed, sentence)."""
     out = []
@@ -109,7 +123,7 @@ def estimates_chart(
     estimates: pd.DataFrame, floor: pd.DataFrame, channel: str, selected: str, lang: str
 ) -> None:
     reg = estimates[(estimates["method"] == "regression_dl") & (estimates["target_channel"] == channel)]
-    reg = reg.dropna(subset=["estimate"])
+    reg = reg[reg["status"] == STATUS_OK].dropna(subset=["estimate"])
     if reg.empty:
         st.caption(t("spill.no_estimate", lang))
         return
@@ -156,7 +170,10 @@ def estimates_chart(
     )
 
 
-def lag_chart(lags: pd.DataFrame, lang: str, channel: str) -> None:
+def lag_chart(lags: pd.DataFrame, lang: str, channel: str, row: pd.Series | None = None) -> None:
+    if row is not None and not has_figure(row):
+        no_figure(row, lang)
+        return
     if lags["correlation"].notna().sum() == 0:
         st.caption(t("spill.no_lags", lang))
         return
@@ -190,7 +207,10 @@ def lag_chart(lags: pd.DataFrame, lang: str, channel: str) -> None:
     )
 
 
-def event_chart(profile: pd.DataFrame, lang: str, channel: str) -> None:
+def event_chart(profile: pd.DataFrame, lang: str, channel: str, row: pd.Series | None = None) -> None:
+    if row is not None and not has_figure(row):
+        no_figure(row, lang)
+        return
     if profile.empty:
         st.caption(t("spill.no_spikes", lang))
         return
@@ -254,10 +274,25 @@ def estimates_table(estimates: pd.DataFrame, group: str, lang: str) -> None:
             t("spill.col.peak_lag", lang): [
                 MISSING if pd.isna(v) else fmt_count(v, lang) for v in rows["peak_lag_days"]
             ],
-            t("spill.col.warnings", lang): rows["warnings"].fillna(""),
+            t("spill.col.warnings", lang): [
+                "" if status == STATUS_OK else str(why)
+                for status, why in zip(rows["status"], rows["reason_zh" if lang == "zh" else "reason"], strict=True)
+            ],
         }
     )
     components.table(display, raw=rows, key="spill_estimates", file_stem=f"spillover_{group}")
+
+
+def floor_note(fl: pd.DataFrame, lang: str) -> None:
+    """The traceable floor when there is one, else why not (shown when the model has no figure)."""
+    if fl.empty:
+        return
+    row = fl.iloc[0]
+    if row["status"] == STATUS_OK and bool(row["has_attribution_data"]):
+        st.metric(t("spill.kpi.floor", lang), per_dollar(row["floor_usd_per_usd_tiktok_gmv"], lang))
+    elif not pd.isna(row["reason"]):
+        colon = "：" if lang == "zh" else ": "
+        st.caption(f"{t('spill.kpi.floor', lang)}{colon}{reason_of(row, lang)}".replace("$", "\\$"))
 
 
 def main() -> None:
@@ -293,6 +328,15 @@ def main() -> None:
     st.subheader(
         t("spill.headline", lang, group=group_label(group, lang), channel=t(f"spill.channel.{channel}", lang))
     )
+    if not has_figure(reg):
+        # No figure to show: the reason stands where the figure would be, and nothing pretends otherwise.
+        no_figure(reg, lang)
+        floor_note(fl, lang)
+        st.subheader(t("spill.all_methods", lang))
+        estimates_table(estimates, group, lang)
+        with st.expander(t("spill.method.header", lang)):
+            st.markdown(t("spill.method.body", lang))
+        return
     k1, k2, k3, k4 = st.columns(4)
     k1.metric(
         t("spill.kpi.estimate", lang),
@@ -323,7 +367,7 @@ def main() -> None:
         st.caption(
             t("spill.per_views", lang, x=fmt_money(round(float(reg["estimate_per_1000_views"]), 2), lang))
         )
-    if not event.empty and not pd.isna(event["estimate"].iloc[0]):
+    if not event.empty and has_figure(event.iloc[0]) and not pd.isna(event["estimate"].iloc[0]):
         e = event.iloc[0]
         st.caption(
             t(
@@ -344,6 +388,7 @@ def main() -> None:
     st.divider()
     estimates_chart(estimates, floor, channel, group, lang)
     left, right = st.columns(2)
+    method_row = lambda m: mine[mine["method"] == m].iloc[0] if (mine["method"] == m).any() else None
     with left:
         lag_chart(
             marts["lags"][
@@ -351,6 +396,7 @@ def main() -> None:
             ],
             lang,
             channel,
+            method_row("lag_correlation"),
         )
     with right:
         event_chart(
@@ -359,6 +405,7 @@ def main() -> None:
             ],
             lang,
             channel,
+            method_row("event_study"),
         )
 
     st.subheader(t("spill.all_methods", lang))

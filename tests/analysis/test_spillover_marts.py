@@ -257,19 +257,22 @@ def test_sql_event_study_interval_equals_python_on_a_spiky_panel(tmp_path):
     np.testing.assert_allclose(lag["correlation"].to_numpy(), ref["correlation"].to_numpy(), atol=1e-6)
 
 
-def test_python_event_study_rows_in_the_estimates_match_sql(con):
-    """The event_study rows the asset writes (category and all) are the SQL ratios too."""
-    merged = con.execute("""
-        select e.product_group, e.target_channel, e.estimate, s.spillover_ratio
-        from marts.mart_spillover_estimates as e
-        left join (select distinct product_group, target_channel, spillover_ratio
-                   from marts.mart_spillover_event_study where grain in ('category', 'all')) as s
-            using (product_group, target_channel)
-        where e.method = 'event_study'
-    """).df()
-    assert (merged["estimate"].isna() == merged["spillover_ratio"].isna()).all()
-    ok = merged["estimate"].notna()
-    np.testing.assert_allclose(merged.loc[ok, "estimate"], merged.loc[ok, "spillover_ratio"], atol=1e-6)
+def test_event_study_rows_publish_an_interval_wherever_they_publish_a_figure(con):
+    """The event_study rows are the burst study (rolling baseline, bootstrap over bursts): a figure only from
+    MIN_BURST_EVENTS bursts or more, always with its interval around it; otherwise the reason.
+    (Was: the SQL spike ratio, which published from a single spike; the SQL spike table is now the chart's.)"""
+    rows = con.execute(
+        "select status, estimate, ci_low, ci_high, reason, explanation from marts.mart_spillover_estimates "
+        "where method = 'event_study'"
+    ).df()
+    shown = rows[rows["status"] == "ok"]
+    assert len(shown) >= 1
+    assert shown["ci_low"].notna().all() and shown["ci_high"].notna().all()
+    assert ((shown["ci_low"] <= shown["estimate"]) & (shown["estimate"] <= shown["ci_high"])).all()
+    assert shown["explanation"].str.contains("95% interval").all()
+    withheld = rows[rows["status"] != "ok"]
+    assert withheld["estimate"].isna().all()
+    assert withheld["reason"].str.contains(f"needs at least {sp.MIN_BURST_EVENTS}").all()
 
 
 # ------------------------------------------------------------------------------------- panel and floor
@@ -350,18 +353,15 @@ def test_step_without_the_panel_says_what_to_run(tmp_path):
         run_spillover_step(tmp_path / "warehouse.duckdb")
 
 
-def test_step_with_an_empty_panel_says_why(tmp_path):
-    from orchestration.defs.analysis.spillover_estimates import SpilloverInputError, run_spillover_step
+def test_step_with_an_empty_panel_publishes_why_instead_of_failing(tmp_path):
+    """Was: SpilloverInputError. A seller with no TikTok-promoted product yet now gets rows saying so
+    (issue 10); tests/analysis/test_spillover_thin_data.py covers the other thin homes."""
+    from orchestration.defs.analysis.spillover_estimates import run_spillover_step
+    from tests.analysis.thin_marts import mart_rows, write_mart
 
     path = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as conn:
-        conn.execute("create schema marts")
-        conn.execute(
-            "create table marts.mart_channel_daily (grain varchar, product_group varchar, date_day date, "
-            "tiktok_gmv_usd double, tiktok_video_impressions double, tiktok_live_views double, "
-            "amazon_sales_usd double, shopify_sales_usd double, amazon_control_sales_usd double, "
-            "shopify_control_sales_usd double, is_prime_day boolean, is_bfcm boolean, promo_share double, "
-            "stockout_share double)"
-        )
-    with pytest.raises(SpilloverInputError, match="no TikTok-promoted product"):
-        run_spillover_step(path)
+    write_mart(path, mart_rows(0))
+    rows = run_spillover_step(path)
+    assert len(rows) == 2 * len(sp.METHODS)
+    assert (rows["status"] == sp.STATUS_INSUFFICIENT).all()
+    assert rows["reason"].str.contains("No TikTok Shop sales").all()

@@ -21,41 +21,17 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from orchestration.analysis import spillover_schema as schema
 from orchestration.lib import warehouse
 
 POOL = "warehouse_writer"
 TABLE = "marts.mart_spillover_estimates"
 PANEL_SOURCE = "marts.mart_channel_daily"
 TARGET_CHANNELS = ("amazon", "shopify")
-METHODS = ("regression_dl", "event_study", "lag_correlation")
+METHODS = schema.METHODS
 SUFFICIENCY_REASONS = ("too_few_days", "too_little_variation", "too_few_spikes")
 UNITS = ("usd_per_usd_tiktok_gmv", "correlation")
-
-# Column order and DuckDB types of the mart (estimate_all's MART_COLUMNS plus the window it covers).
-COLUMN_TYPES: dict[str, str] = {
-    "product_group": "varchar",
-    "target_channel": "varchar",
-    "method": "varchar",
-    "estimate": "double",
-    "ci_low": "double",
-    "ci_high": "double",
-    "unit": "varchar",
-    "peak_lag_days": "integer",
-    "days_of_data": "integer",
-    "placebo_estimate": "double",
-    "placebo_ci_low": "double",
-    "placebo_ci_high": "double",
-    "placebo_passed": "boolean",
-    "sufficiency_verdict": "varchar",
-    "confounding_warning": "boolean",
-    "warnings": "varchar",
-    "explanation": "varchar",
-    "explanation_zh": "varchar",
-    "estimate_per_1000_views": "double",
-    "off_site_effect_ratio": "double",
-    "window_start": "date",
-    "window_end": "date",
-}
+COLUMN_TYPES: dict[str, str] = schema.MART_SCHEMA  # the mart's one schema, owned by the estimator
 
 _PANEL_SQL = f"""
     select
@@ -89,10 +65,6 @@ def read_panels(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         raise SpilloverInputError(
             f"{PANEL_SOURCE} is not in the warehouse: run the dbt models first (tsw build). ({exc})"
         ) from exc
-    if wide.empty:
-        raise SpilloverInputError(
-            f"{PANEL_SOURCE} has no category or 'all' rows: no TikTok-promoted product has orders yet."
-        )
     frames = []
     for channel in TARGET_CHANNELS:
         frames.append(
@@ -114,19 +86,16 @@ def read_panels(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                 }
             )
         )
+    # No TikTok-promoted product with orders yet (a new seller, Amazon or Shopify only): no rows, and
+    # estimate() then publishes "insufficient data" rows instead of failing the build.
     return pd.concat(frames, ignore_index=True)
 
 
 def estimate(panels: pd.DataFrame) -> pd.DataFrame:
-    """estimate_all on the panels, with the window each group's rows cover."""
+    """estimate_all on the panels: every group x channel x method gets a row with its status."""
     from orchestration.analysis.spillover import estimate_all
 
-    rows = estimate_all(panels)
-    window = panels.groupby(["product_group", "target_channel"])["date"].agg(["min", "max"])
-    window.columns = ["window_start", "window_end"]
-    rows = rows.join(window, on=["product_group", "target_channel"])
-    rows["window_start"] = rows["window_start"].dt.date
-    rows["window_end"] = rows["window_end"].dt.date
+    rows = estimate_all(panels, channels=TARGET_CHANNELS)
     return rows[list(COLUMN_TYPES)]
 
 
@@ -172,6 +141,7 @@ def estimates_suite() -> list:
             "method",
             "unit",
             "days_of_data",
+            "status",
             "sufficiency_verdict",
             "explanation",
             "explanation_zh",
@@ -182,6 +152,7 @@ def estimates_suite() -> list:
         E.ExpectColumnValuesToBeInSet(column="method", value_set=list(METHODS)),
         E.ExpectColumnValuesToBeInSet(column="target_channel", value_set=list(TARGET_CHANNELS)),
         E.ExpectColumnValuesToBeInSet(column="unit", value_set=list(UNITS)),
+        E.ExpectColumnValuesToBeInSet(column="status", value_set=list(schema.STATUSES)),
         E.ExpectColumnValuesToMatchRegex(column="sufficiency_verdict", regex=_verdict_regex()),
         # An interval that does not contain its own estimate is a computation error, never a finding.
         E.ExpectColumnPairValuesAToBeGreaterThanB(
@@ -219,6 +190,7 @@ def mart_spillover_estimates(context: dg.AssetExecutionContext) -> dg.Materializ
         rows = run_spillover_step()
     except SpilloverInputError as exc:
         raise dg.Failure(description=str(exc)) from exc
+    status_counts = rows["status"].value_counts().to_dict()
     reg = rows[rows["method"] == "regression_dl"]
     summary = "\n".join(
         f"- {r.product_group} → {r.target_channel}: {r.estimate:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}] "
@@ -230,6 +202,7 @@ def mart_spillover_estimates(context: dg.AssetExecutionContext) -> dg.Materializ
         metadata={
             "rows": dg.MetadataValue.int(len(rows)),
             "groups": dg.MetadataValue.int(int(rows["product_group"].nunique())),
+            "rows by status": dg.MetadataValue.json({k: int(v) for k, v in status_counts.items()}),
             "regression estimates (USD per USD TikTok GMV)": dg.MetadataValue.md(summary or "none"),
         }
     )
@@ -255,5 +228,46 @@ def gx_mart_spillover_estimates() -> dg.AssetCheckResult:
     )
 
 
+def failed_analyses(rows: pd.DataFrame) -> list[str]:
+    """One line per group x channel x method whose calculation crashed (status failed)."""
+    bad = rows[rows["status"] == schema.STATUS_FAILED]
+    return [f"{r.product_group} → {r.target_channel} / {r.method}: {r.warnings}" for r in bad.itertuples()]
+
+
+def unexplained_rows(rows: pd.DataFrame) -> list[str]:
+    """Rows that publish no figure without saying why in both languages (never expected)."""
+    no_figure = rows[rows["status"] != schema.STATUS_OK]
+    bad = no_figure[no_figure["reason"].isna() | no_figure["reason_zh"].isna()]
+    return [f"{r.product_group} → {r.target_channel} / {r.method}: status {r.status} without a reason"
+            for r in bad.itertuples()]
+
+
+@dg.asset_check(
+    asset=["marts", "mart_spillover_estimates"],
+    name="spillover_analyses_ran",
+    pool=POOL,
+    description="Every spillover analysis ran: no group x channel x method has status 'failed' (a crash in "
+    "the estimator, published as a row with its error so the rest of the build still publishes), and "
+    "every row without a figure says why in English and Chinese.",
+)
+def spillover_analyses_ran() -> dg.AssetCheckResult:
+    with warehouse.writer() as conn:
+        rows = conn.execute(f"select * from {TABLE}").df()
+    failed = failed_analyses(rows)
+    unexplained = unexplained_rows(rows)
+    problems = failed + unexplained
+    return dg.AssetCheckResult(
+        passed=not problems,
+        description=(f"{len(failed)} spillover analyses failed" if failed else None),
+        metadata={
+            "rows_checked": len(rows),
+            "by status": dg.MetadataValue.json(
+                {k: int(v) for k, v in rows["status"].value_counts().to_dict().items()}
+            ),
+            "failures": dg.MetadataValue.md("\n".join(f"- {p}" for p in problems[:50]) or "none"),
+        },
+    )
+
+
 assets = [mart_spillover_estimates]
-asset_checks = [gx_mart_spillover_estimates]
+asset_checks = [gx_mart_spillover_estimates, spillover_analyses_ran]

@@ -5,6 +5,8 @@
 -- Amazon: Amazon Attribution reports are not among the exports this warehouse loads, so the Amazon row
 -- says there is no attribution data instead of showing a zero.
 -- Same product groups and window as mart_channel_daily (categories and 'all', products promoted on TikTok).
+-- The 'all' rows exist even before any TikTok sale: status and reason (English, Chinese) then say why there
+-- is no floor (status ok, insufficient_data or not_applicable, as in mart_spillover_estimates).
 with shopify_flagged as (
     select *, is_traced_to_tiktok as is_attributed,
     from {{ ref('int_spillover__shopify_tiktok_lines') }}
@@ -44,10 +46,31 @@ tiktok_gmv as (
     group by all
 ),
 
+channel_totals as (
+    select coalesce(sum(shopify_sales_usd), 0) as shopify_sales_usd,
+    from {{ ref('mart_channel_daily') }}
+    where grain = 'product'
+),
+
 groups as (
     select product_group, target_channel,
-    from tiktok_gmv
+    from (select product_group from tiktok_gmv union select 'all' as product_group)
     cross join (select unnest(['amazon', 'shopify']) as target_channel)
+),
+
+statuses as (
+    select
+        groups.product_group,
+        groups.target_channel,
+        case
+            when groups.target_channel = 'amazon' then 'not_applicable'
+            when channel_totals.shopify_sales_usd = 0 then 'not_applicable'
+            when coalesce(tiktok_gmv.tiktok_gmv_usd, 0) = 0 then 'insufficient_data'
+            else 'ok'
+        end as status,
+    from groups
+    cross join channel_totals
+    left join tiktok_gmv using (product_group)
 )
 
 select
@@ -69,6 +92,22 @@ select
         when groups.target_channel = 'shopify' and tiktok_gmv.tiktok_gmv_usd > 0
             then coalesce(shopify_floor.attributed_sales_usd, 0) / tiktok_gmv.tiktok_gmv_usd
     end as double) as floor_usd_per_usd_tiktok_gmv,
+    statuses.status,
+    case
+        when statuses.status = 'ok' then null
+        when groups.target_channel = 'amazon'
+            then 'No Amazon Attribution data was supplied, so no Amazon sale can be traced to TikTok here.'
+        when channel_totals.shopify_sales_usd = 0
+            then 'No Shopify sales in the loaded exports, so there is no Shopify order to trace to TikTok.'
+        else 'No TikTok Shop sales of these products yet, so traced Shopify sales cannot be put per $1 of '
+            || 'TikTok Shop GMV.'
+    end as reason,
+    case
+        when statuses.status = 'ok' then null
+        when groups.target_channel = 'amazon' then '未提供亚马逊归因（Amazon Attribution）数据，因此无法把任何亚马逊销售追溯到 TikTok。'
+        when channel_totals.shopify_sales_usd = 0 then '已载入的导出中没有 Shopify 销售，因此没有可追溯到 TikTok 的 Shopify 订单。'
+        else '这些商品还没有 TikTok Shop 销售，因此无法把可追溯的 Shopify 销售折算为每 1 美元 TikTok Shop GMV。'
+    end as reason_zh,
     case
         when groups.target_channel = 'amazon'
             then 'No Amazon Attribution data was supplied, so no Amazon sale can be traced to TikTok here; '
@@ -79,5 +118,7 @@ select
     end as explanation,
 from groups
 cross join window_bounds
-inner join tiktok_gmv using (product_group)
+cross join channel_totals
+inner join statuses using (product_group, target_channel)
+left join tiktok_gmv using (product_group)
 left join shopify_floor using (product_group, target_channel)

@@ -1,0 +1,51 @@
+"""The one definition of marts.mart_spillover_estimates: its columns, their DuckDB types, its statuses.
+
+Kept free of numpy/scipy so the Spillover page can import it cheaply; the estimator
+(orchestration/analysis/spillover.py) fills these columns and the Dagster asset writes them with these casts.
+"""
+
+from __future__ import annotations
+
+# Every spillover analysis publishes a row with one of these statuses, never an exception:
+#   ok                 the figure is published (it may still carry diagnostics: thin data, placebo, confounding)
+#   insufficient_data  too little data for this analysis yet (no TikTok sales, too few days, too few bursts)
+#   not_applicable     the analysis does not apply (the target channel has no sales in the exports)
+#   failed             the calculation crashed (a bug); the build reports a failed check and publishes the rest
+STATUS_OK = "ok"
+STATUS_INSUFFICIENT = "insufficient_data"
+STATUS_NOT_APPLICABLE = "not_applicable"
+STATUS_FAILED = "failed"
+STATUSES = (STATUS_OK, STATUS_INSUFFICIENT, STATUS_NOT_APPLICABLE, STATUS_FAILED)
+METHODS = ("regression_dl", "event_study", "lag_correlation")
+
+# The one definition of marts.mart_spillover_estimates: column order and DuckDB type. The Dagster asset
+# writes with these casts and the Spillover page selects these columns.
+MART_SCHEMA: dict[str, str] = {
+    "product_group": "varchar",
+    "target_channel": "varchar",
+    "method": "varchar",
+    "status": "varchar",
+    "reason_code": "varchar",
+    "reason": "varchar",
+    "reason_zh": "varchar",
+    "estimate": "double",
+    "ci_low": "double",
+    "ci_high": "double",
+    "unit": "varchar",
+    "peak_lag_days": "integer",
+    "days_of_data": "integer",
+    "placebo_estimate": "double",
+    "placebo_ci_low": "double",
+    "placebo_ci_high": "double",
+    "placebo_passed": "boolean",
+    "sufficiency_verdict": "varchar",
+    "confounding_warning": "boolean",
+    "warnings": "varchar",
+    "explanation": "varchar",
+    "explanation_zh": "varchar",
+    "estimate_per_1000_views": "double",
+    "off_site_effect_ratio": "double",
+    "window_start": "date",
+    "window_end": "date",
+}
+MART_COLUMNS = list(MART_SCHEMA)
