@@ -137,10 +137,20 @@ def demo(seed: int, days: int, scale: int | None, out: Path | None) -> None:
     """Write the demo seller's exports (all seven kinds) into the inbox."""
     from orchestration.demo.generate import generate_demo, summary
 
+    from orchestration.demo import catalogue as demo_catalogue
+
     target = out or settings.inbox_dir()
     manifest = generate_demo(target, seed=seed, days=days, scale=scale, truth_dir=settings.demo_truth_dir())
     click.echo(f"Demo seller written to {target}")
     click.echo(summary(manifest))
+    # The demo seller's catalogue goes into its home like any seller's; an existing one is never overwritten.
+    if out is None:
+        products = settings.catalogue_dir() / "products.csv"
+        if products.exists():
+            click.echo(f"Catalogue kept as it is: {settings.catalogue_dir()}")
+        else:
+            demo_catalogue.write(settings.catalogue_dir(), seed=seed)
+            click.echo(f"Demo catalogue written to {settings.catalogue_dir()}")
 
 
 @main.command()
@@ -173,6 +183,31 @@ def ingest(paths: tuple[Path, ...], period: str | None) -> None:
         failed |= r.status.startswith("quarantined")
     if failed:
         raise SystemExit(2)
+
+
+@main.command()
+def catalogue() -> None:
+    """Write or refresh $TSW_HOME/catalogue/products.csv (+ .xlsx): every product the last build found,
+    with empty cost columns to fill; every value you already wrote is kept."""
+    from orchestration.lib import catalogue as cat
+    from orchestration.lib.gx_validation import ValidationFailed
+
+    discovered = cat.discovered_products()
+    if discovered is None:
+        click.echo(f"No published build in {settings.tsw_home()} yet: the file lists only the products you "
+                   "declared. Run `tsw build` after dropping your exports in the inbox, then `tsw catalogue` again.")
+    frame, added = cat.refreshed_products(discovered)
+    try:
+        path = cat.save_products(frame)
+    except ValidationFailed as exc:
+        raise click.ClickException(f"The catalogue was not written, a value breaks a rule:\n{exc}") from exc
+    missing = cat.lacking_costs(frame)
+    click.echo(f"{path} (and {path.with_suffix('.xlsx').name}): {len(frame)} products, {added} new.")
+    if missing:
+        click.echo(f"{missing} products lack a unit cost (unit_cogs_usd): their margins read 'cost missing' until "
+                   "you fill them in, then run `tsw build`.")
+    else:
+        click.echo("Every product has a unit cost.")
 
 
 @main.command(name="dagster")

@@ -80,6 +80,14 @@ def quarantine_dir() -> Path:
     return tsw_home() / "quarantine"
 
 
+def catalogue_dir() -> Path:
+    """The seller's own catalogue: products, cost changes, fee overrides (all optional CSVs).
+
+    Seller data, so it lives in the home and never in the checkout: upgrading the code never touches it.
+    """
+    return tsw_home() / "catalogue"
+
+
 def demo_truth_dir() -> Path:
     """Where `tsw demo` writes the demo world's ground truth (outside the inbox)."""
     return tsw_home() / "demo_truth"

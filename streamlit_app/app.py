@@ -40,6 +40,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("sources", ":material/menu_book:"),
     PageSpec("categories", ":material/category:"),
     PageSpec("spillover", ":material/call_split:"),
+    PageSpec("catalogue", ":material/inventory_2:"),
     PageSpec("overview", ":material/dashboard:"),
     PageSpec("data_quality", ":material/fact_check:"),
     PageSpec("sql", ":material/terminal:"),

@@ -596,7 +596,7 @@ _CATEGORIES_MESSAGES: dict[str, dict[str, str]] = {
         "categories.chart.margin_pct": "Contribution margin as % of net revenue",
         "categories.chart.return_rate": "Return rate (units returned / units sold; Amazon not in its export)",
         "categories.chart.growth": "Net revenue per month by category (all chosen channels)",
-        "categories.charts.source": "Seller's own exports (TikTok Shop, Amazon, Shopify) with the costs and fees in seeds/reference; mart_category_performance.",
+        "categories.charts.source": "Seller's own exports (TikTok Shop, Amazon, Shopify) with the costs of your catalogue and the platforms' published fees (seeds/reference/platform_fees.csv); mart_category_performance.",
         "categories.unit.percent": "%",
         "categories.waterfall.header": "From GMV to contribution",
         "categories.waterfall.category": "Category",
@@ -618,8 +618,8 @@ _CATEGORIES_MESSAGES: dict[str, dict[str, str]] = {
         "categories.products.window_help": "The published table covers the default window; another length is recomputed here from the order lines.",
         "categories.products.window_caption": "{start} to {end} · {losing} product × channel pairs lose money before ads",
         "categories.products.losing": "⚠ losing money",
-        "categories.unmapped.header": "Sold but missing from the product map",
-        "categories.unmapped.intro": "These SKUs were sold but have no row, or a row with neither a category nor a known product type, in seeds/reference/product_map.csv. Without a row their costs are unknown and their margin is overstated; without a category their sales sit under Unmapped. Add or complete them in the map.",
+        "categories.unmapped.header": "Products to complete in your catalogue",
+        "categories.unmapped.intro": "These products sold but are not in your catalogue, have no unit cost (their margin reads “cost missing” and is left out of the totals) or no category (their sales sit under Unmapped). Run `tsw catalogue` or open the Catalogue page to complete them.",
     },
     "zh": {
         "page.categories": "品类",
@@ -671,7 +671,7 @@ _CATEGORIES_MESSAGES: dict[str, dict[str, str]] = {
         "categories.chart.margin_pct": "贡献毛利占净收入的百分比",
         "categories.chart.return_rate": "退货率（退货件数 / 售出件数；亚马逊导出不含退货）",
         "categories.chart.growth": "各品类每月净收入（所选渠道合计）",
-        "categories.charts.source": "卖家自己的导出数据（TikTok Shop、亚马逊、Shopify），成本与费用取自 seeds/reference；mart_category_performance。",
+        "categories.charts.source": "卖家自己的导出数据（TikTok Shop、亚马逊、Shopify），成本取自您的商品目录，费用取自各平台公布的费率（seeds/reference/platform_fees.csv）；mart_category_performance。",
         "categories.unit.percent": "%",
         "categories.waterfall.header": "从 GMV 到贡献毛利",
         "categories.waterfall.category": "品类",
@@ -693,8 +693,8 @@ _CATEGORIES_MESSAGES: dict[str, dict[str, str]] = {
         "categories.products.window_help": "已发布的表按默认窗口计算；选择其他天数时在此由订单行重新计算。",
         "categories.products.window_caption": "{start} 至 {end} · {losing} 个商品 × 渠道组合在广告前亏损",
         "categories.products.losing": "⚠ 亏损",
-        "categories.unmapped.header": "已售出但不在商品映射表中",
-        "categories.unmapped.intro": "这些 SKU 有销售，但 seeds/reference/product_map.csv 中没有对应行，或该行既无品类也无可识别的商品类型。没有对应行则成本未知、毛利被高估；没有品类则其销售归入“未映射”。请在映射表中补全。",
+        "categories.unmapped.header": "需要在商品目录中补全的商品",
+        "categories.unmapped.intro": "这些商品有销售，但不在您的商品目录中、没有单位成本（毛利显示“缺少成本”，不计入合计）或没有品类（销售归入“未归类”）。运行 `tsw catalogue` 或打开“商品目录”页面补全。",
     },
 }
 for _lang, _messages in _CATEGORIES_MESSAGES.items():
@@ -1257,3 +1257,126 @@ _DOWNLOAD_COLUMNS: dict[str, tuple[str, str]] = {
 for _name, (_en, _zh) in _DOWNLOAD_COLUMNS.items():
     MESSAGES["en"].setdefault(f"dl.col.{_name}", _en)
     MESSAGES["zh"].setdefault(f"dl.col.{_name}", _zh)
+
+# ---------------------------------------------------------------------------------------------
+# Catalogue page (views/catalogue.py) and the seller-data notices of the seller pages.
+# ---------------------------------------------------------------------------------------------
+_CATALOGUE_MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "page.catalogue": "Catalogue",
+        "catalogue.title": "Your catalogue: products, categories and costs",
+        "catalogue.intro": "Every product found in your exports is listed here, matched across TikTok Shop, Amazon "
+        "and Shopify by your own SKU code. Fill in categories and unit costs, save, and build: margins use "
+        "these costs, and a product without a cost shows “cost missing” instead of a margin.",
+        "catalogue.products.header": "Products",
+        "catalogue.products.empty": "No products yet. Download your order exports (TikTok Shop Seller Center › "
+        "Orders › Export; Amazon Seller Central › Reports › All Orders; Shopify admin › Orders › Export), drop them "
+        "into the inbox folder, run a build, then come back here to add costs.",
+        "catalogue.products.intro": "{n} products, {missing} without a unit cost. Saved to {path} (and an .xlsx "
+        "copy for Excel; the build reads whichever you saved last).",
+        "catalogue.col.product_id": "Product ID",
+        "catalogue.col.product_name": "Name",
+        "catalogue.col.category": "Category",
+        "catalogue.col.seller_sku": "Your SKU code",
+        "catalogue.col.unit_cogs_usd": "Unit cost (COGS, USD)",
+        "catalogue.col.tiktok_fbs_fulfilment_usd": "TikTok ship-yourself cost per unit",
+        "catalogue.col.tiktok_fbt_fulfilment_usd": "Fulfilled by TikTok fee per unit",
+        "catalogue.col.amazon_fba_fulfilment_usd": "Amazon FBA fee per unit",
+        "catalogue.col.amazon_fbm_fulfilment_usd": "Amazon ship-yourself cost per unit",
+        "catalogue.col.shopify_fulfilment_usd": "Shopify shipping cost per unit",
+        "catalogue.col.costs_valid_from": "Costs valid from",
+        "catalogue.col.costs_valid_from_help": "First day (YYYY-MM-DD) these costs apply; empty = from the start. "
+        "Later cost changes go in catalogue/cost_changes.csv.",
+        "catalogue.col.info_category_found": "Category found",
+        "catalogue.col.info_category_rule": "Placed by",
+        "catalogue.col.info_channels_sold": "Channels",
+        "catalogue.col.info_units_sold": "Units sold",
+        "catalogue.col.info_cost_status": "Cost",
+        "catalogue.col.finding": "Finding",
+        "catalogue.col.likely_duplicate_of": "Looks like",
+        "catalogue.col.matched_by": "Matched by",
+        "catalogue.save": "Save",
+        "catalogue.save_and_build": "Save and build",
+        "catalogue.saved": "Saved to {path}.",
+        "catalogue.save.invalid": "Not saved: some cells break a rule. Fix them and save again.",
+        "catalogue.save.violation": "row {row}: {detail} ({rule})",
+        "catalogue.build.running": "Build running ({seconds} s): {step}",
+        "catalogue.build.done": "The build finished; every page now shows your new costs. Log: {log}",
+        "catalogue.build.failed": "The build did not finish cleanly; the previous build is still shown. Log: {log}",
+        "catalogue.matches.header": "Match report",
+        "catalogue.matches.intro": "Products that need a look: likely duplicates (a near-identical name under "
+        "another code — put both codes in one row, separated by |), products seen on one channel only, products "
+        "not in your catalogue, and catalogue products never sold.",
+        "catalogue.finding.likely_duplicate": "Likely duplicate",
+        "catalogue.finding.one_channel_only": "One channel only",
+        "catalogue.finding.not_in_catalogue": "Not in catalogue",
+        "catalogue.finding.never_sold": "Never sold",
+        "catalogue.finding.ok": "OK",
+        "catalogue.cost.ok": "ok",
+        "catalogue.cost.partly_missing": "partly missing",
+        "catalogue.cost.cost_missing": "cost missing",
+        "seller.no_orders": "No orders loaded yet. Download your order exports (TikTok Shop Seller Center › Orders › "
+        "Export; Amazon Seller Central › Reports › All Orders; Shopify admin › Orders › Export), drop them into "
+        "{inbox} and run `tsw build`. The Market and Sources pages work without them.",
+        "seller.cost_missing": "cost missing",
+        "seller.cost_missing_share": "{share} of this revenue has no unit cost in your catalogue and is left out "
+        "of the margin.",
+    },
+    "zh": {
+        "page.catalogue": "商品目录",
+        "catalogue.title": "您的商品目录：商品、品类与成本",
+        "catalogue.intro": "这里列出导出文件中发现的每一件商品，按您自己的 SKU 编码在 TikTok Shop、亚马逊和 Shopify "
+        "之间匹配。填写品类和单位成本，保存并构建：毛利按这些成本计算；没有成本的商品显示“缺少成本”，不显示毛利。",
+        "catalogue.products.header": "商品",
+        "catalogue.products.empty": "还没有商品。请下载订单导出（TikTok Shop 卖家中心 › 订单 › 导出；亚马逊卖家平台 › "
+        "报告 › 所有订单；Shopify 后台 › 订单 › 导出），放入收件箱文件夹并运行构建，然后回到这里填写成本。",
+        "catalogue.products.intro": "共 {n} 件商品，其中 {missing} 件没有单位成本。保存到 {path}（另有一份 .xlsx 供 Excel "
+        "使用；构建读取您最后保存的那一份）。",
+        "catalogue.col.product_id": "商品 ID",
+        "catalogue.col.product_name": "名称",
+        "catalogue.col.category": "品类",
+        "catalogue.col.seller_sku": "您的 SKU 编码",
+        "catalogue.col.unit_cogs_usd": "单位成本（COGS，美元）",
+        "catalogue.col.tiktok_fbs_fulfilment_usd": "TikTok 自发货单件成本",
+        "catalogue.col.tiktok_fbt_fulfilment_usd": "TikTok 官方仓配单件费用",
+        "catalogue.col.amazon_fba_fulfilment_usd": "亚马逊 FBA 单件费用",
+        "catalogue.col.amazon_fbm_fulfilment_usd": "亚马逊自发货单件成本",
+        "catalogue.col.shopify_fulfilment_usd": "Shopify 单件运费",
+        "catalogue.col.costs_valid_from": "成本生效日期",
+        "catalogue.col.costs_valid_from_help": "成本开始适用的第一天（YYYY-MM-DD）；留空表示从一开始适用。以后的成本变化"
+        "写入 catalogue/cost_changes.csv。",
+        "catalogue.col.info_category_found": "识别出的品类",
+        "catalogue.col.info_category_rule": "归类依据",
+        "catalogue.col.info_channels_sold": "渠道",
+        "catalogue.col.info_units_sold": "销量（件）",
+        "catalogue.col.info_cost_status": "成本",
+        "catalogue.col.finding": "发现",
+        "catalogue.col.likely_duplicate_of": "疑似同一商品",
+        "catalogue.col.matched_by": "匹配方式",
+        "catalogue.save": "保存",
+        "catalogue.save_and_build": "保存并构建",
+        "catalogue.saved": "已保存到 {path}。",
+        "catalogue.save.invalid": "未保存：部分单元格不符合规则。请修改后再保存。",
+        "catalogue.save.violation": "第 {row} 行：{detail}（{rule}）",
+        "catalogue.build.running": "正在构建（{seconds} 秒）：{step}",
+        "catalogue.build.done": "构建完成，各页面已使用新的成本。日志：{log}",
+        "catalogue.build.failed": "构建未能顺利完成，页面仍显示上一次的构建。日志：{log}",
+        "catalogue.matches.header": "匹配报告",
+        "catalogue.matches.intro": "需要查看的商品：疑似重复（不同编码下名称几乎相同——把两个编码写在同一行，用 | 分隔）、"
+        "只在一个渠道出现的商品、不在目录中的商品，以及目录中从未售出的商品。",
+        "catalogue.finding.likely_duplicate": "疑似重复",
+        "catalogue.finding.one_channel_only": "仅一个渠道",
+        "catalogue.finding.not_in_catalogue": "不在目录中",
+        "catalogue.finding.never_sold": "从未售出",
+        "catalogue.finding.ok": "正常",
+        "catalogue.cost.ok": "完整",
+        "catalogue.cost.partly_missing": "部分缺失",
+        "catalogue.cost.cost_missing": "缺少成本",
+        "seller.no_orders": "还没有加载订单。请下载订单导出（TikTok Shop 卖家中心 › 订单 › 导出；亚马逊卖家平台 › 报告 › "
+        "所有订单；Shopify 后台 › 订单 › 导出），放入 {inbox} 并运行 `tsw build`。市场和来源页面无需这些数据。",
+        "seller.cost_missing": "缺少成本",
+        "seller.cost_missing_share": "该收入中有 {share} 在您的目录里没有单位成本，未计入毛利。",
+    },
+}
+for _lang, _messages in _CATALOGUE_MESSAGES.items():
+    MESSAGES[_lang].update(_messages)

@@ -74,7 +74,7 @@ mart as (
         sum(platform_fees_usd) as platform_fees,
         sum(fulfilment_cost_usd) as fulfilment,
         sum(cogs_usd) as cogs,
-        sum(contribution_margin_usd + ad_spend_usd) as contribution_before_ads,
+        sum(contribution_before_ads_usd) as contribution_before_ads,
     from {{ ref('mart_category_performance') }}
     group by all
 

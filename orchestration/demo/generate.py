@@ -99,7 +99,7 @@ def demo_products(world) -> pd.DataFrame:
 
 
 def unmapped_product_id(products: pd.DataFrame) -> str:
-    """The one product left out of seeds/reference/product_map.csv: the last promoted product."""
+    """The one product left out of the demo catalogue (catalogue/products.csv): the last promoted product."""
     return str(products.loc[products["promoted_on_tiktok"].astype(bool), "product_id"].iloc[-1])
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from orchestration import settings
 from streamlit_app import components, data
 from streamlit_app.i18n import current_lang, fmt_count, fmt_money, fmt_percent, label_for, money_axis, t
 
@@ -20,14 +21,15 @@ PERFORMANCE_COLUMNS = (
     "channel, category_id, category_name, order_month, orders, cancelled_orders, units_sold, units_returned, "
     "gmv_usd, list_subtotal_usd, seller_discount_usd, platform_discount_usd, net_sales_usd, return_refunds_usd, "
     "net_revenue_usd, platform_fees_usd, affiliate_commission_usd, fulfilment_cost_usd, cogs_usd, ad_spend_usd, "
-    "contribution_margin_usd, market_signal, signal_claim_ids, signal_source_ids"
+    "contribution_margin_usd, net_revenue_with_cost_usd, market_signal, signal_claim_ids, signal_source_ids"
 )
 CATEGORY_COLUMNS = (
     "category_id, category_name, category_name_zh, is_in_taxonomy, market_signal, market_signal_detail, "
     "hot_in, opportunity_in, risk_in, signal_claim_ids, signal_source_ids, article_terms"
 )
 UNIT_ECONOMICS_COLUMNS = (
-    "product_id, channel, product_name, category_id, is_mapped_product, window_start, window_end, window_days, "
+    "product_id, channel, product_name, category_id, is_in_catalogue, cost_status, window_start, window_end, "
+    "window_days, "
     "units_sold, units_returned, net_sales_usd, contribution_usd, price_per_unit_usd, fees_per_unit_usd, "
     "fulfilment_per_unit_usd, cogs_per_unit_usd, commission_per_unit_usd, return_cost_per_unit_usd, "
     "contribution_per_unit_usd, return_rate, is_losing_money"
@@ -49,6 +51,7 @@ ADDITIVE = [
     "cogs_usd",
     "ad_spend_usd",
     "contribution_margin_usd",
+    "net_revenue_with_cost_usd",
 ]
 # Amazon's All Orders report carries no returns: its return figures are unknown, not zero.
 CHANNELS_WITHOUT_RETURNS = {"amazon"}
@@ -59,18 +62,20 @@ with bounds as (select max(order_date) as window_end from marts.fct_order_lines)
 summed as (
     select
         product_id, channel, any_value(product_name) as product_name, any_value(category_id) as category_id,
-        bool_and(is_mapped_product) as is_mapped_product, bool_and(returns_in_export) as returns_in_export,
+        bool_and(is_in_catalogue) as is_in_catalogue, bool_and(returns_in_export) as returns_in_export,
+        bool_and(has_cost) as has_cost, bool_or(has_cost) as has_some_cost,
         sum(units_sold) as units_sold, sum(units_returned) as units_returned,
         sum(net_sales_usd) as net_sales_usd, sum(return_refunds_usd) as return_refunds_usd,
         sum(platform_fees_usd) as platform_fees_usd, sum(affiliate_commission_usd) as affiliate_commission_usd,
         sum(fulfilment_cost_usd) as fulfilment_cost_usd, sum(cogs_usd) as cogs_usd,
-        sum(contribution_before_ads_usd) as contribution_usd,
+        case when bool_and(has_cost) then sum(contribution_before_ads_usd) end as contribution_usd,
     from marts.fct_order_lines, bounds
     where order_date between bounds.window_end - (? - 1) * interval 1 day and bounds.window_end
     group by product_id, channel
 )
 select
-    product_id, channel, product_name, category_id, is_mapped_product,
+    product_id, channel, product_name, category_id, is_in_catalogue,
+    case when has_cost then 'ok' when has_some_cost then 'partly_missing' else 'cost_missing' end as cost_status,
     (select window_end from bounds) - (? - 1) * interval 1 day as window_start,
     (select window_end from bounds) as window_end,
     ? as window_days,
@@ -99,7 +104,8 @@ def load() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     unmapped = data.query(
         "select product_id, product_name, category_id, tiktok_sku_id, tiktok_seller_sku, asin, amazon_seller_sku, "
         "shopify_sku, channels_sold, first_order_date, last_order_date, units_sold, net_sales_usd "
-        "from marts.dim_products where not is_in_product_map or category_id = 'unmapped' order by product_id"
+        "from marts.dim_products where units_sold > 0 and (not is_in_catalogue or category_id = 'unmapped' "
+        "or cost_status <> 'ok') order by product_id"
     )
     return performance, categories, unit_economics, unmapped
 
@@ -130,8 +136,13 @@ def category_label(category_id: str, categories: pd.DataFrame, lang: str) -> str
 def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
     """Rates recomputed from the summed components of each row."""
     out = frame.copy()
+    # A margin only over the revenue whose unit costs are known; none at all when no cost is known
+    # ("cost missing"), never a margin computed as if the missing costs were zero.
+    with_cost = out["net_revenue_with_cost_usd"].where(out["net_revenue_with_cost_usd"] != 0)
+    out["contribution_margin_usd"] = out["contribution_margin_usd"].where(with_cost.notna() | (out["net_revenue_usd"] == 0))
+    out["contribution_margin_pct"] = out["contribution_margin_usd"] / with_cost
     revenue = out["net_revenue_usd"].where(out["net_revenue_usd"] != 0)
-    out["contribution_margin_pct"] = out["contribution_margin_usd"] / revenue
+    out["share_of_revenue_without_cost"] = 1 - out["net_revenue_with_cost_usd"] / revenue
     units = out["units_sold"].where(out["units_sold"] != 0)
     has_returns = ~out["channel"].isin(CHANNELS_WITHOUT_RETURNS) if "channel" in out else True
     out["return_rate"] = (out["units_returned"] / units).where(has_returns)
@@ -202,18 +213,23 @@ def category_channel_table(
 
 def kpis(summed: pd.DataFrame, lang: str) -> None:
     revenue = summed["net_revenue_usd"].sum()
-    margin = summed["contribution_margin_usd"].sum()
+    with_cost = summed["net_revenue_with_cost_usd"].sum()
+    margin = summed["contribution_margin_usd"].sum(min_count=1) if with_cost else None
     with_returns = summed[~summed["channel"].isin(CHANNELS_WITHOUT_RETURNS)]
     units = with_returns["units_sold"].sum()
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("categories.kpi.net_revenue", lang), fmt_money(revenue, lang))
-    c2.metric(t("categories.kpi.margin", lang), fmt_money(margin, lang))
-    c3.metric(t("categories.kpi.margin_pct", lang), fmt_percent(margin / revenue if revenue else None, lang))
+    c2.metric(t("categories.kpi.margin", lang), fmt_money(margin, lang) if margin is not None
+              else t("seller.cost_missing", lang))
+    c3.metric(t("categories.kpi.margin_pct", lang), fmt_percent(margin / with_cost, lang) if margin is not None
+              else t("seller.cost_missing", lang))
     c4.metric(
         t("categories.kpi.return_rate", lang),
         fmt_percent(with_returns["units_returned"].sum() / units if units else None, lang),
         help=t("categories.kpi.return_rate_help", lang),
     )
+    if revenue and with_cost < revenue - 0.005:
+        st.caption(t("seller.cost_missing_share", lang, share=fmt_percent(1 - with_cost / revenue, lang)))
 
 
 def table_section(summed: pd.DataFrame, categories: pd.DataFrame, lang: str) -> None:
@@ -226,7 +242,10 @@ def table_section(summed: pd.DataFrame, categories: pd.DataFrame, lang: str) -> 
             t("categories.col.channel", lang): [channel_label(c, lang) for c in summed["channel"]],
             t("categories.col.net_revenue", lang): [fmt_money(v, lang) for v in summed["net_revenue_usd"]],
             t("categories.col.gmv", lang): [fmt_money(v, lang) for v in summed["gmv_usd"]],
-            t("categories.col.margin", lang): [fmt_money(v, lang) for v in summed["contribution_margin_usd"]],
+            t("categories.col.margin", lang): [
+                t("seller.cost_missing", lang) if pd.isna(v) and r else fmt_money(v, lang)
+                for v, r in zip(summed["contribution_margin_usd"], summed["net_revenue_usd"], strict=True)
+            ],
             t("categories.col.margin_pct", lang): [
                 fmt_percent(v, lang) for v in summed["contribution_margin_pct"]
             ],
@@ -466,7 +485,8 @@ def products_section(
                 fmt_money(v, lang) for v in rows["return_cost_per_unit_usd"]
             ],
             t("categories.col.contribution_unit", lang): [
-                fmt_money(v, lang) for v in rows["contribution_per_unit_usd"]
+                t("seller.cost_missing", lang) if c != "ok" else fmt_money(v, lang)
+                for v, c in zip(rows["contribution_per_unit_usd"], rows["cost_status"], strict=True)
             ],
         }
     )
@@ -488,18 +508,28 @@ def products_section(
     components.table(display, raw=unmapped, key="categories_unmapped", file_stem="unmapped_products")
 
 
+def analysis_notes(lang: str) -> None:
+    """Analyses the seller's data cannot support yet (growth with one month of orders…): the reason, in words."""
+    with components.data_guard():
+        status = data.query("select analysis, reason_en, reason_zh from marts.mart_analysis_status "
+                            "where channel = 'all' and status <> 'ok' and analysis like 'category_growth%' "
+                            "order by analysis")
+    for _, row in status.iterrows():
+        st.caption(f":material/info: {row['reason_zh' if lang == 'zh' else 'reason_en']}")
+
+
 def main() -> None:
     lang = current_lang()
     st.title(t("categories.title", lang))
     st.caption(t("categories.intro", lang))
     with components.data_guard():
         performance, categories, unit_economics, unmapped = load()
-        latest_order_date = pd.Timestamp(
-            data.query("select max(order_date) as d from marts.fct_order_lines")["d"].iloc[0]
-        ).date()
-    if performance.empty:
-        st.info(t("data.empty", lang))
+        latest = data.query("select max(order_date) as d from marts.fct_order_lines")["d"].iloc[0]
+    if performance.empty or pd.isna(latest):
+        st.info(t("seller.no_orders", lang, inbox=str(settings.inbox_dir())), icon=":material/upload_file:")
         return
+    latest_order_date = pd.Timestamp(latest).date()
+    analysis_notes(lang)
     channels, category_ids, start, end = filters(performance, categories, latest_order_date, lang)
     months = pd.to_datetime(performance["order_month"]).dt.date
     selected = performance[

@@ -120,29 +120,34 @@ def test_orders_and_units_match_the_ground_truth(con, truth):
     assert got.loc["shopify", "units"] == realised["shopify"]["units_own"]
 
 
-def test_unmapped_product_is_listed_and_keeps_its_sales(con, home, truth):
+def test_the_product_left_out_of_the_catalogue_is_discovered_and_keeps_its_sales(con, home, truth):
     unmapped = truth["unmapped_product_ids"]
-    assert unmapped, "the demo leaves one product out of the product map"
-    listed = df(con, "select * from marts.dim_products where not is_in_product_map")
-    assert len(listed) >= 1
-    assert listed["product_id"].str.startswith("UNMAPPED:").all()
-    assert set(listed["product_id"]) & set(
-        df(con, "select product_id from marts.fct_order_lines")["product_id"]
-    )
-    # Its TikTok units, month by month, equal the truth's units for the missing product.
+    assert unmapped, "the demo leaves one product out of its catalogue"
+    discovered = df(con, "select * from marts.dim_products where not is_in_catalogue")
+    assert len(discovered) >= 1
+    # Discovered by its own SKU code, the same on TikTok Shop and Amazon: one product on both channels.
+    codes = df(con, """select distinct product_id, upper(seller_sku) as code from marts.fct_order_lines
+                       where not is_in_catalogue and channel = 'tiktok_shop'""")
+    assert len(codes) == 1 and codes.iloc[0]["product_id"] == codes.iloc[0]["code"]
+    row = discovered.set_index("product_id").loc[codes.iloc[0]["product_id"]]
+    assert set(row["channels_seen"].split(",")) >= {"tiktok_shop", "amazon"}
+    assert row["cost_status"] == "cost_missing"
+    # Its TikTok units equal the truth's units for the missing product.
     daily = pd.read_csv(home / "demo_truth" / "ground_truth_daily.csv")
     tiktok = daily[(daily["channel"].isin(["tiktok", "tiktok_shop"])) & daily["product_id"].isin(unmapped)]
     assert len(tiktok) > 0
     got = df(
         con,
         """select sum(units_ordered) as units from marts.fct_order_lines
-                     where channel = 'tiktok_shop' and not is_mapped_product""",
+                     where channel = 'tiktok_shop' and not is_in_catalogue""",
     ).iloc[0]["units"]
     assert got == tiktok["units"].sum()
-    mapped_ids = set(
-        df(con, "select product_id from marts.dim_products where is_in_product_map")["product_id"]
-    )
-    assert not (set(unmapped) & mapped_ids)
+    declared = set(df(con, "select product_id from marts.dim_products where is_in_catalogue")["product_id"])
+    assert not (set(unmapped) & declared)
+    # Its margin is never shown as if it cost nothing.
+    lines = df(con, "select bool_or(has_cost) as any_cost, count(contribution_before_ads_usd) as with_margin "
+                    "from marts.fct_order_lines where not is_in_catalogue").iloc[0]
+    assert not lines["any_cost"] and lines["with_margin"] == 0
 
 
 def test_rates_are_recomputed_from_components_not_averaged(con):
@@ -233,17 +238,19 @@ def test_creator_attribution_matches_the_signals_the_demo_wrote(con, truth):
 
 
 def test_every_mapped_product_lands_in_its_true_category(con, truth):
-    # Two demo products have no category in the map, only an Amazon product type (the dress) or a Shopify
-    # product type (the blender); the taxonomy's product-type lists must place them like the rest.
+    # Two demo products have no category in the catalogue, only an Amazon product type (the dress) or a Shopify
+    # product type (the blender): TikTok's own category (or else the product type) must place them like the rest.
     placed = df(
         con,
         """select product_id, any_value(category_id) as category_id,
                   count(distinct category_id) as categories,
                   string_agg(distinct category_assigned_by, ',') as assigned_by
-           from marts.fct_order_lines where is_mapped_product group by product_id""",
+           from marts.fct_order_lines where is_in_catalogue group by product_id""",
     ).set_index("product_id")
     assert (placed["categories"] == 1).all()
     for product_id, row in placed.iterrows():
         assert row["category_id"] == truth["world"]["products"][product_id]["category"], product_id
-    assert set(placed["assigned_by"]) == {"product_map", "amazon_product_type", "shopify_product_type"}
-    assert (placed["assigned_by"] != "product_map").sum() == 2
+    assert "catalogue" in set(placed["assigned_by"])
+    assert (placed["assigned_by"] != "catalogue").sum() == 2
+    assert set(placed["assigned_by"]) <= {"catalogue", "tiktok_shop_category", "amazon_product_type",
+                                          "shopify_product_type"}

@@ -1,48 +1,81 @@
-"""Seller-edited reference tables: what a seller's own product map may omit, and how a bad row is named."""
+"""The seller's catalogue files and the shipped rate cards: what a seller's own files may omit, and how a
+bad row is named."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from orchestration import settings
 from orchestration.lib.gx_validation import ValidationFailed
-from orchestration.lib.reference_tables import REFERENCE_TABLES, validate_reference_table
+from orchestration.lib.reference_tables import CATALOGUE_TABLES, REFERENCE_TABLES, validate_reference_table
 
-PRODUCT_MAP = REFERENCE_TABLES["product_map"]
-OLD_TEMPLATE = (
-    "product_id,product_name,category,tiktok_sku_id,tiktok_seller_sku,tiktok_product_id,asin,shopify_sku\n"
-    "P1,Serum,beauty_personal_care,1782032890481714833,BPC-001,1787095169111116593,B0K0J9RSTV,bpc001-us\n"
-)
+PRODUCTS = REFERENCE_TABLES["catalogue_products"]
+MINIMAL = "product_id,product_name,category,seller_sku\nP1,Serum,beauty_personal_care,BPC-001\n"
 
 
-def test_a_product_map_without_the_product_type_columns_still_loads(tmp_path):
-    path = tmp_path / "product_map.csv"
-    path.write_text(OLD_TEMPLATE, encoding="utf-8")
-    frame = validate_reference_table(PRODUCT_MAP, path)
+def test_a_minimal_products_file_loads_with_every_other_column_empty(tmp_path):
+    path = tmp_path / "products.csv"
+    path.write_text(MINIMAL, encoding="utf-8")
+    frame = validate_reference_table(PRODUCTS, path)
     assert frame.loc[0, "category"] == "beauty_personal_care"
-    assert frame["amazon_product_type"].isna().all() and frame["shopify_product_type"].isna().all()
+    assert frame["asin"].isna().all() and frame["unit_cogs_usd"].isna().all()
 
 
-def test_a_row_placed_by_product_type_alone_is_accepted(tmp_path):
-    path = tmp_path / "product_map.csv"
-    path.write_text(
-        "product_id,product_name,category,asin,amazon_product_type\nP2,Wrap Dress,,B0FNMQSBM4,DRESS\n",
-        encoding="utf-8",
-    )
-    frame = validate_reference_table(PRODUCT_MAP, path)
-    assert frame.loc[0, "category"] is None and frame.loc[0, "amazon_product_type"] == "DRESS"
+def test_no_catalogue_at_all_loads_as_empty_tables(tmp_path, monkeypatch):
+    monkeypatch.setenv("TSW_HOME", str(tmp_path))
+    for spec in CATALOGUE_TABLES.values():
+        frame = validate_reference_table(spec)
+        assert frame.empty and set(spec.columns) <= set(frame.columns)
 
 
-def test_a_malformed_category_is_named_with_its_row_and_rule(tmp_path):
-    path = tmp_path / "product_map.csv"
-    path.write_text(OLD_TEMPLATE + "P2,Dress,Women's Wear,,,,,\n", encoding="utf-8")
+def test_several_codes_in_one_cell_merge_two_codes_into_one_product(tmp_path):
+    path = tmp_path / "products.csv"
+    path.write_text("product_id,asin,tiktok_sku_id\nP1,B0K0J9RSTV | B0373XRTKS,1782032890481714833|1753942818610401594\n",
+                    encoding="utf-8")
+    frame = validate_reference_table(PRODUCTS, path)
+    assert frame.loc[0, "asin"].count("B0") == 2
+
+
+def test_a_category_not_in_the_taxonomy_is_named_with_its_row_and_rule(tmp_path):
+    path = tmp_path / "products.csv"
+    path.write_text(MINIMAL + "P2,Dress,ladies_fashion,WW-001\n", encoding="utf-8")
     with pytest.raises(ValidationFailed) as failed:
-        validate_reference_table(PRODUCT_MAP, path)
+        validate_reference_table(PRODUCTS, path)
     [violation] = failed.value.violations
-    assert violation.row == 2 and "category" in violation.rule and "Women's Wear" in violation.detail
+    assert violation.row == 2 and "category" in violation.rule and "ladies_fashion" in violation.detail
+    assert violation.file == "products.csv" or violation.file.endswith("products.csv")
+
+
+def test_a_cost_that_is_not_a_number_is_named(tmp_path):
+    path = tmp_path / "products.csv"
+    path.write_text("product_id,unit_cogs_usd\nP1,9.64\nP2,about 5\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed) as failed:
+        validate_reference_table(PRODUCTS, path)
+    assert any(v.row == 2 and "about 5" in v.detail for v in failed.value.violations)
 
 
 def test_a_missing_required_column_is_reported(tmp_path):
-    path = tmp_path / "product_map.csv"
-    path.write_text("product_id,category\nP1,home\n", encoding="utf-8")
-    with pytest.raises(ValidationFailed, match="missing column 'product_name'"):
-        validate_reference_table(PRODUCT_MAP, path)
+    path = tmp_path / "cost_changes.csv"
+    path.write_text("product_id,unit_cogs_usd\nP1,3\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed, match="missing column 'valid_from'"):
+        validate_reference_table(REFERENCE_TABLES["catalogue_cost_changes"], path)
+
+
+def test_every_platform_rate_card_row_has_a_value_a_source_and_a_date():
+    fees = pd.read_csv(settings.REFERENCE_SEEDS_DIR / "platform_fees.csv", dtype=str, keep_default_na=False)
+    validate_reference_table(REFERENCE_TABLES["platform_fees"])
+    assert set(fees["channel"]) == {"tiktok_shop", "amazon", "shopify"}
+    has_value = (fees["rate"] != "") | (fees["fixed_usd"] != "") | (fees["fee_type"] == "affiliate_commission")
+    assert has_value.all()
+    assert (fees["source"] != "").all() and fees["source_date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+    assert fees["rate"].replace("", "0").astype(float).between(0, 0.5).all()
+
+
+def test_seeds_hold_no_sellers_data():
+    """seeds/ is public reference data: no product map, no unit costs, no seller's fee schedule."""
+    shipped = {p.name for p in settings.REFERENCE_SEEDS_DIR.glob("*.csv")}
+    assert shipped == {"category_taxonomy.csv", "fx_rates.csv", "platform_fees.csv"}
+    for spec in REFERENCE_TABLES.values():
+        if spec.home == "seeds":
+            assert "product_id" not in spec.columns, spec.name

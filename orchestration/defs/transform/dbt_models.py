@@ -1,4 +1,11 @@
-"""Every dbt model as a Dagster asset, and every dbt data test as an asset check."""
+"""Every dbt model as a Dagster asset, and every dbt data test as an asset check.
+
+A build publishes what it can: dbt runs every model it can, and only a failure of a *core* model (dbt tag
+`core`: staging, the order-line facts and products, the market marts) — or an error-severity test on one —
+fails this step, which withholds the snapshot so readers keep the previous one. Any other model that
+fails (a category or spillover mart) is logged with dbt's reason and recorded in `raw._build_models`,
+which the published snapshot carries, and the rest of the build still publishes.
+"""
 
 
 import os
@@ -40,7 +47,7 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         # dbt's profile reads the warehouse path from the environment of this step.
         os.environ.update({k: v for k, v in settings.subprocess_env().items()
                            if k in ("TSW_WAREHOUSE", "DBT_SEND_ANONYMOUS_USAGE_STATS", "DO_NOT_TRACK")})
-        invocation = dbt.cli(["build"], context=context)
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
         try:
             yield from invocation.stream()
         finally:
@@ -49,5 +56,71 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
             if invocation.process.poll() is None:
                 invocation.process.terminate()
                 invocation.process.wait(timeout=60)
+        outcome = summarize_run(invocation.get_artifact("run_results.json"), project.manifest_path)
+        record_outcome(outcome)
+        for node in outcome:
+            if node["status"] in FAILED and not node["is_core"]:
+                context.log.error(f"{node['name']} failed ({node['status']}); the rest of the build still "
+                                  f"publishes: {node['message']}")
+        core_failures = [n for n in outcome if n["status"] in FAILED and n["is_core"]]
+        if core_failures:
+            names = ", ".join(n["name"] for n in core_failures)
+            raise dg.Failure(
+                description=f"Core model(s) failed: {names}. The snapshot was not published; readers keep the "
+                            "previous one.",
+                metadata={"failed": dg.MetadataValue.md("\n".join(
+                    f"- **{n['name']}** ({n['status']}): {n['message']}" for n in core_failures))},
+            )
+        if not invocation.is_successful() and not any(n["status"] in FAILED for n in outcome):
+            raise dg.Failure(description=f"dbt build failed: {invocation.get_error()}")
 
     return dbt_models
+
+
+FAILED = {"error", "fail", "runtime error"}
+
+
+def summarize_run(run_results: Mapping[str, Any], manifest_path) -> list[dict[str, Any]]:
+    """One row per dbt node of the run: its status, dbt's message, and whether it is core.
+
+    A test counts as core when its only model is core (a failing error-severity test on a fact
+    withholds the snapshot like a failing model)."""
+    import json
+
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    nodes = manifest["nodes"]
+
+    def is_core(unique_id: str) -> bool:
+        node = nodes.get(unique_id, {})
+        if node.get("resource_type") == "model":
+            return "core" in node.get("tags", [])
+        if node.get("resource_type") in ("test", "unit_test"):
+            parents = [p for p in node.get("depends_on", {}).get("nodes", []) if p.startswith("model.")]
+            return bool(parents) and all(is_core(p) for p in parents)
+        return False
+
+    rows = []
+    for result in run_results.get("results", []):
+        unique_id = result["unique_id"]
+        node = nodes.get(unique_id, {})
+        rows.append({
+            "unique_id": unique_id,
+            "name": node.get("name", unique_id.split(".")[-1]),
+            "resource_type": node.get("resource_type", unique_id.split(".")[0]),
+            "status": str(result.get("status")),
+            "message": (result.get("message") or "")[:2000],
+            "is_core": is_core(unique_id),
+        })
+    return rows
+
+
+def record_outcome(outcome: list[dict[str, Any]]) -> None:
+    """Write the run's per-model outcome to raw._build_models (replaced each build; published with it)."""
+    import pandas as pd
+
+    from orchestration.lib import warehouse
+
+    frame = pd.DataFrame(outcome, columns=["unique_id", "name", "resource_type", "status", "message", "is_core"])
+    frame["built_at"] = pd.Timestamp.now(tz="UTC").tz_localize(None)
+    with warehouse.writer() as conn:
+        warehouse.replace_tables(conn, {"raw._build_models": frame})

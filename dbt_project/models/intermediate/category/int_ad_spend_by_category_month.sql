@@ -15,7 +15,10 @@ taxonomy as (
 
 product_map as (
 
-    select * from {{ ref('int_products_categorized') }}
+    select codes.code as tiktok_product_id, products.category_id,
+    from {{ ref('int_products__codes') }} as codes
+    inner join {{ ref('int_products') }} as products on products.product_id = codes.product_id
+    where codes.code_kind = 'tiktok_product_id'
 
 ),
 

@@ -1,5 +1,6 @@
 -- Order lines with their product, category, USD amounts and every cost the seller bears, each
--- looked up in the reference table row in force on the order date (ids kept for tracing).
+-- looked up in the row in force on the order date (ids kept for tracing): unit costs from the seller's
+-- catalogue, fees from the seller's overrides or else each platform's published rate card.
 
 with lines as (
 
@@ -7,58 +8,38 @@ with lines as (
 
 ),
 
-product_map as (
+sku_keys as (
 
-    select * from {{ ref('int_products_categorized') }}
-
-),
-
-taxonomy as (
-
-    select * from {{ ref('stg_reference__category_taxonomy') }}
+    select * from {{ ref('int_products__sku_keys') }}
 
 ),
 
-mapped as (
+products as (
 
-    select
-        lines.*,
-        coalesce(by_sku.product_id, by_seller_sku.product_id) as mapped_product_id,
-    from lines
-    left join product_map as by_sku
-        on (lines.channel = 'tiktok_shop' and by_sku.tiktok_sku_id = lines.channel_sku)
-        or (lines.channel = 'amazon' and by_sku.asin = lines.channel_sku)
-        or (lines.channel = 'shopify' and by_sku.shopify_sku = lines.channel_sku)
-    -- TikTok's Seller SKU is the seller's own code: a fallback when the SKU ID changed.
-    left join product_map as by_seller_sku
-        on lines.channel = 'tiktok_shop' and by_sku.product_id is null
-        and by_seller_sku.tiktok_seller_sku = lines.seller_sku
+    select * from {{ ref('int_products') }}
 
 ),
 
+-- Every line belongs to a product (int_products__sku_keys: the catalogue's, or one discovered from its
+-- SKU codes); its category is the product's, so every model puts a product in the same place.
 identified as (
 
     select
-        mapped.*,
-        coalesce(
-            mapped.mapped_product_id,
-            'UNMAPPED:' || mapped.channel || ':' || coalesce(mapped.channel_sku, mapped.seller_sku, 'no-sku')
-        ) as product_id,
-        mapped.mapped_product_id is not null as is_mapped_product,
-        coalesce(pm.product_name, mapped.product_name_as_exported) as product_name,
-        -- A mapped product's category comes from the map alone (int_products_categorized, `unmapped` when
-        -- the map cannot place it), so every model puts it in the same place; the export's TikTok
-        -- category only places SKUs missing from the map.
-        coalesce(pm.category_id, tiktok_tax.category_id, 'unmapped') as category_id,
-        case
-            when pm.product_id is not null then pm.category_assigned_by
-            when tiktok_tax.category_id is not null then 'tiktok_shop_category'
-            else 'none'
-        end as category_assigned_by,
-    from mapped
-    left join product_map as pm on pm.product_id = mapped.mapped_product_id
-    left join taxonomy as tiktok_tax
-        on mapped.channel = 'tiktok_shop' and list_contains(tiktok_tax.tiktok_shop_categories, mapped.platform_category)
+        lines.*,
+        products.product_id,
+        products.is_in_catalogue as is_in_catalogue,
+        sku_keys.matched_by as product_matched_by,
+        products.product_name,
+        products.category_id,
+        products.category_assigned_by,
+        products.amazon_size_tier,
+    from lines
+    inner join sku_keys
+        on sku_keys.channel = lines.channel
+        and sku_keys.channel_sku is not distinct from nullif(trim(lines.channel_sku), '')
+        and sku_keys.seller_sku_norm is not distinct from {{ normalize_code('lines.seller_sku') }}
+        and sku_keys.tiktok_product_id is not distinct from nullif(trim(lines.tiktok_product_id), '')
+    inner join products on products.product_id = sku_keys.product_id
 
 ),
 
@@ -73,6 +54,10 @@ in_usd as (
     select
         identified.*,
         case when identified.currency = 'USD' then 1.0 else fx.usd_per_unit end as usd_per_unit,
+        -- Item price after the seller's discount, in USD: what price-banded referral rates look at.
+        (identified.list_subtotal - identified.seller_discount)
+            * case when identified.currency = 'USD' then 1.0 else fx.usd_per_unit end
+            / nullif(identified.units_ordered, 0) as unit_price_usd,
     from identified
     left join fx
         on fx.currency = identified.currency and fx.rate_year = year(identified.order_date)
@@ -81,7 +66,7 @@ in_usd as (
 
 costs as (
 
-    select * from {{ ref('stg_reference__unit_costs') }}
+    select * from {{ ref('stg_catalogue__unit_costs') }}
 
 ),
 
@@ -91,13 +76,16 @@ fees as (
 
 ),
 
--- The most specific fee row wins: a category override beats the channel-wide row.
+-- The most specific fee row in force wins: the seller's own rate before the platform's default, a
+-- category's row before the all-categories row; price-banded rows (Amazon's 8 % up to $10) apply by the
+-- unit price after the seller's discount.
 fee_rows as (
 
     select
         in_usd.order_line_id,
         fees.fee_type,
         fees.fee_id,
+        fees.fee_origin,
         fees.rate,
         fees.fixed_usd,
     from in_usd
@@ -105,9 +93,15 @@ fee_rows as (
         on fees.channel = in_usd.channel
         and in_usd.order_date between fees.valid_from and fees.valid_to
         and (fees.category_id is null or fees.category_id = in_usd.category_id)
-        and fees.fee_type in ('referral', 'referral_minimum', 'payment_processing')
+        and fees.fee_type in ('referral', 'referral_minimum', 'payment_processing', 'fba_fulfilment')
+        and (fees.size_tier is null or fees.size_tier = in_usd.amazon_size_tier)
+        and (fees.fee_type <> 'fba_fulfilment' or (fees.size_tier is not null and in_usd.fulfilment_type = 'platform'))
+        and (fees.min_item_price_usd is null or fees.min_item_price_usd = 0
+             or in_usd.unit_price_usd > fees.min_item_price_usd)
+        and (fees.max_item_price_usd is null or coalesce(in_usd.unit_price_usd, 0) <= fees.max_item_price_usd)
     qualify row_number() over (
-        partition by in_usd.order_line_id, fees.fee_type order by fees.category_id nulls last
+        partition by in_usd.order_line_id, fees.fee_type
+        order by fees.fee_origin = 'seller' desc, fees.category_id nulls last, fees.valid_from desc, fees.fee_id
     ) = 1
 
 ),
@@ -121,6 +115,8 @@ fee_terms as (
         max(case when fee_type = 'referral_minimum' then fixed_usd end) as referral_minimum_per_unit_usd,
         max(case when fee_type = 'payment_processing' then rate end) as payment_rate,
         max(case when fee_type = 'payment_processing' then fixed_usd end) as payment_fixed_per_order_usd,
+        max(case when fee_type = 'fba_fulfilment' then fixed_usd end) as fba_rate_card_per_unit_usd,
+        bool_or(fee_origin = 'seller') as has_seller_fee_override,
         string_agg(fee_id, ',' order by fee_id) as fee_ids,
     from fee_rows
     group by order_line_id
@@ -164,16 +160,20 @@ amounts as (
         case
             when l.channel = 'tiktok_shop' and l.fulfilment_type = 'platform' then c.tiktok_fbt_fulfilment_usd
             when l.channel = 'tiktok_shop' then c.tiktok_fbs_fulfilment_usd
-            when l.channel = 'amazon' and l.fulfilment_type = 'platform' then c.amazon_fba_fulfilment_usd
+            -- FBA: the seller's per-unit figure, else the platform rate card for the product's size tier.
+            when l.channel = 'amazon' and l.fulfilment_type = 'platform'
+                then coalesce(c.amazon_fba_fulfilment_usd, f.fba_rate_card_per_unit_usd)
             when l.channel = 'amazon' then c.amazon_fbm_fulfilment_usd
             else c.shopify_fulfilment_usd
         end as unit_fulfilment_usd,
+        c.cost_source,
         f.referral_rate,
         f.referral_fixed_usd,
         f.referral_minimum_per_unit_usd,
         f.payment_rate,
         f.payment_fixed_per_order_usd,
         f.fee_ids,
+        coalesce(f.has_seller_fee_override, false) as has_seller_fee_override,
         a.creator_username as affiliate_creator,
         coalesce(a.commission, 0.0) * coalesce(
             case when upper(a.commission_currency) = 'USD' then 1.0 end, l.usd_per_unit
@@ -207,4 +207,7 @@ select
     coalesce(unit_fulfilment_usd, 0) * units_not_cancelled as fulfilment_cost_usd,
     -- Returned units are written off (not resold): their cost stays in COGS.
     coalesce(unit_cogs_usd, 0) * units_not_cancelled as cogs_usd,
+    -- A line sold without a known unit COGS has no margin: "cost missing", kept out of margin totals
+    -- (its revenue is reported as the share of revenue without costs), never an overstated margin.
+    unit_cogs_usd is not null or is_cancelled as has_cost,
 from amounts

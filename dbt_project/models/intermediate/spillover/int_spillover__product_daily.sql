@@ -6,7 +6,7 @@
 -- orders the TikTok channel app copies in (counted once, on TikTok).
 with products as (
     select product_id, category_id, product_name, tiktok_sku_id, tiktok_product_id, asin, shopify_sku,
-    from {{ ref('int_products_categorized') }}
+    from {{ ref('int_products') }}
 ),
 
 tiktok_lines as (
@@ -19,7 +19,8 @@ tiktok_lines as (
         coalesce(orders.sku_seller_discount, 0) / nullif(orders.sku_subtotal_before_discount, 0)
             as seller_discount_share,
     from {{ ref('stg_tiktok__orders') }} as orders
-    inner join products on orders.sku_id = products.tiktok_sku_id
+    inner join {{ ref('int_products__codes') }} as codes on codes.code_kind = 'tiktok_sku_id' and codes.code = orders.sku_id
+    inner join products on products.product_id = codes.product_id
 ),
 
 tiktok_daily as (
@@ -39,7 +40,8 @@ creator_daily as (
         products.product_id,
         sum(affiliate.payment_amount) as tiktok_creator_gmv_usd,
     from {{ ref('stg_tiktok__affiliate_orders') }} as affiliate
-    inner join products on affiliate.sku_id = products.tiktok_sku_id
+    inner join {{ ref('int_products__codes') }} as codes on codes.code_kind = 'tiktok_sku_id' and codes.code = affiliate.sku_id
+    inner join products on products.product_id = codes.product_id
     group by all
 ),
 
@@ -76,7 +78,8 @@ product_ads_daily as (
         products.product_id,
         sum(ads.cost) as tiktok_ads_spend_usd,
     from {{ ref('stg_tiktok__ads_daily') }} as ads
-    inner join products on ads.product_id = products.tiktok_product_id
+    inner join {{ ref('int_products__codes') }} as codes on codes.code_kind = 'tiktok_product_id' and codes.code = ads.product_id
+    inner join products on products.product_id = codes.product_id
     where ads.is_product_level
     group by all
 ),
@@ -89,7 +92,8 @@ amazon_items as (
         orders.quantity,
         orders.item_price,
     from {{ ref('stg_amazon__orders') }} as orders
-    inner join products on orders.asin = products.asin
+    inner join {{ ref('int_products__codes') }} as codes on codes.code_kind = 'asin' and codes.code = orders.asin
+    inner join products on products.product_id = codes.product_id
     where orders.order_status <> 'Cancelled'
 ),
 

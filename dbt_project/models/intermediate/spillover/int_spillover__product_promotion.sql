@@ -5,7 +5,7 @@
 -- non-TikTok driver (season, events, the shop's growth) without any TikTok push.
 with products as (
     select product_id, category_id, tiktok_product_id,
-    from {{ ref('int_products_categorized') }}
+    from {{ ref('int_products') }}
 ),
 
 compass as (
@@ -15,7 +15,8 @@ compass as (
         sum(coalesce(analytics.seller_live_attributed_gmv, 0)) as live_attributed_gmv_usd,
         sum(coalesce(analytics.seller_video_attributed_gmv, 0)) as seller_video_attributed_gmv_usd,
     from {{ ref('stg_tiktok__product_analytics') }} as analytics
-    inner join products on analytics.product_id = products.tiktok_product_id
+    inner join {{ ref('int_products__codes') }} as codes on codes.code_kind = 'tiktok_product_id' and codes.code = analytics.product_id
+    inner join products on products.product_id = codes.product_id
     group by all
 ),
 

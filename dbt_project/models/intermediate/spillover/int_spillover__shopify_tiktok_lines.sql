@@ -5,7 +5,7 @@
 -- Cancelled and voided orders are left out, as in the daily panel.
 with products as (
     select product_id, shopify_sku,
-    from {{ ref('stg_reference__product_map') }}
+    from {{ ref('int_products') }}
 ),
 
 promotion as (
@@ -35,8 +35,9 @@ lines as (
         ) as has_tiktok_note,
         coalesce(lines.tags ilike '%tiktok%' and not lines.tags ilike '%tiktok shop%', false) as has_tiktok_tag,
     from {{ ref('stg_shopify__order_lines') }} as lines
-    inner join products on lines.lineitem_sku = products.shopify_sku
-    inner join promotion using (product_id)
+    inner join {{ ref('int_products__codes') }} as codes on codes.code_kind = 'shopify_sku' and codes.code = lines.lineitem_sku
+    inner join products on products.product_id = codes.product_id
+    inner join promotion on promotion.product_id = products.product_id
     where lines.cancelled_at is null
         and lines.financial_status not in ('voided', 'expired')
 )

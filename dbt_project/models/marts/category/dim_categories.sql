@@ -53,8 +53,8 @@ categories as (
     from taxonomy
     union all
     select
-        'unmapped', 'Not in the product map', '未映射商品', null, null, null, null,
-        'Sales of SKUs missing from seeds/reference/product_map.csv (not placed by a platform category) or whose map row gives neither a category nor a known product type, and ad spend whose campaign names no category.',
+        'unmapped', 'Not categorised', '未归类商品', null, null, null, null,
+        'Sales of products no rule places: no category in the catalogue, no TikTok Shop category the taxonomy knows, no known Amazon or Shopify product type; and ad spend whose campaign names no category.',
         'warehouse', false
 
 )

@@ -1,48 +1,58 @@
--- Every product the seller sells: the product map's rows, plus one row per SKU that was sold but
--- is missing from the map (is_in_product_map = false) so it can be added rather than vanish.
-with sold as (
+-- Every product of the seller: declared in the catalogue (sold or not) or discovered in the exports
+-- (int_products), with what it sold, whether its unit cost is known, and how it was matched.
+with products as (
+
+    select * from {{ ref('int_products') }}
+
+),
+
+sold as (
 
     select
         product_id,
-        any_value(product_name) as sold_as_name,
-        any_value(category_id) as sold_category_id,
-        any_value(channel) as unmapped_channel,
-        any_value(channel_sku) as unmapped_channel_sku,
-        any_value(seller_sku) as unmapped_seller_sku,
-        string_agg(distinct channel, ',' order by channel) as channels_sold,
-        min(order_date) as first_order_date,
-        max(order_date) as last_order_date,
         sum(units_sold) as units_sold,
         sum(net_sales_usd) as net_sales_usd,
+        bool_and(has_cost) filter (where units_sold > 0) as all_sold_lines_have_cost,
+        bool_or(has_cost) filter (where units_sold > 0) as some_sold_lines_have_cost,
     from {{ ref('fct_order_lines') }}
     group by product_id
 
 ),
 
-product_map as (
+costs as (
 
-    select * from {{ ref('int_products_categorized') }}
+    select product_id, count(*) filter (where unit_cogs_usd is not null) as cost_rows,
+    from {{ ref('stg_catalogue__unit_costs') }}
+    group by product_id
 
 )
 
 select
-    coalesce(product_map.product_id, sold.product_id) as product_id,
-    coalesce(product_map.product_name, sold.sold_as_name) as product_name,
-    coalesce(product_map.category_id, sold.sold_category_id, 'unmapped') as category_id,
-    product_map.product_id is not null as is_in_product_map,
-    coalesce(product_map.tiktok_sku_id, case when sold.unmapped_channel = 'tiktok_shop' then sold.unmapped_channel_sku end)
-        as tiktok_sku_id,
-    coalesce(product_map.tiktok_seller_sku, case when sold.unmapped_channel = 'tiktok_shop' then sold.unmapped_seller_sku end)
-        as tiktok_seller_sku,
-    product_map.tiktok_product_id,
-    coalesce(product_map.asin, case when sold.unmapped_channel = 'amazon' then sold.unmapped_channel_sku end) as asin,
-    case when sold.unmapped_channel = 'amazon' then sold.unmapped_seller_sku end as amazon_seller_sku,
-    coalesce(product_map.shopify_sku, case when sold.unmapped_channel = 'shopify' then sold.unmapped_channel_sku end)
-        as shopify_sku,
-    sold.channels_sold,
-    sold.first_order_date,
-    sold.last_order_date,
+    products.product_id,
+    products.product_name,
+    products.category_id,
+    products.category_assigned_by,
+    products.is_in_catalogue,
+    products.matched_by,
+    products.tiktok_sku_id,
+    products.tiktok_seller_sku,
+    products.tiktok_product_id,
+    products.asin,
+    products.amazon_seller_sku,
+    products.shopify_sku,
+    products.amazon_size_tier,
+    products.channels_seen,
+    products.channels_sold,
+    products.first_order_date,
+    products.last_order_date,
     cast(coalesce(sold.units_sold, 0) as bigint) as units_sold,
     coalesce(sold.net_sales_usd, 0.0) as net_sales_usd,
-from product_map
-full outer join sold on sold.product_id = product_map.product_id
+    case
+        when sold.all_sold_lines_have_cost or (sold.all_sold_lines_have_cost is null and coalesce(costs.cost_rows, 0) > 0)
+            then 'ok'
+        when sold.some_sold_lines_have_cost then 'partly_missing'
+        else 'cost_missing'
+    end as cost_status,
+from products
+left join sold on sold.product_id = products.product_id
+left join costs on costs.product_id = products.product_id

@@ -12,7 +12,8 @@ select
     order_date,
     order_month,
     product_id,
-    is_mapped_product,
+    is_in_catalogue,
+    product_matched_by,
     product_name,
     category_id,
     category_assigned_by,
@@ -44,9 +45,13 @@ select
     cast(affiliate_commission_usd as double) as affiliate_commission_usd,
     cast(fulfilment_cost_usd as double) as fulfilment_cost_usd,
     cast(cogs_usd as double) as cogs_usd,
+    has_cost,
+    -- NULL when the unit cost is missing ("cost missing"): such lines stay out of every margin total.
     cast(
-        net_sales_usd - return_refunds_usd - referral_fee_usd - payment_fee_usd - affiliate_commission_usd
-        - fulfilment_cost_usd - cogs_usd
+        case when has_cost then
+            net_sales_usd - return_refunds_usd - referral_fee_usd - payment_fee_usd - affiliate_commission_usd
+            - fulfilment_cost_usd - cogs_usd
+        end
         as double
     ) as contribution_before_ads_usd,
     affiliate_creator is not null as is_affiliate_order,

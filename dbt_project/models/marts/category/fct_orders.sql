@@ -12,7 +12,7 @@ select
     any_value(fulfilment_type) as fulfilment_type,
     cast(count(*) as bigint) as lines,
     cast(count(distinct product_id) as bigint) as products,
-    bool_or(not is_mapped_product) as has_unmapped_product,
+    bool_or(not is_in_catalogue) as has_product_not_in_catalogue,
     cast(sum(units_ordered) as bigint) as units_ordered,
     cast(sum(units_sold) as bigint) as units_sold,
     sum(units_returned) as units_returned,
@@ -31,7 +31,8 @@ select
     sum(affiliate_commission_usd) as affiliate_commission_usd,
     sum(fulfilment_cost_usd) as fulfilment_cost_usd,
     sum(cogs_usd) as cogs_usd,
-    sum(contribution_before_ads_usd) as contribution_before_ads_usd,
+    -- A line without a known unit cost leaves the order without a margin (never a margin at zero cost).
+    case when bool_and(has_cost) then sum(contribution_before_ads_usd) end as contribution_before_ads_usd,
     bool_or(is_affiliate_order) as is_affiliate_order,
     -- One attribution per order: the strongest signal any of its lines carries.
     case

@@ -33,6 +33,8 @@ sales as (
         sum(fulfilment_cost_usd) as fulfilment_cost_usd,
         sum(cogs_usd) as cogs_usd,
         sum(contribution_before_ads_usd) as contribution_before_ads_usd,
+        sum(net_revenue_usd) filter (where has_cost) as net_revenue_with_cost_usd,
+        count(distinct product_id) filter (where not has_cost) as products_without_cost,
     from lines
     group by all
 
@@ -70,7 +72,18 @@ combined as (
         coalesce(sales.fulfilment_cost_usd, 0) as fulfilment_cost_usd,
         coalesce(sales.cogs_usd, 0) as cogs_usd,
         coalesce(ads.ad_spend_usd, 0) as ad_spend_usd,
-        coalesce(sales.contribution_before_ads_usd, 0) - coalesce(ads.ad_spend_usd, 0) as contribution_margin_usd,
+        sales.contribution_before_ads_usd,
+        coalesce(sales.net_revenue_with_cost_usd, 0) as net_revenue_with_cost_usd,
+        coalesce(sales.products_without_cost, 0) as products_without_cost,
+        -- Margin over the lines whose unit cost is known ("cost missing" lines are left out, never counted
+        -- at zero cost), less the share of the month's ads those lines account for by net revenue.
+        -- NULL when no line has a cost; ads with no sales at all are a pure loss.
+        case
+            when sales.channel is null then -coalesce(ads.ad_spend_usd, 0)
+            when sales.contribution_before_ads_usd is null then null
+            else sales.contribution_before_ads_usd - coalesce(ads.ad_spend_usd, 0) * coalesce(
+                sales.net_revenue_with_cost_usd / nullif(sales.net_revenue_usd, 0), 1.0)
+        end as contribution_margin_usd,
     from sales
     full outer join ads
         on ads.channel = sales.channel and ads.category_id = sales.category_id and ads.order_month = sales.order_month
@@ -127,8 +140,16 @@ select
     cast(with_context.fulfilment_cost_usd as double) as fulfilment_cost_usd,
     cast(with_context.cogs_usd as double) as cogs_usd,
     cast(with_context.ad_spend_usd as double) as ad_spend_usd,
+    cast(with_context.contribution_before_ads_usd as double) as contribution_before_ads_usd,
     cast(with_context.contribution_margin_usd as double) as contribution_margin_usd,
-    cast(with_context.contribution_margin_usd / nullif(with_context.net_revenue_usd, 0) as double) as contribution_margin_pct,
+    -- Over the revenue whose costs are known, like the margin itself.
+    cast(with_context.contribution_margin_usd / nullif(with_context.net_revenue_with_cost_usd, 0) as double)
+        as contribution_margin_pct,
+    cast(with_context.net_revenue_with_cost_usd as double) as net_revenue_with_cost_usd,
+    -- Share of net revenue sold without a known unit cost: the margin above leaves it out.
+    cast(1 - with_context.net_revenue_with_cost_usd / nullif(with_context.net_revenue_usd, 0) as double)
+        as share_of_revenue_without_cost,
+    cast(with_context.products_without_cost as bigint) as products_without_cost,
     -- Amazon returns are not in its order report: an unknown rate is null, not zero.
     cast(case when with_context.returns_in_export
               then with_context.units_returned / nullif(with_context.units_sold, 0) end as double) as return_rate,

@@ -28,7 +28,9 @@ summed as (
         channel,
         any_value(product_name) as product_name,
         any_value(category_id) as category_id,
-        bool_and(is_mapped_product) as is_mapped_product,
+        bool_and(is_in_catalogue) as is_in_catalogue,
+        bool_and(has_cost) as has_cost,
+        bool_or(has_cost) as has_some_cost,
         bool_and(returns_in_export) as returns_in_export,
         sum(units_sold) as units_sold,
         sum(units_returned) as units_returned,
@@ -38,7 +40,7 @@ summed as (
         sum(affiliate_commission_usd) as affiliate_commission_usd,
         sum(fulfilment_cost_usd) as fulfilment_cost_usd,
         sum(cogs_usd) as cogs_usd,
-        sum(contribution_before_ads_usd) as contribution_usd,
+        case when bool_and(has_cost) then sum(contribution_before_ads_usd) end as contribution_usd,
     from lines
     group by product_id, channel
 
@@ -50,7 +52,11 @@ select
     summed.channel,
     summed.product_name,
     summed.category_id,
-    summed.is_mapped_product,
+    summed.is_in_catalogue,
+    -- ok; cost_missing (no unit cost in the catalogue: no margin shown); partly_missing (the cost starts
+    -- inside the window: no margin shown either, rather than a margin over part of the sales).
+    case when summed.has_cost then 'ok' when summed.has_some_cost then 'partly_missing' else 'cost_missing' end
+        as cost_status,
     cast(bounds.window_start as date) as window_start,
     cast(bounds.window_end as date) as window_end,
     {{ window_days }} as window_days,

@@ -24,7 +24,8 @@ events as (
 categories as (
     select products.category_id, mode(orders.product_category) as tiktok_category_name,
     from {{ ref('stg_tiktok__orders') }} as orders
-    inner join {{ ref('int_products_categorized') }} as products on orders.sku_id = products.tiktok_sku_id
+    inner join {{ ref('int_products__codes') }} as codes on codes.code_kind = 'tiktok_sku_id' and codes.code = orders.sku_id
+    inner join {{ ref('int_products') }} as products on products.product_id = codes.product_id
     where orders.product_category is not null
     group by all
 ),

@@ -1,0 +1,174 @@
+"""Catalogue page: the seller's products in an editable table (category, unit cost, fulfilment costs,
+effective date), saved to $TSW_HOME/catalogue/products.csv with the loader's own rules, a button that
+starts a build and follows it, and the match report (how products were matched across channels).
+
+The page writes only the seller's catalogue file; the warehouse is written by the build it starts (a
+separate `tsw build` process), never by the app.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from orchestration import settings
+from orchestration.lib import catalogue as cat
+from orchestration.lib.gx_validation import ValidationFailed
+from orchestration.lib.reference_tables import COST_COLUMNS, taxonomy_ids
+from streamlit_app import components, data
+from streamlit_app.i18n import current_lang, fmt_count, t
+
+EDITED_COLUMNS = ["product_id", "product_name", "category", "seller_sku", "unit_cogs_usd", "tiktok_fbs_fulfilment_usd",
+                  "tiktok_fbt_fulfilment_usd", "amazon_fba_fulfilment_usd", "amazon_fbm_fulfilment_usd",
+                  "shopify_fulfilment_usd", "costs_valid_from"]
+SHOWN_INFO = ["info_category_found", "info_category_rule", "info_channels_sold", "info_units_sold", "info_cost_status"]
+
+
+def _build_state_path() -> Path:
+    return settings.tsw_home() / "logs" / "catalogue_build.json"
+
+
+def _running_build() -> dict | None:
+    path = _build_state_path()
+    if not path.exists():
+        return None
+    state = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        os.kill(int(state["pid"]), 0)
+        state["running"] = True
+    except (ProcessLookupError, PermissionError, ValueError):
+        state["running"] = False
+    return state
+
+
+def start_build() -> None:
+    """Start `tsw build` in its own process (the app never writes the warehouse), logging to $TSW_HOME/logs."""
+    logs = settings.tsw_home() / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log = logs / "catalogue_build.log"
+    tsw = Path(sys.executable).parent / "tsw"
+    with open(log, "w", encoding="utf-8") as out:
+        proc = subprocess.Popen([str(tsw), "build"], stdout=out, stderr=subprocess.STDOUT,
+                                env=settings.subprocess_env(), start_new_session=True)
+    _build_state_path().write_text(json.dumps({"pid": proc.pid, "started": time.time(), "log": str(log)}),
+                                   encoding="utf-8")
+
+
+def _last_progress(log: Path) -> str:
+    if not log.exists():
+        return ""
+    lines = [ln for ln in log.read_text(encoding="utf-8", errors="replace").splitlines()[-400:]
+             if " - DEBUG - " not in ln and ln.strip()]
+    for line in reversed(lines):
+        if "STEP_START" in line or "Started execution of step" in line or " - INFO - " in line:
+            return line.split(" - ")[-1][:160]
+    return lines[-1][:160] if lines else ""
+
+
+@st.fragment(run_every=3)
+def build_status(lang: str) -> None:
+    state = _running_build()
+    if not state:
+        return
+    elapsed = int(time.time() - state["started"])
+    if state["running"]:
+        st.info(t("catalogue.build.running", lang, seconds=elapsed, step=_last_progress(Path(state["log"]))),
+                icon=":material/sync:")
+    else:
+        log = Path(state["log"])
+        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:] if log.exists() else ""
+        ok = "succeeded" in tail
+        (st.success if ok else st.warning)(t("catalogue.build.done" if ok else "catalogue.build.failed", lang,
+                                             log=str(log)), icon=":material/check:" if ok else ":material/error:")
+
+
+def editor(lang: str) -> None:
+    frame, added = cat.refreshed_products()
+    st.subheader(t("catalogue.products.header", lang))
+    if frame.empty:
+        st.info(t("catalogue.products.empty", lang), icon=":material/upload_file:")
+        return
+    missing = cat.lacking_costs(frame)
+    st.caption(t("catalogue.products.intro", lang, n=fmt_count(len(frame), lang), missing=fmt_count(missing, lang),
+                 path=str(cat.products_path())))
+    shown = frame[EDITED_COLUMNS + SHOWN_INFO].copy()
+    for col in COST_COLUMNS:
+        shown[col] = pd.to_numeric(shown[col], errors="coerce")
+    config = {
+        "product_id": st.column_config.TextColumn(t("catalogue.col.product_id", lang), required=True),
+        "product_name": st.column_config.TextColumn(t("catalogue.col.product_name", lang)),
+        "category": st.column_config.SelectboxColumn(t("catalogue.col.category", lang), options=taxonomy_ids()),
+        "seller_sku": st.column_config.TextColumn(t("catalogue.col.seller_sku", lang)),
+        "costs_valid_from": st.column_config.TextColumn(t("catalogue.col.costs_valid_from", lang),
+                                                        help=t("catalogue.col.costs_valid_from_help", lang)),
+        **{c: st.column_config.NumberColumn(t(f"catalogue.col.{c}", lang), min_value=0.0, format="%.2f")
+           for c in COST_COLUMNS},
+        **{c: st.column_config.TextColumn(t(f"catalogue.col.{c}", lang), disabled=True) for c in SHOWN_INFO},
+    }
+    edited = st.data_editor(shown, column_config=config, hide_index=True, key="catalogue_editor",
+                            num_rows="dynamic", width="stretch")
+    save, save_build = st.columns(2)
+    clicked_save = save.button(t("catalogue.save", lang), icon=":material/save:")
+    clicked_build = save_build.button(t("catalogue.save_and_build", lang), icon=":material/play_arrow:",
+                                      type="primary", disabled=bool((_running_build() or {}).get("running")))
+    if clicked_save or clicked_build:
+        out = edited.copy()
+        for col in COST_COLUMNS:
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{float(v):g}")
+        # Columns the table does not show (other codes, product types, notes) are kept as the seller wrote them.
+        rest = frame.drop(columns=[c for c in EDITED_COLUMNS + SHOWN_INFO if c in frame.columns])
+        rest = rest.set_index(frame["product_id"])
+        full = out.drop(columns=SHOWN_INFO).merge(rest, left_on="product_id", right_index=True, how="left")
+        try:
+            cat.save_products(full.fillna(""))
+        except ValidationFailed as exc:
+            st.error(t("catalogue.save.invalid", lang), icon=":material/error:")
+            for v in exc.violations[:30]:
+                st.markdown(f"- {t('catalogue.save.violation', lang, row=v.row or '—', rule=v.rule, detail=v.detail)}")
+            return
+        st.success(t("catalogue.saved", lang, path=str(cat.products_path())), icon=":material/check:")
+        if clicked_build:
+            start_build()
+            st.rerun()
+
+
+def match_report(lang: str) -> None:
+    st.subheader(t("catalogue.matches.header", lang))
+    st.caption(t("catalogue.matches.intro", lang))
+    with components.data_guard():
+        matches = data.query("select * from marts.mart_product_matches order by finding <> 'ok' desc, finding, "
+                             "net_sales_usd desc, product_id")
+    attention = matches[matches["finding"] != "ok"]
+    counts = attention["finding"].value_counts()
+    cols = st.columns(4)
+    for col, finding in zip(cols, ["likely_duplicate", "one_channel_only", "not_in_catalogue", "never_sold"]):
+        col.metric(t(f"catalogue.finding.{finding}", lang), fmt_count(int(counts.get(finding, 0)), lang))
+    display = pd.DataFrame({
+        t("catalogue.col.product_id", lang): attention["product_id"],
+        t("catalogue.col.product_name", lang): attention["product_name"],
+        t("catalogue.col.finding", lang): [t(f"catalogue.finding.{f}", lang) for f in attention["finding"]],
+        t("catalogue.col.likely_duplicate_of", lang): attention["likely_duplicate_of"],
+        t("catalogue.col.info_channels_sold", lang): attention["channels_seen"],
+        t("catalogue.col.matched_by", lang): attention["matched_by"],
+        t("catalogue.col.info_cost_status", lang): [t(f"catalogue.cost.{c}", lang) for c in attention["cost_status"]],
+    })
+    components.table(display, raw=attention, key="matches", file_stem="product_matches")
+
+
+def main() -> None:
+    lang = current_lang()
+    st.title(t("catalogue.title", lang))
+    st.caption(t("catalogue.intro", lang))
+    build_status(lang)
+    editor(lang)
+    match_report(lang)
+
+
+main()
