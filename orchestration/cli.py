@@ -55,16 +55,15 @@ def build(verbose: bool) -> None:
     poller = None
     result = None
     try:
-        with bd.OutputCapture(log_path, echo=terminal if verbose else None):
-            with view:
-                poller = bd.ProgressPoller(run_id, view)
-                poller.start()
-                try:
-                    from orchestration.lib.build import run_full_build
+        with bd.OutputCapture(log_path, echo=terminal if verbose else None), view:
+            poller = bd.ProgressPoller(run_id, view)
+            poller.start()
+            try:
+                from orchestration.lib.build import run_full_build
 
-                    result = run_full_build(run_id=run_id)
-                finally:
-                    poller.stop()
+                result = run_full_build(run_id=run_id)
+            finally:
+                poller.stop()
     except BaseException:
         view.line(f"Build stopped. Full log: {log_path}")
         raise
@@ -135,9 +134,8 @@ def status() -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Folder (default: the inbox).")
 def demo(seed: int, days: int, scale: int | None, out: Path | None) -> None:
     """Write the demo seller's exports (all seven kinds) into the inbox."""
-    from orchestration.demo.generate import generate_demo, summary
-
     from orchestration.demo import catalogue as demo_catalogue
+    from orchestration.demo.generate import generate_demo, summary
 
     target = out or settings.inbox_dir()
     manifest = generate_demo(target, seed=seed, days=days, scale=scale, truth_dir=settings.demo_truth_dir())

@@ -13,10 +13,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from orchestration import settings
-from orchestration.lib.reference_tables import REFERENCE_TABLES, read_catalogue_frame, validate_reference_table
+from orchestration.lib.reference_tables import (
+    REFERENCE_TABLES,
+    read_catalogue_frame,
+    validate_reference_table,
+)
 
 PRODUCTS = REFERENCE_TABLES["catalogue_products"]
 INFO_COLUMNS = ["info_category_found", "info_category_rule", "info_channels_sold", "info_units_sold",
@@ -47,7 +52,7 @@ def discovered_products() -> pd.DataFrame | None:
     try:
         with warehouse.reader() as conn:
             return conn.execute("select * from marts.dim_products order by product_id").df()
-    except Exception:  # no snapshot yet, or a snapshot from before products were discovered
+    except (FileNotFoundError, duckdb.Error):  # no snapshot yet, or one from before products were discovered
         return None
 
 

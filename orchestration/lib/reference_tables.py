@@ -78,10 +78,10 @@ PRODUCT_CODE_COLUMNS = ["seller_sku", "tiktok_seller_sku", "tiktok_sku_id", "tik
                         "shopify_sku"]
 FEE_COLUMNS = ["channel", "fee_type", "basis", "rate", "fixed_usd", "valid_from", "category", "min_item_price_usd",
                "max_item_price_usd", "size_tier", "source", "source_date"]
-CHANNELS_REGEX = r"^(tiktok_shop|amazon|shopify)$"
-FEE_TYPES_REGEX = (r"^(referral|referral_minimum|payment_processing|subscription|affiliate_commission|"
+CHANNELS_REGEX = r"^(?:tiktok_shop|amazon|shopify)$"
+FEE_TYPES_REGEX = (r"^(?:referral|referral_minimum|payment_processing|subscription|affiliate_commission|"
                    r"fba_fulfilment)$")
-FEE_BASES_REGEX = r"^(share_of_sale|per_unit|per_order|per_month)$"
+FEE_BASES_REGEX = r"^(?:share_of_sale|per_unit|per_order|per_month)$"
 DATE_REGEX = r"^\d{4}-\d{2}-\d{2}$"
 
 REFERENCE_TABLES: dict[str, ReferenceTable] = {

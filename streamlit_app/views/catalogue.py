@@ -90,7 +90,7 @@ def build_status(lang: str) -> None:
 
 
 def editor(lang: str) -> None:
-    frame, added = cat.refreshed_products()
+    frame, _added = cat.refreshed_products()
     st.subheader(t("catalogue.products.header", lang))
     if frame.empty:
         st.info(t("catalogue.products.empty", lang), icon=":material/upload_file:")

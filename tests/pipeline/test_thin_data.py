@@ -10,7 +10,6 @@ loaded, and every page must render in both languages without an error.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -50,7 +49,7 @@ def demo_files(tmp_path_factory) -> Path:
 def _build(home: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "TSW_HOME": str(home), "OPENBLAS_NUM_THREADS": "1"}
     tsw = Path(sys.executable).parent / "tsw"
-    return subprocess.run([str(tsw), "build"], env=env, capture_output=True, text=True, timeout=1200)
+    return subprocess.run([str(tsw), "build"], env=env, capture_output=True, text=True, timeout=1200, check=False)
 
 
 @pytest.fixture(scope="module", params=sorted(SCENARIOS))
@@ -142,7 +141,7 @@ def test_every_page_renders_without_an_error(thin_home, lang, monkeypatch):
 def _tsw(home: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "TSW_HOME": str(home), "OPENBLAS_NUM_THREADS": "1"}
     return subprocess.run([str(Path(sys.executable).parent / "tsw"), *args], env=env, capture_output=True,
-                          text=True, timeout=1200)
+                          text=True, timeout=1200, check=False)
 
 
 def test_tsw_catalogue_lists_every_product_keeps_what_the_seller_wrote_and_costs_reach_the_margin(thin_home):
@@ -202,6 +201,6 @@ def test_too_little_data_is_a_status_with_a_reason_in_both_languages(thin_home):
             reasons = [c for c in cols if "reason" in c]
             assert reasons
             bad = conn.execute(
-                f"select count(*) from marts.mart_spillover_estimates where status <> 'ok' and ("
+                "select count(*) from marts.mart_spillover_estimates where status <> 'ok' and ("
                 + " or ".join(f"coalesce({c}, '') = ''" for c in reasons) + ")").fetchone()[0]
             assert bad == 0
