@@ -2,7 +2,7 @@
 
 - `sniff()` reads the file once: content hash, container (xlsx zip / text / binary), text
   encoding (UTF-8 with or without BOM, else Windows-1252) and the delimiter of the header line.
-- `utf8_copy()` transcodes a Cp1252 file to UTF-8 in 1 MiB chunks (DuckDB 2.0's CSV reader only
+- `utf8_copy()` transcodes a Cp1252 or UTF-16 (with byte-order mark) file to UTF-8 in 1 MiB chunks (DuckDB 2.0's CSV reader only
   knows utf-8, latin-1 and utf-16; latin-1 would turn Cp1252's curly quotes and € into control
   characters, so it is not used).
 - `read_xlsx()` streams a sheet with openpyxl in read-only mode into an Arrow table of strings,
@@ -102,6 +102,11 @@ def peek(path: Path) -> FileInfo:
         head = fh.read(65536)
     if head.startswith(b"PK\x03\x04"):
         return FileInfo(path, "", size, "xlsx")
+    utf16 = _utf16_encoding(head)
+    if utf16:
+        text = head[: len(head) - len(head) % 2].decode(utf16, errors="ignore").removeprefix("\ufeff")
+        delimiter, headers = _header_line(text)
+        return FileInfo(path, "", size, "text", utf16, True, delimiter, tuple(headers))
     if b"\x00" in head:
         raise FileRejected(path, "binary_file", "the file is binary (contains NUL bytes), not a CSV/TSV/XLSX export")
     try:
@@ -125,7 +130,10 @@ def sniff(path: Path, progress=None) -> FileInfo:
     if size == 0:
         raise FileRejected(path, "empty_file", "the file is empty (0 bytes); re-download the export")
     digest = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open_regular(path) as fh:
+        utf16 = _utf16_encoding(fh.read(4))
+    # UTF-16 exports (Excel's "Unicode text") carry a byte-order mark; they are checked as UTF-16 instead.
+    decoder = codecs.getincrementaldecoder("utf-16" if utf16 else "utf-8")()
     utf8_ok = True
     has_nul = False
     head = b""
@@ -135,7 +143,7 @@ def sniff(path: Path, progress=None) -> FileInfo:
             digest.update(chunk)
             if len(head) < 65536:
                 head += chunk[: 65536 - len(head)]
-            if b"\x00" in chunk:
+            if b"\x00" in chunk and not utf16:
                 has_nul = True
             if utf8_ok:
                 try:
@@ -160,8 +168,16 @@ def sniff(path: Path, progress=None) -> FileInfo:
         raise FileRejected(
             path, "binary_file", "the file is binary (contains NUL bytes), not a CSV/TSV/XLSX export"
         )
-    has_bom = head.startswith(_BOM)
-    if utf8_ok:
+    has_bom = head.startswith(_BOM) or bool(utf16)
+    if utf16:
+        if not utf8_ok:
+            raise FileRejected(path, "unknown_encoding",
+                               "the file starts with a UTF-16 byte-order mark but is not valid UTF-16 text")
+        encoding = utf16
+        head = head[: len(head) - len(head) % 2]
+        if "\x00" in head.decode(utf16, errors="ignore"):
+            raise FileRejected(path, "binary_file", "the file is binary (contains NUL characters), not an export")
+    elif utf8_ok:
         encoding = "utf-8"
     else:
         encoding = "cp1252"
@@ -177,6 +193,14 @@ def sniff(path: Path, progress=None) -> FileInfo:
     if _looks_binary(text):
         raise FileRejected(path, "binary_file", "the file is binary (control characters in the header), not an export")
     return FileInfo(path, sha, size, "text", encoding, has_bom, delimiter, tuple(headers), preamble)
+
+
+def _utf16_encoding(head: bytes) -> str | None:
+    if head.startswith(codecs.BOM_UTF16_LE) and not head.startswith(codecs.BOM_UTF32_LE):
+        return "utf-16-le"
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    return None
 
 
 def _check_cp1252(path: Path) -> None:
@@ -228,8 +252,10 @@ def _header_line(text: str) -> tuple[str, list[str], int]:
 
 def utf8_copy(info: FileInfo, target: Path) -> Path:
     """Stream-transcode a Cp1252 file to UTF-8 (keeps memory flat on large files)."""
-    decoder = codecs.getincrementaldecoder(info.encoding or "utf-8")()
-    with open(info.path, "rb") as src, open(target, "w", encoding="utf-8", newline="") as dst:
+    codec = info.encoding or "utf-8"
+    # "utf-16" reads the byte-order mark and drops it; the copy is plain UTF-8 without one.
+    decoder = codecs.getincrementaldecoder("utf-16" if codec.startswith("utf-16") else codec)()
+    with open_regular(info.path) as src, open(target, "w", encoding="utf-8", newline="") as dst:
         dst.writelines(decoder.decode(chunk) for chunk in iter(lambda: src.read(CHUNK), b""))
         dst.write(decoder.decode(b"", final=True))
     return target

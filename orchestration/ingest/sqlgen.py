@@ -147,6 +147,7 @@ class ParsePlan:
     slash_family: str = "mdy"  # resolution of `slash` columns for this file
     date_lower: date | None = None
     date_upper: date | None = None
+    header_fields: int | None = None  # delimited text: fields in the header; `_src._fields` counts each record's
 
 
 def _value_expr(col: ColumnSpec, v: str, m: str, plan: ParsePlan, default_currency: str) -> list[tuple[str, str]]:
@@ -231,10 +232,10 @@ def parse_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
     cols = [c for c in fmt.columns if c.name in plan.mapping]
     default_currency = fmt.default_currency or "USD"
 
-    trimmed = ["_row_number"]
+    trimmed = ["_row_number"] + (["_fields"] if plan.header_fields else [])
     for c in cols:
         trimmed.append(f"{_clean(q(plan.mapping[c.name]), c)} AS {q(c.name + '__v')}")
-    clean = ["_row_number"] + [f"{_placeholders(q(c.name + '__v'), c)} AS {q(c.name + '__v')}" for c in cols]
+    clean = ["_row_number"] + (["_fields"] if plan.header_fields else []) + [f"{_placeholders(q(c.name + '__v'), c)} AS {q(c.name + '__v')}" for c in cols]
     money = ["*"]
     for c in cols:
         if c.type == "money":
@@ -269,6 +270,16 @@ def parse_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
         typed.append(f"CASE {whens} END AS {q(fmt.status_column + '_canonical')}")
 
     rules: list[tuple[str, str, str]] = []  # (condition, rule, reason expression)
+    if plan.header_fields:
+        # First: a record whose field count differs from the header's has its values in the wrong columns
+        # (a TAB or delimiter inside a value, a cut line); none of its values can be trusted or shown.
+        rules.append((
+            f"_fields <> {int(plan.header_fields)}",
+            "field_count_mismatch",
+            (f"'the row has ' || _fields || ' fields where the header has {int(plan.header_fields)}: a TAB or "
+             "delimiter inside a value (or a cut line) shifts its values into the wrong columns; fix the value in "
+             "the export or re-download it'"),
+        ))
     for c in cols:
         v = q(c.name + "__v")
         header = plan.headers[c.name]
@@ -327,7 +338,7 @@ def parse_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
         fail_case = "CASE " + " ".join(f"WHEN {cond} THEN {lit(rule + chr(31))} || {reason}" for cond, rule, reason in rules) + " END"
     else:
         fail_case = "CAST(NULL AS VARCHAR)"
-    final = ["* EXCLUDE (_fail)", "split_part(_fail, chr(31), 1) AS _rule", "split_part(_fail, chr(31), 2) AS _reason"]
+    final = ["* EXCLUDE (_fail" + (", _fields" if plan.header_fields else "") + ")", "split_part(_fail, chr(31), 1) AS _rule", "split_part(_fail, chr(31), 2) AS _reason"]
     if fmt.order_key and fmt.order_key in plan.mapping:
         final.append(
             f"CAST(row_number() OVER (PARTITION BY {q(fmt.order_key + '__v')} ORDER BY _row_number) AS INTEGER)"
@@ -374,4 +385,6 @@ def quarantine_json_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
         if c.name not in plan.mapping or (c.pii and c.pii != "keep_state"):
             continue
         parts.append(f"{lit(plan.headers[c.name])}, {q(c.name + '__v')}")
-    return "json_object(" + ", ".join(parts) + ")" if parts else "json_object()"
+    cells = "json_object(" + ", ".join(parts) + ")" if parts else "json_object()"
+    # A shifted record's cells sit under the wrong headers (a dropped city under "ship-state"): none is kept.
+    return f"CASE WHEN _rule = 'field_count_mismatch' THEN json_object() ELSE {cells} END"
