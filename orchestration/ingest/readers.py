@@ -105,8 +105,8 @@ def peek(path: Path) -> FileInfo:
     utf16 = _utf16_encoding(head)
     if utf16:
         text = head[: len(head) - len(head) % 2].decode(utf16, errors="ignore").removeprefix("\ufeff")
-        delimiter, headers = _header_line(text)
-        return FileInfo(path, "", size, "text", utf16, True, delimiter, tuple(headers))
+        delimiter, headers, preamble = _header_line(text)
+        return FileInfo(path, "", size, "text", utf16, True, delimiter, tuple(headers), preamble)
     if b"\x00" in head:
         raise FileRejected(path, "binary_file", "the file is binary (contains NUL bytes), not a CSV/TSV/XLSX export")
     try:
