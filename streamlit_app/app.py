@@ -47,6 +47,20 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 PAGES_DIR = Path(__file__).resolve().parent / "views"
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
+
+# Headline numbers (st.metric) are never cut to "$72…": their value and label wrap instead of being
+# truncated, and the value's size follows the width of its column.
+HEADLINE_CSS = """<style>
+[data-testid="stMetric"] { container-type: inline-size; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: anywhere;
+}
+/* The value's size follows its own column's width (cqw), so "2770.0亿美元" fits a quarter of 800 px. */
+[data-testid="stMetricValue"] { font-size: clamp(1rem, 15cqw, 2.25rem); line-height: 1.2; }
+</style>"""
 
 
 def language_switch() -> str:
@@ -79,18 +93,27 @@ def build_caption() -> None:
 
 def main() -> None:
     language_switch()
-    st.set_page_config(layout="wide", page_title=t("app.title"), page_icon=":material/storefront:")
+    # A local icon: a Material icon name makes the browser fetch the favicon from a font host, and the
+    # app makes no outside requests.
+    st.set_page_config(layout="wide", page_title=t("app.title"), page_icon=str(FAVICON),
+                       initial_sidebar_state="auto")
+    st.html(HEADLINE_CSS)
     pages = [
         st.Page(
             PAGES_DIR / f"{spec.name}.py",
             title=t(f"page.{spec.name}"),
             icon=spec.icon,
             url_path=spec.name,
-            default=spec.default,
         )
         for spec in PAGES
     ]
-    current = st.navigation(pages)
+    # Streamlit serves its default page at "/" only (a default page's url_path is not routable), so every
+    # listed page keeps its own URL (/market, /sources …) and a hidden default page at "/" opens the
+    # default one — same language, since the switch lives in session state and the URL.
+    default = next(page for page, spec in zip(pages, PAGES, strict=True) if spec.default)
+    landing = st.Page(lambda: st.switch_page(default), title=default.title, icon=default.icon,
+                      url_path="home", default=True, visibility="hidden")
+    current = st.navigation([landing, *pages])
     build_caption()
     current.run()
 

@@ -1380,3 +1380,71 @@ _CATALOGUE_MESSAGES: dict[str, dict[str, str]] = {
 }
 for _lang, _messages in _CATALOGUE_MESSAGES.items():
     MESSAGES[_lang].update(_messages)
+
+# ---------------------------------------------------------------------------------------------
+# Registry values shown as labels: subjects of market figures and who a claim is attributed to
+# (seeds/articles). Merged as `subject.<value>` / `attr.<value>`; see subject_label / attribution_label.
+# ---------------------------------------------------------------------------------------------
+_SUBJECTS: dict[str, tuple[str, str]] = {
+    "Amazon": ("Amazon", "亚马逊"),
+    "Amazon (1P)": ("Amazon (1P)", "亚马逊（自营）"),
+    "Amazon (3P)": ("Amazon (3P)", "亚马逊（第三方卖家）"),
+    "Amazon (North America)": ("Amazon (North America)", "亚马逊（北美）"),
+    "Amazon Prime": ("Amazon Prime", "亚马逊 Prime"),
+    "Douyin": ("Douyin", "抖音"),
+    "EU e-commerce": ("EU e-commerce", "欧盟电商"),
+    "Global social commerce": ("Global social commerce", "全球社交电商"),
+    "Taobao/Tmall": ("Taobao/Tmall", "淘宝/天猫"),
+    "TikTok": ("TikTok", "TikTok"),
+    "TikTok Shop": ("TikTok Shop", "TikTok Shop"),
+    "TikTok Shop (live commerce)": ("TikTok Shop (live commerce)", "TikTok Shop（直播电商）"),
+    "TikTok Shop (small businesses)": ("TikTok Shop (small businesses)", "TikTok Shop（小商家）"),
+    "UK e-commerce": ("UK e-commerce", "英国电商"),
+    "US e-commerce": ("US e-commerce", "美国电商"),
+    "US influencer marketing": ("US influencer marketing", "美国网红营销"),
+    "US influencer marketing (top KOL)": ("US influencer marketing (top KOL)", "美国网红营销（头部达人）"),
+    "US social commerce": ("US social commerce", "美国社交电商"),
+    "legacy e-commerce platforms": ("legacy e-commerce platforms", "传统电商平台"),
+    "seller case": ("seller case", "卖家案例"),
+}
+_ATTRIBUTIONS: dict[str, tuple[str, str]] = {
+    "Amazon official": ("Amazon official", "亚马逊官方"),
+    "TikTok official": ("TikTok official", "TikTok 官方"),
+    "article (unattributed)": ("article (unattributed)", "文章（未注明来源）"),
+    "article's own arithmetic": ("article's own arithmetic", "文章自行推算"),
+    "foreign media (unnamed)": ("foreign media (unnamed)", "外媒（未具名）"),
+    "industry insider (unnamed)": ("industry insider (unnamed)", "业内人士（未具名）"),
+    "third-party data (unnamed)": ("third-party data (unnamed)", "第三方数据（未具名）"),
+    "third-party data tool (unnamed)": ("third-party data tool (unnamed)", "第三方数据工具（未具名）"),
+    # "<role>: <name>": the role is translated, the name kept as written.
+    "practitioner": ("practitioner", "从业者"),
+    "interviewer": ("interviewer", "采访者"),
+}
+for _value, (_en, _zh) in _SUBJECTS.items():
+    MESSAGES["en"].setdefault(f"subject.{_value}", _en)
+    MESSAGES["zh"].setdefault(f"subject.{_value}", _zh)
+for _value, (_en, _zh) in _ATTRIBUTIONS.items():
+    MESSAGES["en"].setdefault(f"attr.{_value}", _en)
+    MESSAGES["zh"].setdefault(f"attr.{_value}", _zh)
+
+
+def subject_label(value: Any, lang: str | None = None) -> str:
+    """A market figure's subject in the reader's language (brand names stay as written)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    key = f"subject.{value}"
+    return t(key, lang) if has(key) else str(value)
+
+
+def attribution_label(value: Any, lang: str | None = None) -> str:
+    """Who a claim is attributed to: `TikTok official` → `TikTok 官方`; `practitioner: 李山` → `从业者：李山`."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = str(value)
+    if has(f"attr.{text}"):
+        return t(f"attr.{text}", lang)
+    role, sep, name = text.partition(":")
+    if sep and has(f"attr.{role.strip()}"):
+        colon = "：" if (lang or current_lang()) == "zh" else ": "
+        return f"{t(f'attr.{role.strip()}', lang)}{colon}{name.strip()}"
+    return text

@@ -9,6 +9,7 @@ import streamlit as st
 
 from streamlit_app import components, data
 from streamlit_app.i18n import (
+    attribution_label,
     current_lang,
     fmt_count,
     fmt_percent,
@@ -16,6 +17,7 @@ from streamlit_app.i18n import (
     fmt_value,
     label_for,
     money_axis,
+    subject_label,
     t,
 )
 
@@ -44,12 +46,16 @@ def is_share(metric: str, unit: str) -> bool:
     )
 
 
+DEFAULT_GEOGRAPHY = "US"
+
+
 def yes_no(flag: object, lang: str) -> str:
     return t("yes", lang) if (not pd.isna(flag) and bool(flag)) else t("no", lang)
 
 
 def series_label(row: pd.Series, lang: str) -> str:
-    return f"{row['subject']} · {row['geography']} · {label_for('metric', row['metric'], lang)}"
+    return (f"{subject_label(row['subject'], lang)} · {label_for('geo', row['geography'], lang)} · "
+            f"{label_for('metric', row['metric'], lang)}")
 
 
 def figure_label(row: pd.Series, lang: str) -> str:
@@ -62,13 +68,18 @@ def filter_figures(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
     selections = {}
     for col, field in zip(cols, ("subject", "geography", "metric"), strict=True):
         options = sorted(figures[field].dropna().unique().tolist())
-        fmt = (lambda m: label_for("metric", m, lang)) if field == "metric" else str
+        fmt = {"metric": lambda m: label_for("metric", m, lang), "geography": lambda g: label_for("geo", g, lang),
+               "subject": lambda v: subject_label(v, lang)}[field]
+        key = f"market_filter_{field}"
+        if field == "geography" and key not in st.session_state and DEFAULT_GEOGRAPHY in options:
+            # The page is about the US market: it opens on US figures (the reader can widen it).
+            st.session_state[key] = [DEFAULT_GEOGRAPHY]
         selections[field] = components.choice(
             col.multiselect,
             t(f"market.filter.{field}", lang),
             options,
             format_func=fmt,
-            key=f"market_filter_{field}",
+            key=key,
             lang=lang,
             placeholder=t("filter.all", lang),
             help=t("market.filter.help", lang),
@@ -112,7 +123,7 @@ def range_chart(figures: pd.DataFrame, *, divisor: float, lang: str) -> go.Figur
         ]
         fig.add_trace(
             go.Scatter(
-                name=str(subject),
+                name=subject_label(subject, lang),
                 x=value.tolist(),
                 y=labels[rows.index].tolist(),
                 mode="markers",
@@ -153,8 +164,8 @@ def range_chart(figures: pd.DataFrame, *, divisor: float, lang: str) -> go.Figur
 def figures_table(figures: pd.DataFrame, *, key: str, lang: str) -> None:
     display = pd.DataFrame(
         {
-            t("col.subject", lang): figures["subject"],
-            t("col.geography", lang): figures["geography"],
+            t("col.subject", lang): [subject_label(v, lang) for v in figures["subject"]],
+            t("col.geography", lang): [label_for("geo", v, lang) for v in figures["geography"]],
             t("col.metric", lang): [label_for("metric", m, lang) for m in figures["metric"]],
             t("col.period", lang): figures["period"],
             t("col.value", lang): [
@@ -166,7 +177,7 @@ def figures_table(figures: pd.DataFrame, *, key: str, lang: str) -> None:
             ],
             t("col.n_claims", lang): figures["n_claims"],
             t("col.n_sources", lang): figures["n_sources"],
-            t("col.attributed_to", lang): figures["attributed_to"],
+            t("col.attributed_to", lang): [attribution_label(v, lang) for v in figures["attributed_to"]],
             t("col.forecast", lang): [yes_no(f, lang) for f in figures["any_forecast"]],
             t("col.conflict", lang): [yes_no(f, lang) for f in figures["has_conflict"]],
             t("col.claim_ids", lang): figures["claim_ids"],
@@ -231,8 +242,8 @@ def checks_section(checks: pd.DataFrame, lang: str) -> None:
             ],
             t("col.check_kind", lang): [label_for("kind", k, lang) for k in shown["check_kind"]],
             t("col.description", lang): shown["description"],
-            t("col.subject", lang): shown["subject"],
-            t("col.geography", lang): shown["geography"],
+            t("col.subject", lang): [subject_label(v, lang) for v in shown["subject"]],
+            t("col.geography", lang): [label_for("geo", v, lang) for v in shown["geography"]],
             t("col.period", lang): shown["period"],
             t("col.stated", lang): [
                 f"{fmt_value(v, u, lang)} ({cid})" if isinstance(cid, str) and cid else fmt_value(v, u, lang)
@@ -289,7 +300,7 @@ def trace_section(figures: pd.DataFrame, claims: pd.DataFrame, lang: str) -> Non
             t("col.article", lang): behind["article_title"],
             t("col.outlet", lang): behind["outlet"],
             t("col.published", lang): behind["published"],
-            t("col.attributed_to", lang): behind["attributed_to"],
+            t("col.attributed_to", lang): [attribution_label(v, lang) for v in behind["attributed_to"]],
             t("col.value_as_written", lang): behind["value_as_written"],
             t("col.value_normalized", lang): [
                 fmt_value(v, u, lang) for v, u in zip(behind["value_normalized"], behind["normalized_unit"])

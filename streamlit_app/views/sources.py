@@ -7,7 +7,15 @@ import pandas as pd
 import streamlit as st
 
 from streamlit_app import components, data
-from streamlit_app.i18n import current_lang, fmt_count, fmt_value, label_for, t
+from streamlit_app.i18n import (
+    attribution_label,
+    current_lang,
+    fmt_count,
+    fmt_value,
+    label_for,
+    subject_label,
+    t,
+)
 
 SEARCHED_COLUMNS = (
     "claim_id",
@@ -84,10 +92,10 @@ def claims_table(claims: pd.DataFrame, lang: str) -> None:
                 fmt_value(v, u, lang) for v, u in zip(shown["value_normalized"], shown["normalized_unit"])
             ],
             t("col.metric", lang): [label_for("metric", m, lang) for m in shown["metric"]],
-            t("col.subject", lang): shown["subject"],
-            t("col.geography", lang): shown["geography"],
+            t("col.subject", lang): [subject_label(v, lang) for v in shown["subject"]],
+            t("col.geography", lang): [label_for("geo", v, lang) for v in shown["geography"]],
             t("col.period", lang): shown["period"],
-            t("col.attributed_to", lang): shown["attributed_to"],
+            t("col.attributed_to", lang): [attribution_label(v, lang) for v in shown["attributed_to"]],
             t("col.article", lang): shown["article_title"],
             t("col.outlet", lang): shown["outlet"],
             t("col.published", lang): shown["published"],

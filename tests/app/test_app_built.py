@@ -57,6 +57,10 @@ def test_market_shows_every_figure_of_the_mart(published, lang):
     figures = published["mart_market_size"]
     assert len(figures) > 0
     at = run_page("market", lang)
+    # The page opens on the US figures its title promises; emptying the geography filter shows them all.
+    us = figures[figures["geography"] == "US"]
+    assert {m.label: m.value for m in at.metric}[t("market.kpi.figures", lang)] == fmt_count(len(us), lang)
+    at.multiselect(key=f"market_filter_geography.{lang}").set_value([]).run()
     shown = cells(at)
     missing = [
         (row.market_figure_id, fmt_value(row.value, row.normalized_unit, lang))
@@ -94,6 +98,7 @@ def test_traceability_of_the_best_supported_figure(published):
     claims = published["mart_cited_claims"].set_index("claim_id")
     figure = figures.sort_values(["n_claims", "market_figure_id"], ascending=[False, True]).iloc[0]
     at = run_page("market")
+    at.multiselect(key="market_filter_geography.en").set_value([]).run()  # every geography, not only US
     at.selectbox(key="market_trace_figure.en").set_value(figure["market_figure_id"]).run()
     trace = next(f.value for f in at.dataframe if t("col.value_as_written", "en") in f.value.columns)
     ids = [i.strip() for i in figure["claim_ids"].split(",") if i.strip()]
