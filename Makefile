@@ -14,7 +14,7 @@ export OPENBLAS_NUM_THREADS := 1
 
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv>=0.5"
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 
 run: install
 	$(RUN) tsw demo

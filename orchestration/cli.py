@@ -210,14 +210,47 @@ def catalogue() -> None:
 
 @main.command(name="dagster")
 @click.option("--port", default=3000, show_default=True)
-def dagster_dev(port: int) -> None:
-    """Start `dagster dev` (webserver + daemon) on the project's persistent instance."""
+@click.option("--automation/--no-automation", default=None,
+              help="Turn the daily build schedule and the sensors on once the UI is up (default: the first "
+                   "time in this home only, so a choice made later in the UI's Automation tab stands).")
+def dagster_dev(port: int, automation: bool | None) -> None:
+    """Start `dagster dev` (webserver + daemon) on the project's persistent instance.
+
+    Ctrl-C or SIGTERM stops it with all its children (webserver, daemon, code server).
+    """
+    import signal
+    import threading
+
+    from orchestration.lib import dagster_automation
     from orchestration.lib.dagster_instance import prepare_dagster_home
 
-    prepare_dagster_home()
+    home = prepare_dagster_home()
     env = _env_for_children()
     cmd = [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions", "-p", str(port)]
-    raise SystemExit(subprocess.call(cmd, cwd=settings.REPO_ROOT, env=env))
+    # Its own process group, so stopping it reaches every child it starts.
+    proc = subprocess.Popen(cmd, cwd=settings.REPO_ROOT, env=env, start_new_session=True)
+
+    class _Stop(Exception):
+        pass
+
+    def _on_signal(signum, _frame):
+        raise _Stop(signum)
+
+    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    if dagster_automation.wanted(home, automation):
+        threading.Thread(target=dagster_automation.turn_on, args=(f"http://127.0.0.1:{port}", home, proc),
+                         name="automation", daemon=True).start()
+    code = 0
+    try:
+        code = proc.wait()
+    except _Stop as stop:
+        click.echo("Stopping dagster dev (webserver, daemon, code server)…", err=True)
+        code = 128 + int(stop.args[0])
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        dagster_automation.stop_group(proc)
+    raise SystemExit(code)
 
 
 if __name__ == "__main__":

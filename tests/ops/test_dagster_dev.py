@@ -66,7 +66,9 @@ def dagster_dev(tmp_path):
     port = free_port()
     log = (tmp_path / "dagster_dev.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.cli", "dagster", "--port", str(port)],
+        # --no-automation: this test turns the schedule and a sensor on itself (the default first start turns
+        # them all on: tests/cli/test_dagster_command.py).
+        [sys.executable, "-m", "orchestration.cli", "dagster", "--port", str(port), "--no-automation"],
         cwd=settings.REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
