@@ -24,6 +24,41 @@ CHECK_EVENTS_SCANNED = 3_000
 PUBLISH_ASSET = ("published_snapshot",)
 # A source loaded by the daily build is at most a day old; a little slack for a slow morning.
 STALE_AFTER_HOURS = 26
+# A seller export whose newest day is older than this is stale however recently it was loaded.
+STALE_DATA_AFTER_DAYS = 7
+
+
+FRESH, STALE, OLD_DATA, NEVER = "fresh", "stale", "old_data", "never"
+
+
+def freshness_status(hours: float | None, data_age_days: float | None = None) -> str:
+    """Fresh means loaded within STALE_AFTER_HOURS *and*, for a seller export, its newest day no older than
+    STALE_DATA_AFTER_DAYS (a ten-month-old export loaded this morning is old data)."""
+    if hours is None:
+        return NEVER
+    if hours > STALE_AFTER_HOURS:
+        return STALE
+    if data_age_days is not None and data_age_days > STALE_DATA_AFTER_DAYS:
+        return OLD_DATA
+    return FRESH
+
+
+def check_outcome(passed: object, severity: object) -> str:
+    """`passed`, `warning` (did not pass, WARN severity) or `failed`: the same three counts as `tsw status`."""
+    if bool(passed):
+        return "passed"
+    return "warning" if str(severity).upper() == "WARN" else "failed"
+
+
+def days_since(day: object, now: datetime | None = None) -> float | None:
+    """Days from the end of `day` (a date or timestamp) to now, or None."""
+    if day is None or (not isinstance(day, str) and pd.isna(day)):
+        return None
+    moment = pd.Timestamp(day)
+    if moment.tzinfo is not None:
+        moment = moment.tz_convert(None)
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    return (pd.Timestamp(now) - moment.normalize()).total_seconds() / 86400 - 1
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,6 +21,9 @@ def source_caption(what: str, lang: str) -> None:
     st.caption(t("quality.source_line", lang, what=what, when=stamp))
 
 
+RESULT_MARK = {"passed": "🟢", "warning": "🟠", "failed": "🔴"}
+
+
 def stamp(value: object) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if not pd.isna(value) else "—"
 
@@ -33,10 +36,12 @@ def kpis(log: pd.DataFrame, checks: pd.DataFrame, lang: str) -> None:
               fmt_count(int((log["status"] == "quarantined_file").sum()) if not log.empty else 0, lang))
     c3.metric(t("quality.kpi.rows_quarantined", lang),
               fmt_count(int(loaded["rows_quarantined"].sum()) if not loaded.empty else 0, lang))
-    c4.metric(t("quality.kpi.checks_passing", lang),
-              fmt_count(int(checks["passed"].sum()) if not checks.empty else 0, lang))
-    c5.metric(t("quality.kpi.checks_failing", lang),
-              fmt_count(int((~checks["passed"]).sum()) if not checks.empty else 0, lang))
+    # The same three counts as `tsw status`: passed, failed, and (not failed) warnings.
+    outcomes = [operations.check_outcome(p, v) for p, v in zip(checks["passed"], checks["severity"], strict=True)]
+    c4.metric(t("quality.kpi.checks_passing", lang), fmt_count(outcomes.count("passed"), lang))
+    c5.metric(t("quality.kpi.checks_failing", lang), fmt_count(outcomes.count("failed"), lang),
+              delta=t("quality.kpi.warnings", lang, n=fmt_count(outcomes.count("warning"), lang))
+              if outcomes.count("warning") else None, delta_color="off")
 
 
 def load_log_section(log: pd.DataFrame, lang: str) -> None:
@@ -141,13 +146,15 @@ def checks_section(checks: pd.DataFrame, lang: str) -> None:
         return
     only_failing = st.toggle(t("quality.checks.only_failing", lang), key="checks_only_failing")
     shown = checks[~checks["passed"]] if only_failing else checks
+    outcomes = [operations.check_outcome(p, v) for p, v in zip(shown["passed"], shown["severity"], strict=True)]
     display = pd.DataFrame(
         {
-            t("quality.col.result", lang): [("🟢 " + t("quality.check.passed", lang)) if p
-                                            else ("🔴 " + t("quality.check.failed", lang)) for p in shown["passed"]],
+            t("quality.col.result", lang): [f"{RESULT_MARK[o]} {t(f'quality.check.{o}', lang)}" for o in outcomes],
             t("quality.col.asset", lang): shown["asset"],
             t("quality.col.check", lang): shown["check_name"],
-            t("quality.col.severity", lang): shown["severity"],
+            # Severity matters only for a check that did not pass (a passing check is not an "ERROR").
+            t("quality.col.severity", lang): ["—" if o == "passed" else label_for("quality.severity", v, lang)
+                                              for o, v in zip(outcomes, shown["severity"], strict=True)],
             t("quality.col.evaluated_at", lang): shown["evaluated_at"].map(stamp),
             t("quality.col.detail", lang): shown["description"].fillna(""),
         }

@@ -9,16 +9,10 @@ import streamlit as st
 
 from streamlit_app import components, data, operations
 from streamlit_app.i18n import current_lang, fmt_count, t
+from streamlit_app.operations import FRESH, NEVER, OLD_DATA, STALE, freshness_status
 
-FRESH, STALE, NEVER = "fresh", "stale", "never"
-STATUS_MARK = {FRESH: "🟢", STALE: "🟠", NEVER: "⚪"}
+STATUS_MARK = {FRESH: "🟢", STALE: "🟠", OLD_DATA: "🟠", NEVER: "⚪"}
 HEADLINE_MARTS = ("marts.mart_market_size", "marts.mart_cited_claims", "marts.mart_claim_checks")
-
-
-def freshness_status(hours: float | None) -> str:
-    if hours is None:
-        return NEVER
-    return FRESH if hours <= operations.STALE_AFTER_HOURS else STALE
 
 
 def age_text(hours: float | None, lang: str) -> str:
@@ -44,7 +38,8 @@ def headline(lang: str) -> None:
     log = operations.load_log()
     loaded = log[log["status"] == "loaded"] if not log.empty else log
     checks = operations.latest_check_results(operations.tsw_home_key())
-    failing = int((~checks["passed"]).sum()) if not checks.empty else 0
+    outcomes = [operations.check_outcome(p, v) for p, v in zip(checks["passed"], checks["severity"], strict=True)]
+    failing, warnings = outcomes.count("failed"), outcomes.count("warning")
     c1, c2, c3, c4, c5 = st.columns(5)
     c1.metric(t("overview.kpi.figures", lang), fmt_count(counts.get("marts.mart_market_size"), lang))
     c2.metric(t("overview.kpi.claims", lang), fmt_count(counts.get("marts.mart_cited_claims"), lang))
@@ -52,16 +47,20 @@ def headline(lang: str) -> None:
     c4.metric(t("overview.kpi.rows", lang),
               fmt_count(int(loaded["rows_loaded"].sum()) if not loaded.empty else 0, lang))
     c5.metric(t("overview.kpi.checks_failing", lang), fmt_count(failing, lang),
-              help=t("overview.kpi.checks_help", lang, n=fmt_count(len(checks), lang)))
+              help=t("overview.kpi.checks_warn_help", lang, n=fmt_count(len(checks), lang),
+                     w=fmt_count(warnings, lang)))
     source_caption("marts.*, raw._load_log", lang)
 
 
 def freshness(lang: str) -> None:
     st.subheader(t("overview.freshness.header", lang))
-    st.caption(t("overview.freshness.intro", lang, hours=operations.STALE_AFTER_HOURS))
+    st.caption(t("overview.freshness.intro", lang, hours=operations.STALE_AFTER_HOURS) + " "
+               + t("overview.freshness.data_intro", lang, days=operations.STALE_DATA_AFTER_DAYS))
     frame = operations.source_freshness()
     hours = [operations.hours_since(v) for v in frame["last_loaded_at"]]
-    status = [freshness_status(h) for h in hours]
+    data_days = [operations.days_since(v) if kind == "seller_export" else None
+                 for v, kind in zip(frame["newest_period_end"], frame["source_type"], strict=True)]
+    status = [freshness_status(h, d) for h, d in zip(hours, data_days, strict=True)]
     frame = frame.assign(age_hours=hours, freshness=status)
     display = pd.DataFrame(
         {
@@ -111,6 +110,7 @@ def changes(lang: str) -> None:
     fig.add_bar(x=by_kind["kind"], y=by_kind["rows_quarantined"], name=t("overview.changes.rows_quarantined", lang))
     fig.update_layout(barmode="group", title={"text": t("overview.changes.chart", lang)},
                       yaxis_title_text=t("overview.unit.rows", lang), legend_title_text="",
+                      yaxis={"tickformat": ",d", "rangemode": "tozero"},  # rows are whole numbers
                       margin={"t": 60, "b": 40, "l": 10, "r": 10})
     st.plotly_chart(fig, key="changes_chart", width="stretch")
     source_caption("raw._load_log", lang)
