@@ -154,8 +154,21 @@ def demo(seed: int, days: int, scale: int | None, out: Path | None) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--period", default=None, help="Period of an Amazon Business Report: YYYY-MM-DD..YYYY-MM-DD.")
-def ingest(paths: tuple[Path, ...], period: str | None) -> None:
+@click.option("--wait", "wait_s", default=1800.0, show_default=True,
+              help="Seconds to wait for a running build to release the warehouse.")
+def ingest(paths: tuple[Path, ...], period: str | None, wait_s: float) -> None:
     """Load export files now (default: everything in the inbox)."""
+    from orchestration.lib.recovery import WriterBusy, writer_slot
+
+    # The one warehouse_writer slot, like every build step: waits for a running build instead of breaking it.
+    try:
+        with writer_slot("tsw ingest", wait_s=wait_s):
+            _ingest(paths, period)
+    except WriterBusy as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _ingest(paths: tuple[Path, ...], period: str | None) -> None:
     from tqdm import tqdm
 
     from orchestration.ingest import ingest_inbox, ingest_paths

@@ -15,6 +15,7 @@ from orchestration import settings
 @dg.definitions
 def defs() -> dg.Definitions:
     from orchestration.defs.analysis import spillover_estimates
+    from orchestration.defs.automation import sensors as automation_sensors
     from orchestration.defs.automation.schedules import daily_build_schedule, ingest_and_build_job
     from orchestration.defs.ingest import articles, seller_exports
     from orchestration.defs.quality import freshness
@@ -34,7 +35,7 @@ def defs() -> dg.Definitions:
         *articles.registry_asset_checks, *articles.reference_asset_checks, *spillover_estimates.asset_checks,
         *freshness.freshness_checks,
     ]
-    sensors: list = [*seller_exports.sensors, freshness.freshness_sensor]
+    sensors: list = [*automation_sensors.sensors, freshness.freshness_sensor]
 
     upstream = [key for a in assets for key in a.keys]
     assets.append(build_publish_asset(upstream))

@@ -98,6 +98,17 @@ def secrets_dir() -> Path:
     return tsw_home() / "secrets"
 
 
+def tmp_dir() -> Path:
+    """Temporary files (UTF-8 copies of exports being loaded…); leftovers of a killed process are removed
+    by the next start (orchestration/lib/recovery.py)."""
+    return tsw_home() / "tmp"
+
+
+def dbt_runs_dir() -> Path:
+    """dbt's per-run target folders (compiled SQL, run_results.json, dbt.log); the newest few are kept."""
+    return tsw_home() / "dbt" / "runs"
+
+
 def dbt_executable() -> Path:
     """dbt from the same environment as this package (works without an activated venv)."""
     candidate = Path(sys.executable).parent / "dbt"
@@ -113,6 +124,9 @@ def subprocess_env() -> dict[str, str]:
     env["DO_NOT_TRACK"] = "1"
     env.setdefault("DBT_PROFILES_DIR", str(DBT_PROJECT_DIR))
     env["GX_ANALYTICS_ENABLED"] = "false"
+    # Who started the child: a child left running by a killed build is recognised (and stopped) later.
+    from orchestration.lib.processes import owner_token
+    env["TSW_OWNER"] = owner_token()
     # Child processes find the venv's tools (dbt, streamlit) even when it is not activated.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env

@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import stat
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
@@ -36,6 +35,7 @@ from orchestration.ingest.errors import FileRejected, UnknownFormatError, displa
 from orchestration.ingest.pii import buyer_salt_hex
 from orchestration.ingest.sqlgen import ParsePlan, q
 from orchestration.ingest.validation import validate_parsed
+from orchestration.lib.recovery import scratch_dir
 
 LOAD_LOG_DDL = """
 CREATE TABLE IF NOT EXISTS raw._load_log (
@@ -514,7 +514,7 @@ def _ingest_file(conn, path: Path, period, now: datetime, emit: EventSink) -> Lo
     ensure_raw_table(conn, fmt)
     conn.execute("BEGIN TRANSACTION")
     try:
-        with tempfile.TemporaryDirectory(prefix="tsw-ingest-") as tmp:
+        with scratch_dir("tsw-ingest") as tmp:  # under $TSW_HOME/tmp; a killed run's is removed next start
             resolved_period = _resolve_period(fmt, path, period, period_text)
             emit(ProgressEvent(shown, "reading"))
             try:

@@ -33,8 +33,10 @@ def run_full_build(run_id: str | None = None) -> BuildResult:
     """Run `ingest_and_build_job` in this process (`run_id`: chosen by the caller to follow its progress)."""
     from orchestration.definitions import defs
     from orchestration.lib.dagster_instance import project_context
+    from orchestration.lib.recovery import recover
 
     with project_context() as instance:
+        recover(instance)  # a killed earlier build must not block this one (orchestration/lib/recovery.py)
         job = defs().resolve_job_def("ingest_and_build_job")
         result = job.execute_in_process(instance=instance, raise_on_error=False, run_id=run_id)
     evaluations = result.get_asset_check_evaluations()

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from orchestration import settings
 
+CHECK_HISTORY_SCANNED = 20  # executions looked through for the latest result (killed runs leave planned ones)
+
 
 @dataclass
 class Status:
@@ -101,12 +103,16 @@ def collect_status() -> Status:
     with project_context() as instance:
         check_keys = _check_keys(instance)
     for key in sorted(check_keys, key=lambda k: k.to_user_string()):
-        record = instance.get_latest_asset_check_evaluation_record(key)
-        if record is None or record.evaluation is None:
+        # The latest *evaluation*: a check whose run died (or is still running) has only a "planned"
+        # record, with no result; the result before it still stands.
+        history = instance.event_log_storage.get_asset_check_execution_history(key, limit=CHECK_HISTORY_SCANNED)
+        record = next((r for r in history if isinstance(r.evaluation, dg.AssetCheckEvaluation)), None)
+        evaluation = record.evaluation if record is not None else None
+        if evaluation is None:
             status.unknown_checks += 1
-        elif record.evaluation.passed:
+        elif evaluation.passed:
             status.passing_checks += 1
-        elif record.evaluation.severity == dg.AssetCheckSeverity.WARN:
+        elif evaluation.severity == dg.AssetCheckSeverity.WARN:
             status.warning_checks.append(key.to_user_string())
         else:
             when = dt.datetime.fromtimestamp(record.event.timestamp).isoformat(timespec="seconds")

@@ -54,22 +54,24 @@ def test_assets_load_their_kind_and_report_metadata(home):
     assert list(settings.inbox_dir().iterdir()) == []
 
 
-def test_sensor_requests_one_run_per_new_content(home):
-    from orchestration.defs.ingest.seller_exports import inbox_sensor
+def test_sensor_requests_one_run_for_the_new_contents(home):
+    from orchestration.defs.automation.sensors import batch_run_key, inbox_sensor
     from orchestration.ingest import ingest_paths
+    from orchestration.ingest.readers import file_sha256
     from orchestration.lib.warehouse import publish
 
     _drop("tiktok/affiliate_orders_2025-10.csv", "shopify/orders_export_1.csv")
     ctx = dg.build_sensor_context(cursor=None)
-    requests = list(inbox_sensor(ctx))
-    assert len(requests) == 2 and all(len(r.run_key) == 64 for r in requests)
+    request = inbox_sensor(ctx)
+    assert isinstance(request, dg.RunRequest) and request.tags["tsw/new_files"] == "2"
     # Same files on the next tick: already requested (cursor), nothing new.
-    assert list(inbox_sensor(dg.build_sensor_context(cursor=ctx.cursor))) == []
+    assert isinstance(inbox_sensor(dg.build_sensor_context(cursor=ctx.cursor)), dg.SkipReason)
     # A content already in the published build's _load_log is not requested again even with a fresh
     # cursor (the sensor reads the published snapshot, never the writer's file).
     ingest_paths([settings.inbox_dir() / "affiliate_orders_2025-10.csv"], move_files=False)
     publish()
-    fresh = list(inbox_sensor(dg.build_sensor_context(cursor=None)))
-    assert [r.tags["tsw/file"] for r in fresh] == ["orders_export_1.csv"]
+    fresh = inbox_sensor(dg.build_sensor_context(cursor=None))
+    assert fresh.tags["tsw/files"] == "orders_export_1.csv"
+    assert fresh.run_key == batch_run_key([file_sha256(settings.inbox_dir() / "orders_export_1.csv")])
     with duckdb.connect(str(settings.warehouse_path()), read_only=True) as conn:
         assert conn.execute("SELECT count(*) FROM raw._load_log").fetchone() == (1,)

@@ -76,7 +76,11 @@ def test_daily_schedule_requests_the_full_build_every_morning_in_los_angeles(def
 # ---------------------------------------------------------------------------------------------
 # Inbox sensor
 # ---------------------------------------------------------------------------------------------
-def test_inbox_sensor_new_file_requests_a_run_same_file_again_does_not(definitions, home):
+def test_inbox_sensor_starts_one_run_per_tick_for_all_new_files(definitions, home):
+    """Dropping many exports at once starts one build (each run loads the whole inbox), not one per file."""
+    from orchestration.defs.automation.sensors import batch_run_key
+    from orchestration.ingest.readers import file_sha256
+
     sensor = definitions.resolve_sensor_def("inbox_sensor")
     assert sensor.job_name == "ingest_and_build_job"
     with dg.instance_for_test() as instance:
@@ -84,26 +88,50 @@ def test_inbox_sensor_new_file_requests_a_run_same_file_again_does_not(definitio
         first = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=None))
         assert first.run_requests == []
 
-        _drop("tiktok/affiliate_orders_2025-10.csv")
+        # A seller's download folder dropped in at once: every distinct export, one run for the set.
+        dropped = [_drop(str(p.relative_to(FIXTURES))) for p in sorted(FIXTURES.glob("*/*.*"))
+                   if p.suffix in (".csv", ".txt", ".tsv", ".xlsx")]
+        assert len(dropped) >= 20
         tick = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=first.cursor))
         assert len(tick.run_requests) == 1
-        request = tick.run_requests[0]
-        assert request.tags["tsw/file"] == "affiliate_orders_2025-10.csv"
-        assert len(request.run_key) == 64  # the content hash: one run per content, ever
+        [request] = tick.run_requests
+        hashes = {file_sha256(p) for p in dropped}
+        assert request.run_key == batch_run_key(list(hashes))  # the set's identity, order-free
+        assert request.tags["tsw/new_files"] == str(len(hashes))
+        assert request.tags["tsw/files"].startswith("All Orders Report 2025-10.txt, ")
 
-        # Same file on the next tick (the daemon passes the stored cursor): no new run.
+        # Same files on the next tick (the daemon passes the stored cursor): no new run.
         again = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=tick.cursor))
         assert again.run_requests == []
+        assert "no new file" in (again.skip_message or "")
 
         # The same content under another name (a re-download) is still the same content.
         _drop("tiktok/affiliate_orders_2025-10.csv", "affiliate_orders_2025-10 (1).csv")
         copy = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=again.cursor))
         assert copy.run_requests == []
 
-        # A genuinely new export does start a run.
-        _drop("shopify/orders_export_1.csv")
+        # A genuinely new export does start a run, for just that content.
+        new_file = settings.inbox_dir() / "orders_export_2.csv"
+        new_file.write_bytes((FIXTURES / "shopify/orders_export_1.csv").read_bytes().replace(b"#1001", b"#2001"))
         new = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=copy.cursor))
-        assert [r.tags["tsw/file"] for r in new.run_requests] == ["orders_export_1.csv"]
+        assert [r.run_key for r in new.run_requests] == [batch_run_key([file_sha256(new_file)])]
+        assert new.run_requests[0].tags["tsw/files"] == "orders_export_2.csv"
+
+
+def test_stale_runs_sensor_is_on_by_default_and_fails_a_dead_run(definitions, dagster_home, writer_runs):
+    """The daemon's half of crash recovery: a run whose process was SIGKILLed is failed and its slot freed."""
+    sensor = definitions.resolve_sensor_def("stale_runs_sensor")
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    run_id = writer_runs.kill()
+    instance = dg.DagsterInstance.from_config(str(dagster_home))
+    result = sensor.evaluate_tick(dg.build_sensor_context(instance=instance))
+    assert result.run_requests == []
+    assert run_id[:8] in (result.skip_message or "")
+    assert instance.get_run_by_id(run_id).status == dg.DagsterRunStatus.FAILURE
+    info = instance.event_log_storage.get_concurrency_info(POOL)
+    assert info.claimed_slots == [] and info.pending_steps == []
+    # Nothing left to do on the next tick.
+    assert "no interrupted runs" in sensor.evaluate_tick(dg.build_sensor_context(instance=instance)).skip_message
 
 
 # ---------------------------------------------------------------------------------------------

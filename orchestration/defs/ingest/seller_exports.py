@@ -1,4 +1,4 @@
-"""Raw-layer assets for seller exports (one per raw table) and the inbox sensor.
+"""Raw-layer assets for seller exports (one per raw table); the inbox sensor is in defs/automation/sensors.py.
 
 Each asset loads the inbox files of its export kind through the ingest engine (detection by
 headers, one transaction per file, quarantine of bad rows/files). An asset with nothing new to
@@ -7,16 +7,11 @@ warehouse, so all of them run in the `warehouse_writer` pool (limit 1: DuckDB ha
 """
 
 
-import json
-
 import dagster as dg
 
-from orchestration import settings
 from orchestration.formats import FormatDefinition, load_formats
 
 POOL = "warehouse_writer"
-JOB_NAME = "ingest_and_build_job"
-CURSOR_LIMIT = 5000  # hashes remembered by the sensor; older ones are covered by _load_log
 
 
 def _table_stats(conn, fmt: FormatDefinition) -> dict:
@@ -82,72 +77,6 @@ def _seller_export_asset(fmt: FormatDefinition) -> dg.AssetsDefinition:
 
 def _build_assets() -> list[dg.AssetsDefinition]:
     return [_seller_export_asset(fmt) for fmt in load_formats()]
-
-
-def _loaded_hashes(hashes: list[str]) -> set[str]:
-    """Hashes already loaded, read from the published snapshot.
-
-    Never the writer's file: even a read-only connection there would block a running build's writes.
-    A file loaded after the last publish is caught by the run_key and is a no-op in the run anyway.
-    """
-    import duckdb
-
-    path = settings.published_path()
-    if not hashes or not path.exists():
-        return set()
-    try:
-        conn = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error:
-        return set()  # the cursor still prevents repeats; a duplicate run would be a no-op anyway
-    try:
-        rows = conn.execute(
-            "SELECT sha256 FROM raw._load_log WHERE status = 'loaded' AND sha256 IN (SELECT unnest(?))", [hashes]
-        ).fetchall()
-        return {r[0] for r in rows}
-    except duckdb.Error:
-        return set()
-    finally:
-        conn.close()
-
-
-@dg.sensor(
-    name="inbox_sensor",
-    job_name=JOB_NAME,
-    minimum_interval_seconds=30,
-    description="Starts ingest_and_build_job once per new file content (run_key = sha256) found in the inbox.",
-)
-def inbox_sensor(context: dg.SensorEvaluationContext):
-    from orchestration.ingest import inbox_files
-    from orchestration.ingest.readers import file_sha256
-
-    state = json.loads(context.cursor) if context.cursor else {}
-    seen: dict[str, str] = state.get("stat_to_sha", {})  # "name|size|mtime_ns" -> sha: no re-hashing per tick
-    requested: list[str] = state.get("requested", [])
-    current: dict[str, str] = {}
-    for path in inbox_files():
-        st = path.stat()
-        key = f"{path.name}|{st.st_size}|{st.st_mtime_ns}"
-        sha = seen.get(key)
-        if sha is None:
-            try:
-                sha = file_sha256(path)
-            except OSError:
-                continue  # still being written or already moved away by a run
-        current[key] = sha
-    candidates = [sha for sha in dict.fromkeys(current.values()) if sha not in requested]
-    already = _loaded_hashes(candidates)
-    for key, sha in current.items():
-        if sha in candidates and sha not in already:
-            name = key.split("|", 1)[0]
-            yield dg.RunRequest(run_key=sha, tags={"tsw/file": name[:200], "tsw/sha256": sha})
-            candidates.remove(sha)
-        if sha in already:
-            context.log.info(f"{key.split('|', 1)[0]}: content already loaded; the next run files it away")
-    requested = (requested + [s for s in dict.fromkeys(current.values()) if s not in requested])[-CURSOR_LIMIT:]
-    context.update_cursor(json.dumps({"stat_to_sha": current, "requested": requested}))
-
-
-sensors: list[dg.SensorDefinition] = [inbox_sensor]
 
 
 def __getattr__(name: str):

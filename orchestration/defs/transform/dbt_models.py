@@ -46,8 +46,10 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
     def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         # dbt's profile reads the warehouse path from the environment of this step.
         os.environ.update({k: v for k, v in settings.subprocess_env().items()
-                           if k in ("TSW_WAREHOUSE", "DBT_SEND_ANONYMOUS_USAGE_STATS", "DO_NOT_TRACK")})
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+                           if k in ("TSW_WAREHOUSE", "DBT_SEND_ANONYMOUS_USAGE_STATS", "DO_NOT_TRACK", "TSW_OWNER")})
+        # Per-run artifacts and dbt.log under $TSW_HOME, never in the code checkout (recovery keeps the newest).
+        target = settings.dbt_runs_dir() / context.run_id
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False, target_path=target)
         try:
             yield from invocation.stream()
         finally:
