@@ -14,14 +14,27 @@ anything it should not touch:
    configuration locked so a query cannot lift any of this. Even a statement that slipped past
    the gate fails here (tests run the refused statements straight against this connection).
 
-Results are capped at `max_rows` rows (fetched incrementally, never all materialized first) and
-the query is interrupted after `timeout_s` seconds.
+Results are capped at `max_rows` rows (fetched incrementally, never all materialized first).
+
+Each query runs in a child process (`_run_in_child`), because DuckDB's own limits do not hold for
+everything: `memory_limit` does not count a string built by `repeat('x', 4000000000)` (7.9 GB), and
+`interrupt()` is not seen inside such a call (45.8 s past a 30 s limit). The child has an address-space
+rlimit (an oversized allocation fails at once with DuckDB's out-of-memory error) and the parent watches
+its resident memory and its clock, and kills it past `PROCESS_MEMORY_CAP` or `timeout_s`, so a query can
+take neither the machine's memory nor more than its time, and the SQL page stays up for everyone.
+Local paths (the home, the checkout, the user's home folder) are replaced in every message and
+every returned cell (`duckdb_databases()`, `current_setting('temp_directory')` would name them).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import pickle
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,6 +56,12 @@ SANDBOX_CONFIG = {
     "threads": 2,
     "lock_configuration": True,
 }
+
+# The query's process as a whole: its resident memory (DuckDB's buffers, strings DuckDB does not count,
+# Python) and its address space (what an allocation may reserve before it fails).
+PROCESS_MEMORY_CAP = 1536 * 2**20
+ADDRESS_SPACE_CAP = 2560 * 2**20
+WATCH_INTERVAL_S = 0.02
 
 _READ_TYPES = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
@@ -88,7 +107,38 @@ class QueryResult:
     column_types: list[str] = field(default_factory=list)
 
 
+def _local_paths() -> list[tuple[str, str]]:
+    """(local path, what to show instead), longest first."""
+    home = settings.tsw_home()
+    pairs = {str(home): "$TSW_HOME", str(home.resolve()): "$TSW_HOME",
+             str(settings.REPO_ROOT): "<checkout>", str(Path.home()): "~"}
+    return sorted(((k, v) for k, v in pairs.items() if len(k) > 1), key=lambda kv: -len(kv[0]))
+
+
+def hide_paths(text: str) -> str:
+    """`text` with the home, the checkout and the user's home folder replaced by placeholders."""
+    for path, placeholder in _local_paths():
+        text = text.replace(path, placeholder)
+    return text
+
+
+def _hide_paths_in_rows(rows: list[tuple]) -> list[tuple]:
+    pairs = _local_paths()
+
+    def clean(value):
+        if isinstance(value, str) and "/" in value:
+            for path, placeholder in pairs:
+                value = value.replace(path, placeholder)
+        return value
+
+    return [tuple(clean(v) for v in row) for row in rows]
+
+
 def _explain(exc: Exception) -> str:
+    return hide_paths(_explain_raw(exc))
+
+
+def _explain_raw(exc: Exception) -> str:
     text = str(exc).strip()
     lowered = text.lower()
     if isinstance(exc, duckdb.InterruptException) or "interrupt" in lowered:
@@ -99,7 +149,7 @@ def _explain(exc: Exception) -> str:
         return f"Refused: queries may not read or write files or the network. DuckDB said: {text}"
     if "configuration" in lowered and "lock" in lowered:
         return f"Refused: settings cannot be changed here. DuckDB said: {text}"
-    if isinstance(exc, duckdb.OutOfMemoryException) or "out of memory" in lowered:
+    if isinstance(exc, (duckdb.OutOfMemoryException, MemoryError)) or "out of memory" in lowered:
         return (f"Stopped: the query needed more than the {SANDBOX_CONFIG['memory_limit']} memory limit; "
                 f"filter or aggregate first. DuckDB said: {text}")
     return f"Query failed: {text}"
@@ -133,7 +183,7 @@ def sandbox_connection(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConn
     """The locked-down read-only connection on the published snapshot, closed on exit."""
     path = path or settings.published_path()
     if not path.exists():
-        raise QueryRefused(f"No build has been published yet ({path}): run `tsw build` first.")
+        raise QueryRefused(hide_paths(f"No build has been published yet ({path}): run `tsw build` first."))
     try:
         conn = duckdb.connect(str(path), read_only=True, config=SANDBOX_CONFIG)
     except duckdb.Error as exc:
@@ -145,27 +195,114 @@ def sandbox_connection(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConn
 
 
 def run_query(query: str, *, max_rows: int = 1000, timeout_s: float = 30.0, path: Path | None = None) -> QueryResult:
-    """Run one read statement on the published snapshot; at most `max_rows` rows, at most `timeout_s` s."""
+    """Run one read statement on the published snapshot; at most `max_rows` rows, at most `timeout_s` s,
+    at most PROCESS_MEMORY_CAP of memory (in a child process, see the module's docstring)."""
     if max_rows < 1:
         raise ValueError("max_rows must be at least 1")
     check_statement(query)
-    with sandbox_connection(path) as conn:
-        timer = threading.Timer(timeout_s, conn.interrupt)
-        timer.daemon = True
-        timer.start()
-        try:
-            cursor = conn.execute(query)
-            if cursor.description is None:
-                return QueryResult(columns=[], rows=[], truncated=False)
-            columns = [d[0] for d in cursor.description]
-            types = [str(d[1]) for d in cursor.description]
-            rows = cursor.fetchmany(max_rows + 1)
-            return QueryResult(columns=columns, rows=rows[:max_rows], truncated=len(rows) > max_rows,
-                               column_types=types)
-        except duckdb.Error as exc:
-            raise QueryRefused(_explain(exc)) from exc
-        finally:
-            timer.cancel()
+    path = path or settings.published_path()
+    if not path.exists():
+        raise QueryRefused(hide_paths(f"No build has been published yet ({path}): run `tsw build` first."))
+    kind, payload = _run_in_child({"path": str(path), "query": query, "max_rows": max_rows,
+                                   "deadline": time.time() + timeout_s, "address_space": ADDRESS_SPACE_CAP},
+                                  timeout_s)
+    if kind != "ok":
+        raise QueryRefused(hide_paths(payload))
+    columns, types, rows, truncated = payload
+    return QueryResult(columns=columns, rows=_hide_paths_in_rows(rows), truncated=truncated, column_types=types)
+
+
+def _execute(conn: duckdb.DuckDBPyConnection, query: str, max_rows: int) -> tuple:
+    cursor = conn.execute(query)
+    if cursor.description is None:
+        return [], [], [], False
+    columns = [d[0] for d in cursor.description]
+    types = [str(d[1]) for d in cursor.description]
+    rows = cursor.fetchmany(max_rows + 1)
+    return columns, types, rows[:max_rows], len(rows) > max_rows
+
+
+def _resident_bytes(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _run_in_child(request: dict, timeout_s: float) -> tuple[str, object]:
+    """Run the query in `python -c _worker_main()`; kill it past its memory cap or its time."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from orchestration.lib.sql_sandbox import _worker_main; _worker_main()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=settings.REPO_ROOT,
+        env={**os.environ, "OPENBLAS_NUM_THREADS": "1"},
+    )
+    deadline = request["deadline"]
+    data = json.dumps(request).encode()
+    stopped = None
+    out = err = b""
+    try:
+        while True:
+            try:
+                out, err = proc.communicate(input=data, timeout=WATCH_INTERVAL_S)
+                break
+            except subprocess.TimeoutExpired:
+                data = None
+            if time.time() > deadline:
+                stopped = "Stopped: the query ran past its time limit."
+            elif _resident_bytes(proc.pid) > PROCESS_MEMORY_CAP:
+                stopped = (f"Stopped: the query needed more than the {PROCESS_MEMORY_CAP // 2**20:,} MB memory limit; "
+                           "filter or aggregate first (long strings built by repeat() or string_agg() count too).")
+            if stopped:
+                proc.kill()
+                proc.communicate()
+                return "refused", stopped
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    try:
+        return pickle.loads(out)
+    except Exception:  # the child died without an answer (e.g. killed by the system)
+        detail = err.decode(errors="replace").strip().splitlines()[-1:] or [f"exit code {proc.returncode}"]
+        return "refused", f"Query failed: the query process ended unexpectedly ({detail[0]})."
+
+
+def _worker_main() -> None:
+    """The child: limits itself, runs the query, writes ("ok", result) or ("refused", message) to stdout."""
+    request = json.loads(sys.stdin.buffer.read())
+    try:
+        import resource
+
+        cap = int(request["address_space"])
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    except (ImportError, ValueError, OSError):
+        pass  # not enforceable here (e.g. macOS): the parent's resident-memory watch still applies
+    answer: tuple[str, object]
+    try:
+        with sandbox_connection(Path(request["path"])) as conn:
+            timer = threading.Timer(max(0.0, request["deadline"] - time.time() - 0.2), conn.interrupt)
+            timer.daemon = True
+            timer.start()
+            try:
+                answer = ("ok", _execute(conn, request["query"], int(request["max_rows"])))
+            except duckdb.Error as exc:
+                answer = ("refused", _explain(exc))
+            finally:
+                timer.cancel()
+    except QueryRefused as exc:
+        answer = ("refused", str(exc))
+    except MemoryError as exc:
+        answer = ("refused", _explain(exc))
+    try:
+        payload = pickle.dumps(answer)
+    except Exception as exc:  # a value pickle cannot carry
+        payload = pickle.dumps(("refused", f"Query failed: a result value could not be returned ({exc})."))
+    sys.stdout.buffer.write(payload)
+    sys.stdout.buffer.flush()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -217,3 +217,94 @@ def test_schema_catalog_lists_marts_with_descriptions(home, tmp_path):
     assert columns["market_figure_id"].description == ""
     assert columns["value"].data_type in ("DOUBLE", "DECIMAL(18,1)") or columns["value"].data_type.startswith(
         "DECIMAL")
+
+
+# ---------------------------------------------------------------------------------------------
+# Memory and time hold for every query (issue 16 item 7), and local paths stay hidden
+# ---------------------------------------------------------------------------------------------
+_MEASURE = """
+import json, resource, sys, time
+from orchestration.lib.sql_sandbox import QueryRefused, run_query
+start = time.monotonic()
+try:
+    run_query(sys.argv[1], timeout_s=float(sys.argv[2]))
+    outcome = "ran"
+except QueryRefused as exc:
+    outcome = str(exc)
+# This process's only child is the query's process: its peak resident memory.
+print(json.dumps([time.monotonic() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024, outcome]))
+"""
+
+
+def _measure(home, query: str, timeout_s: float) -> tuple[float, int, str]:
+    import os
+    import subprocess
+    import sys
+
+    from orchestration import settings
+
+    done = subprocess.run([sys.executable, "-c", _MEASURE, query, str(timeout_s)], cwd=settings.REPO_ROOT,
+                          env={**os.environ, "TSW_HOME": str(home)}, capture_output=True, text=True,
+                          timeout=timeout_s + 120, check=True)
+    elapsed, peak, outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    return elapsed, peak, outcome
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # 7.9 GB and 45.8 s against a 30 s limit before: DuckDB's memory_limit does not count the string.
+        "select length(repeat('x', 4000000000))",
+        "select length(string_agg(repeat('x', 1000000), '')) from range(5000)",
+    ],
+)
+def test_string_building_queries_stay_inside_the_memory_cap(home, query):
+    from orchestration.lib.sql_sandbox import PROCESS_MEMORY_CAP
+
+    elapsed, peak, outcome = _measure(home, query, timeout_s=30)
+    assert outcome.startswith("Stopped: the query needed more than"), outcome
+    assert peak <= PROCESS_MEMORY_CAP + 128 * 2**20, f"peak {peak / 2**20:.0f} MB"
+    assert elapsed < 30
+
+
+def test_a_query_that_ignores_interrupts_is_still_stopped_at_its_time_limit(home):
+    # repeat() of 1e9 characters runs for half a minute and never looks at DuckDB's interrupt flag.
+    elapsed, _, outcome = _measure(home, "select length(repeat('x', 1000000000))", timeout_s=1.0)
+    assert outcome == "Stopped: the query ran past its time limit."
+    assert elapsed < 1.0 + 0.5
+
+
+def test_resident_memory_is_watched_even_where_duckdb_does_not_count_it(home, monkeypatch):
+    from orchestration.lib import sql_sandbox
+
+    monkeypatch.setattr(sql_sandbox, "PROCESS_MEMORY_CAP", 300 * 2**20)
+    with pytest.raises(QueryRefused, match="needed more than the 300 MB memory limit"):
+        run_query("select length(repeat('x', 1000000000))", timeout_s=60)
+    assert run_query("select count(*) from marts.mart_market_size").rows == [(ROWS,)]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "select path from duckdb_databases()",
+        "select * from pragma_database_list()",
+        "select current_setting('temp_directory')",
+        "select name, value from duckdb_settings()",
+        "select * from read_csv('{home}/note.csv')",
+        "select * from read_text('{home}/secrets/salt.txt')",
+        "select * from duckdb_extensions()",
+    ],
+)
+def test_no_result_or_message_reveals_a_local_path(home, query):
+    from orchestration import settings
+
+    query = query.format(home=home)
+    try:
+        result = run_query(query)
+        shown = " ".join(str(v) for row in result.rows for v in row)
+    except QueryRefused as exc:
+        shown = str(exc)
+    for local in (str(home), str(settings.REPO_ROOT), str(Path.home())):
+        assert local not in shown, shown[:500]
+    cli = CliRunner().invoke(tsw, ["sql", query, "--max-rows", "500"])
+    assert str(home) not in cli.output and str(Path.home()) not in cli.output
