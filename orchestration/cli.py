@@ -51,6 +51,10 @@ def build(verbose: bool) -> None:
     view = bd.BuildView(terminal, live=not verbose)
     view.line(f"Building the warehouse in {settings.tsw_home()}")
     view.line(f"Full log: {log_path}{'' if verbose else ' (tsw build --verbose shows it live)'}")
+    from orchestration.lib.recovery import recover  # a killed earlier build must not block this one
+
+    if cleaned := recover(say=None).message():
+        view.line(cleaned)
     run_id = str(uuid.uuid4())
     poller = None
     result = None
