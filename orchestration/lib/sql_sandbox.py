@@ -274,6 +274,10 @@ def _run_in_child(request: dict, timeout_s: float) -> tuple[str, object]:
 def _worker_main() -> None:
     """The child: limits itself, runs the query, writes ("ok", result) or ("refused", message) to stdout."""
     request = json.loads(sys.stdin.buffer.read())
+    # The answer goes to the original stdout; anything else written there (by DuckDB's C++ side, say)
+    # lands on stderr instead of corrupting it.
+    answer_stream = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
     try:
         import resource
 
@@ -301,8 +305,8 @@ def _worker_main() -> None:
         payload = pickle.dumps(answer)
     except Exception as exc:  # a value pickle cannot carry
         payload = pickle.dumps(("refused", f"Query failed: a result value could not be returned ({exc})."))
-    sys.stdout.buffer.write(payload)
-    sys.stdout.buffer.flush()
+    answer_stream.write(payload)
+    answer_stream.flush()
 
 
 # ---------------------------------------------------------------------------------------------
