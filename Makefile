@@ -40,10 +40,12 @@ dagster: install
 	$(RUN) tsw dagster
 
 docs: install
-	@# Catalog from a copy of the published build, so docs never wait on (or block) a running build.
-	cp $${TSW_HOME:-$(CURDIR)/data}/published.duckdb $${TSW_HOME:-$(CURDIR)/data}/docs.duckdb
-	cd dbt_project && TSW_WAREHOUSE=$${TSW_HOME:-$(CURDIR)/data}/docs.duckdb DBT_PROFILES_DIR=. ../.venv/bin/dbt docs generate
-	@echo "open dbt_project/target/index.html, or: cd dbt_project && ../.venv/bin/dbt docs serve --port 8080"
+	@# Catalog from a throw-away copy of the published build (docs never wait on, or block, a running build;
+	@# the copy is removed afterwards). --static writes one self-contained page that opens from file://.
+	@home=$${TSW_HOME:-$(CURDIR)/data}; test -f "$$home/published.duckdb" || { echo "No published build in $$home: run make build first"; exit 1; }; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; cp "$$home/published.duckdb" "$$tmp/docs.duckdb"; \
+	cd dbt_project && TSW_WAREHOUSE="$$tmp/docs.duckdb" DBT_PROFILES_DIR=. ../.venv/bin/dbt --quiet docs generate --static \
+	  && echo "dbt docs: open dbt_project/target/static_index.html (one file, no server needed)"
 
 bench: install
 	$(RUN) python benchmarks/bench_spillover.py

@@ -3,6 +3,8 @@
 -- price; Shopify: price × quantity), seller-funded and platform-funded discounts in the mart must
 -- equal the same sums over the staging exports, within a cent. Shopify's order-level Discount
 -- Amount is counted once per order (it sits on the first line only).
+-- Several parents: dagster-dbt attaches it as an asset check to the model named here.
+{{ config(meta={'dagster': {'ref': {'name': 'mart_category_performance'}}}) }}
 with staging as (
 
     select

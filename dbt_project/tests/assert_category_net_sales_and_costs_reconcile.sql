@@ -3,6 +3,8 @@
 -- cancelled, affiliate commissions must equal the affiliate export's commissions on the month's
 -- orders, and fees, fulfilment, COGS and contribution must equal the same sums over fct_order_lines
 -- (so no line is dropped or duplicated by the category and month grouping).
+-- Several parents: dagster-dbt attaches it as an asset check to the model named here.
+{{ config(meta={'dagster': {'ref': {'name': 'mart_category_performance'}}}) }}
 with staging_sales as (
 
     select

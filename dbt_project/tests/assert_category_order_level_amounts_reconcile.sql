@@ -3,6 +3,8 @@
 -- or lost when split over lines: per channel and month, shipping charged, taxes and refunds in the
 -- mart must equal each order's amount taken once (TikTok/Shopify: the first line of the order;
 -- Amazon: its per-item columns), within a cent.
+-- Several parents: dagster-dbt attaches it as an asset check to the model named here.
+{{ config(meta={'dagster': {'ref': {'name': 'mart_category_performance'}}}) }}
 with staging as (
 
     select

@@ -2,6 +2,8 @@
 -- month, units sold (not cancelled) and units returned in mart_category_performance must equal the
 -- staging exports' own totals (TikTok Quantity / Sku Quantity of return, Amazon quantity, Shopify
 -- line quantity of own orders — TikTok orders synced into Shopify are counted on TikTok only).
+-- Several parents: dagster-dbt attaches it as an asset check to the model named here.
+{{ config(meta={'dagster': {'ref': {'name': 'mart_category_performance'}}}) }}
 with staging as (
 
     select
