@@ -266,7 +266,7 @@ def _run_in_child(request: dict, timeout_s: float) -> tuple[str, object]:
             proc.wait()
     try:
         return pickle.loads(out)
-    except Exception:  # the child died without an answer (e.g. killed by the system)
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError):  # died without an answer (e.g. killed)
         detail = err.decode(errors="replace").strip().splitlines()[-1:] or [f"exit code {proc.returncode}"]
         return "refused", f"Query failed: the query process ended unexpectedly ({detail[0]})."
 
@@ -303,7 +303,7 @@ def _worker_main() -> None:
         answer = ("refused", _explain(exc))
     try:
         payload = pickle.dumps(answer)
-    except Exception as exc:  # a value pickle cannot carry
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:  # a value pickle cannot carry
         payload = pickle.dumps(("refused", f"Query failed: a result value could not be returned ({exc})."))
     answer_stream.write(payload)
     answer_stream.flush()

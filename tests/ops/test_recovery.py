@@ -40,7 +40,7 @@ def test_a_killed_run_is_failed_and_its_writer_slot_freed_with_one_line(dagster_
     assert _claims(instance) == [run_id]  # the next build would wait for ever
 
     said: list[str] = []
-    result = recovery.recover(instance, say=said.append)
+    assert recovery.recover(instance, say=said.append).failed_runs
     assert instance.get_run_by_id(run_id).status == dg.DagsterRunStatus.FAILURE
     assert _claims(instance) == []
     assert len(said) == 1
@@ -207,9 +207,9 @@ def test_writer_slot_gives_up_with_a_clear_message_and_leaves_no_claim(dagster_h
     writer_runs.start()
     instance = _instance(dagster_home)
     [build] = _claims(instance)
-    with pytest.raises(recovery.WriterBusy, match=r"Gave up after 1 s: build run .* is still writing the warehouse"):
-        with recovery.writer_slot("tsw ingest", wait_s=1.0, say=None, instance=instance, poll_s=0.1):
-            pytest.fail("must not get the slot while the build holds it")
+    with (pytest.raises(recovery.WriterBusy, match=r"Gave up after 1 s: build run .* is still writing the warehouse"),
+          recovery.writer_slot("tsw ingest", wait_s=1.0, say=None, instance=instance, poll_s=0.1)):
+        pytest.fail("must not get the slot while the build holds it")
     assert _claims(instance) == [build]
 
 
