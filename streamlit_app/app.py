@@ -84,6 +84,12 @@ def language_switch() -> str:
 
 
 def build_caption() -> None:
+    from orchestration.lib import build_state
+
+    withheld = build_state.withheld()
+    if withheld:
+        st.warning(t("app.build_withheld", models=", ".join(withheld["failed_models"]), at=withheld["at"]),
+                   icon=":material/history:")
     when = data.published_at()
     if when is None:
         st.sidebar.caption(t("app.no_build_sidebar"))

@@ -1336,3 +1336,6 @@ from streamlit_app.formatting import (  # noqa: F401 - re-exported for the pages
     fmt_value,
     money_axis,
 )
+MESSAGES["en"]["app.build_withheld"] = ("The latest build ({at}) was not published because a core model failed: "
+                                        "{models}. You are seeing the previous build.")
+MESSAGES["zh"]["app.build_withheld"] = "最近一次构建（{at}）未发布，因为核心模型失败：{models}。当前显示的是上一次的构建。"

@@ -24,6 +24,12 @@ class Status:
         out = [f"home:       {settings.describe_home()}",
                f"warehouse:  {settings.warehouse_path()}",
                f"published:  {self.published_at or 'never — run `tsw build` (or set TSW_HOME to the home you built)'}"]
+        from orchestration.lib import build_state
+
+        withheld = build_state.withheld()
+        if withheld:
+            out.append(f"LAST BUILD NOT PUBLISHED ({withheld['at']}): core model(s) failed: "
+                       f"{', '.join(withheld['failed_models'])}. Readers still see the previous snapshot.")
         if self.tables:
             out.append("loaded tables (raw):")
             width = max(len(t[0]) for t in self.tables)

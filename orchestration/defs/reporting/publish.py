@@ -20,7 +20,10 @@ def build_publish_asset(upstream: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
                     "readers only ever see complete builds and never hold the writer's lock.",
     )
     def published_snapshot() -> dg.MaterializeResult:
+        from orchestration.lib import build_state
+
         path = warehouse.publish()
+        build_state.record(published=True)
         return dg.MaterializeResult(metadata={
             "path": str(path),
             "bytes": dg.MetadataValue.int(path.stat().st_size),

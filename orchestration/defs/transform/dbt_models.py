@@ -66,7 +66,11 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
                                   f"publishes: {node['message']}")
         core_failures = [n for n in outcome if n["status"] in FAILED and n["is_core"]]
         if core_failures:
+            from orchestration.lib import build_state
+
             names = ", ".join(n["name"] for n in core_failures)
+            build_state.record(published=False, failed_models=[n["name"] for n in core_failures],
+                               message="; ".join(f"{n['name']}: {n['message']}" for n in core_failures))
             raise dg.Failure(
                 description=f"Core model(s) failed: {names}. The snapshot was not published; readers keep the "
                             "previous one.",
