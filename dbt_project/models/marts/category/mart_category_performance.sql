@@ -32,9 +32,11 @@ sales as (
         sum(affiliate_commission_usd) as affiliate_commission_usd,
         sum(fulfilment_cost_usd) as fulfilment_cost_usd,
         sum(cogs_usd) as cogs_usd,
-        sum(contribution_before_ads_usd) as contribution_before_ads_usd,
-        sum(net_revenue_usd) filter (where has_cost) as net_revenue_with_cost_usd,
-        count(distinct product_id) filter (where not has_cost) as products_without_cost,
+        -- Over lines sold (a cancelled line adds nothing), so a month whose sold lines all lack costs has no
+        -- margin rather than the 0 of its cancellations.
+        sum(contribution_before_ads_usd) filter (where not is_cancelled) as contribution_before_ads_usd,
+        sum(net_revenue_usd) filter (where has_cost and not is_cancelled) as net_revenue_with_cost_usd,
+        count(distinct product_id) filter (where not has_cost and not is_cancelled) as products_without_cost,
     from lines
     group by all
 
