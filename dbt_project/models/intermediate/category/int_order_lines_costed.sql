@@ -209,5 +209,5 @@ select
     coalesce(unit_cogs_usd, 0) * units_not_cancelled as cogs_usd,
     -- A line sold without a known unit COGS has no margin: "cost missing", kept out of margin totals
     -- (its revenue is reported as the share of revenue without costs), never an overstated margin.
-    unit_cogs_usd is not null or is_cancelled as has_cost,
+    unit_cogs_usd is not null as has_cost,
 from amounts
