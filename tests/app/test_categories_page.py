@@ -73,11 +73,14 @@ def test_kpis_and_category_table_match_the_mart(marts, lang):
     at = run_page(lang)
     revenue = perf["net_revenue_usd"].sum()
     margin = perf["contribution_margin_usd"].sum()
+    with_cost = perf["net_revenue_with_cost_usd"].sum()
     kpis = {m.label: m.value for m in at.metric}
     assert kpis[t("categories.kpi.net_revenue", lang)] == fmt_money(revenue, lang)
     assert kpis[t("categories.kpi.margin", lang)] == fmt_money(margin, lang)
-    # The margin of the sums, not an average of monthly margins.
-    assert kpis[t("categories.kpi.margin_pct", lang)] == fmt_percent(margin / revenue, lang)
+    # The margin of the sums over the revenue with known costs, not an average of monthly margins.
+    assert kpis[t("categories.kpi.margin_pct", lang)] == fmt_percent(margin / with_cost, lang)
+    # The demo leaves one product without costs: the share of revenue left out is stated.
+    assert any(fmt_percent(1 - with_cost / revenue, lang) in c.value for c in at.caption)
     with_returns = perf[perf["channel"] != "amazon"]
     assert kpis[t("categories.kpi.return_rate", lang)] == fmt_percent(
         with_returns["units_returned"].sum() / with_returns["units_sold"].sum(), lang
@@ -164,11 +167,14 @@ def test_another_window_is_recomputed_from_the_order_lines(marts):
     lines = marts["lines"]
     end = pd.Timestamp(marts["latest"]["d"].iloc[0])
     window = lines[pd.to_datetime(lines["order_date"]) > end - pd.Timedelta(days=30)]
-    per_pair = window.groupby(["product_id", "channel"])[["units_sold", "contribution_before_ads_usd"]].sum()
+    grouped = window.groupby(["product_id", "channel"])
+    per_pair = grouped[["units_sold"]].sum()
+    per_pair["contribution_before_ads_usd"] = grouped["contribution_before_ads_usd"].sum(min_count=1)
     assert len(products) == len(per_pair)
     per_unit = per_pair["contribution_before_ads_usd"] / per_pair["units_sold"].where(
         per_pair["units_sold"] > 0
     )
     shown = set(products[t("categories.col.contribution_unit", "en")])
-    assert {fmt_money(v, "en") for v in per_unit} <= shown
+    # A product without a unit cost reads "cost missing", never $0 or a margin at zero cost.
+    assert {t("seller.cost_missing", "en") if pd.isna(v) else fmt_money(v, "en") for v in per_unit} <= shown
     assert any("30" in c.value or end.strftime("%Y-%m-%d") in c.value for c in at.caption)

@@ -153,16 +153,17 @@ def test_the_product_left_out_of_the_catalogue_is_discovered_and_keeps_its_sales
 def test_rates_are_recomputed_from_components_not_averaged(con):
     monthly = df(
         con,
-        """select channel, category_id, net_revenue_usd, contribution_margin_usd,
+        """select channel, category_id, net_revenue_usd, net_revenue_with_cost_usd, contribution_margin_usd,
                                 contribution_margin_pct, units_sold, units_returned, return_rate
-                         from marts.mart_category_performance where net_revenue_usd > 0""",
+                         from marts.mart_category_performance where net_revenue_with_cost_usd > 0""",
     )
-    recomputed = monthly["contribution_margin_usd"] / monthly["net_revenue_usd"]
+    # The margin is over the revenue whose unit costs are known.
+    recomputed = monthly["contribution_margin_usd"] / monthly["net_revenue_with_cost_usd"]
     assert (recomputed - monthly["contribution_margin_pct"]).abs().max() < 1e-9
     # Over a whole year the margin of the sums differs from the mean of the monthly margins; the
     # page and any roll-up must use the former.
     tiktok = monthly[monthly["channel"] == "tiktok_shop"]
-    of_sums = tiktok["contribution_margin_usd"].sum() / tiktok["net_revenue_usd"].sum()
+    of_sums = tiktok["contribution_margin_usd"].sum() / tiktok["net_revenue_with_cost_usd"].sum()
     lines = df(
         con,
         """select sum(contribution_before_ads_usd) as c from marts.fct_order_lines
@@ -170,11 +171,13 @@ def test_rates_are_recomputed_from_components_not_averaged(con):
     ).iloc[0]["c"]
     ads = df(
         con,
-        """select sum(ad_spend_usd) as a from marts.mart_category_performance
-                     where channel = 'tiktok_shop' and net_revenue_usd > 0""",
+        # Ads are charged to the costed lines in proportion to their net revenue.
+        """select sum(ad_spend_usd * net_revenue_with_cost_usd / net_revenue_usd) as a
+           from marts.mart_category_performance
+           where channel = 'tiktok_shop' and net_revenue_with_cost_usd > 0""",
     ).iloc[0]["a"]
     revenue = df(
-        con, "select sum(net_revenue_usd) as r from marts.fct_order_lines where channel = 'tiktok_shop'"
+        con, "select sum(net_revenue_usd) as r from marts.fct_order_lines where channel = 'tiktok_shop' and has_cost"
     )
     assert of_sums == pytest.approx((lines - ads) / revenue.iloc[0]["r"], rel=1e-6)
 
