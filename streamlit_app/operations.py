@@ -184,7 +184,13 @@ def _instance():
     home = dagster_home()
     if not (home / "dagster.yaml").exists():
         return None
-    return _open_instance(str(home))
+    try:
+        return _open_instance(str(home))
+    except Exception as exc:  # noqa: BLE001 -- a damaged instance database must not take a page down
+        import logging
+
+        logging.getLogger(__name__).warning("Dagster instance at %s cannot be opened: %s", home, exc)
+        return None
 
 
 @st.cache_resource(show_spinner=False)
