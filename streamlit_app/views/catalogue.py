@@ -121,7 +121,7 @@ def editor(lang: str) -> None:
     if clicked_save or clicked_build:
         out = edited.copy()
         for col in COST_COLUMNS:
-            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{float(v):g}")
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{float(v):.10g}")
         # Columns the table does not show (other codes, product types, notes) are kept as the seller wrote them.
         rest = frame.drop(columns=[c for c in EDITED_COLUMNS + SHOWN_INFO if c in frame.columns])
         rest = rest.set_index(frame["product_id"])
