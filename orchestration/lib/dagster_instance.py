@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,6 +33,28 @@ def prepare_dagster_home() -> Path:
 
 
 _instances: dict[str, object] = {}
+# Opening an instance on a fresh home creates its SQLite storages and stamps their schema version; two
+# threads doing it at once (the build and its progress display) stamp twice, and the instance can never
+# be opened again ("alembic_version has more than one head"). One opener at a time per process.
+_instances_lock = threading.Lock()
+
+
+def repair_double_stamps(home: Path) -> list[Path]:
+    """Heal storages an earlier concurrent first open stamped twice: their tables were created at the
+    newest schema, so the newest revision is the true one; the older row is removed. Returns what changed."""
+    from dagster._core.storage.sqlite import LAST_KNOWN_STAMPED_SQLITE_ALEMBIC_REVISION as OLD_STAMP
+
+    repaired = []
+    for db in home.rglob("*.db"):
+        try:
+            with sqlite3.connect(db) as conn:
+                rows = [r[0] for r in conn.execute("select version_num from alembic_version")]
+                if len(rows) > 1 and OLD_STAMP in rows:
+                    conn.execute("delete from alembic_version where version_num = ?", (OLD_STAMP,))
+                    repaired.append(db)
+        except sqlite3.Error:
+            continue
+    return repaired
 
 
 def project_instance():
@@ -43,9 +67,11 @@ def project_instance():
     import dagster as dg
 
     home = str(prepare_dagster_home())
-    if home not in _instances:
-        _instances[home] = dg.DagsterInstance.get()
-    return _instances[home]
+    with _instances_lock:
+        if home not in _instances:
+            repair_double_stamps(Path(home))
+            _instances[home] = dg.DagsterInstance.get()
+        return _instances[home]
 
 
 @contextmanager

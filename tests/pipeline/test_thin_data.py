@@ -10,6 +10,7 @@ loaded, and every page must render in both languages without an error.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date
