@@ -120,8 +120,17 @@ def editor(lang: str) -> None:
                                       type="primary", disabled=bool((_running_build() or {}).get("running")))
     if clicked_save or clicked_build:
         out = edited.copy()
+        written = frame.set_index("product_id")
         for col in COST_COLUMNS:
-            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{float(v):.10g}")
+            # A cost left as it was keeps the seller's own spelling ("11.0" stays "11.0").
+            def as_text(pid, value, col=col):
+                before = written[col].get(pid, "") if pid in written.index else ""
+                if pd.isna(value):
+                    return ""
+                if before != "" and pd.to_numeric(before, errors="coerce") == float(value):
+                    return before
+                return f"{float(value):.10g}"
+            out[col] = [as_text(pid, v) for pid, v in zip(out["product_id"], out[col], strict=True)]
         # Columns the table does not show (other codes, product types, notes) are kept as the seller wrote them.
         rest = frame.drop(columns=[c for c in EDITED_COLUMNS + SHOWN_INFO if c in frame.columns])
         rest = rest.set_index(frame["product_id"])
