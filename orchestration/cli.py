@@ -6,6 +6,7 @@
     tsw status             what is loaded, when, and which checks fail
     tsw demo               write the demo seller's exports into the inbox
     tsw ingest PATH…       load export files now
+    tsw rebuild            rebuild the warehouse from the archive (the source of truth)
     tsw dagster            start `dagster dev` on the project's instance
 """
 
@@ -223,6 +224,22 @@ def catalogue() -> None:
                    "you fill them in, then run `tsw build`.")
     else:
         click.echo("Every product has a unit cost.")
+
+
+@main.command()
+def rebuild() -> None:
+    """Rebuild the warehouse from $TSW_HOME/archive (with the catalogue and seeds/): same marts, row for row."""
+    from orchestration.ingest.archive import reload_archive
+    from orchestration.lib.build import run_full_build
+
+    reloaded = reload_archive()
+    for line in reloaded.lines():
+        click.echo(line)
+    result = run_full_build()
+    for line in result.summary_lines():
+        click.echo(line)
+    if not result.success or reloaded.damaged:
+        raise SystemExit(1)
 
 
 @main.command(name="dagster")

@@ -66,6 +66,9 @@ class LoadResult:
     period: tuple[date, date] | None = None
     stored_as: str | None = None
     warnings: list[str] = field(default_factory=list)
+    exported_at: datetime | None = None
+    original_name: str | None = None  # the name the file arrived with (kept in the archive's sidecar)
+    loaded_at: datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -368,11 +371,11 @@ def _norm(text: str) -> str:
     return normalize_header(text)
 
 
-def _resolve_period(fmt, path: Path, period, period_text) -> tuple[date, date] | None:
+def _resolve_period(fmt, path: Path, period, period_text, name: str) -> tuple[date, date] | None:
     explicit = periods.coerce_period(period)
     if explicit:
         return explicit
-    found = periods.period_from_text(period_text) or periods.period_from_filename(fmt, path.name)
+    found = periods.period_from_text(period_text) or periods.period_from_filename(fmt, name)
     if found is None and fmt.period == "required":
         if fmt.kind == "amazon_business_report":
             why = (
@@ -451,27 +454,30 @@ def _stored_name(info_ext: str, sha: str) -> str:
 
 
 def ingest_file(conn: duckdb.DuckDBPyConnection, path: Path | str, *, period=None,
-                progress: Progress | None = None, on_event: EventSink | None = None) -> LoadResult:
+                progress: Progress | None = None, on_event: EventSink | None = None,
+                source_name: str | None = None, exported_at: datetime | None = None) -> LoadResult:
     """Load one file in one transaction. Never moves the file (ingest_paths does).
 
     `progress(n)` receives the file's row count once it is processed (loaded, quarantined or
-    refused); `on_event` receives each stage as it starts.
+    refused); `on_event` receives each stage as it starts. `source_name` / `exported_at` stand in
+    for what the file's original name carried (a rebuild reads an archived `<sha>.<ext>`).
     """
     path = Path(path)
     now = datetime.now(UTC)
     emit = on_event or (lambda event: None)
-    result = _ingest_file(conn, path, period, now, emit)
+    result = _ingest_file(conn, path, period, now, emit, source_name or path.name, exported_at)
     if progress:
         progress(result.rows_read)
     return result
 
 
-def _ingest_file(conn, path: Path, period, now: datetime, emit: EventSink) -> LoadResult:
+def _ingest_file(conn, path: Path, period, now: datetime, emit: EventSink, name: str,
+                 given_exported_at: datetime | None) -> LoadResult:
     conn.execute("SET TimeZone = 'UTC'")  # TIMESTAMPTZ -> DATE casts must not depend on the machine
     conn.execute("SET enable_progress_bar = false")  # progress goes through `progress`, not stdout
     ensure_log_tables(conn)
 
-    shown = display_name(path)  # the name as messages and tables may show it (no control characters, bounded)
+    shown = display_name(name)  # the name as messages and tables may show it (no control characters, bounded)
     sha = ""
     fmt: FormatDefinition | None = None
     rows_read = 0
@@ -509,13 +515,13 @@ def _ingest_file(conn, path: Path, period, now: datetime, emit: EventSink) -> Lo
 
     batch_id = _batch_id(sha, now)
     warnings: list[str] = []
-    exported_at = periods.exported_at_from_filename(fmt, path.name)
+    exported_at = given_exported_at or periods.exported_at_from_filename(fmt, name)
     # Outside the file's transaction: the (empty) table must exist for dbt even if this file is refused.
     ensure_raw_table(conn, fmt)
     conn.execute("BEGIN TRANSACTION")
     try:
         with scratch_dir("tsw-ingest") as tmp:  # under $TSW_HOME/tmp; a killed run's is removed next start
-            resolved_period = _resolve_period(fmt, path, period, period_text)
+            resolved_period = _resolve_period(fmt, path, period, period_text, name)
             emit(ProgressEvent(shown, "reading"))
             try:
                 if info.container == "xlsx":
@@ -629,7 +635,8 @@ def _ingest_file(conn, path: Path, period, now: datetime, emit: EventSink) -> Lo
         raise
     emit(ProgressEvent(shown, "done"))
     return LoadResult(shown, fmt.kind, batch_id, sha, "loaded", rows_read, loaded, quarantined, message,
-                      period=resolved_period, stored_as=stored_as, warnings=warnings)
+                      period=resolved_period, stored_as=stored_as, warnings=warnings, exported_at=exported_at,
+                      original_name=name, loaded_at=now)
 
 
 def _drop_work_tables(conn) -> None:
@@ -723,13 +730,10 @@ def _file_away(path: Path, result: LoadResult, move: bool) -> None:
     """
     transfer = shutil.move if move and _inside(path, settings.inbox_dir()) else shutil.copy2
     if result.status in ("loaded", "duplicate"):
-        settings.archive_dir().mkdir(parents=True, exist_ok=True)
-        target = Path(result.stored_as)
-        if target.exists():
-            if transfer is shutil.move:
-                path.unlink()
-        else:
-            transfer(str(path), str(target))
+        from orchestration.ingest import archive
+
+        archive.store(path, Path(result.stored_as), result.content_sha256, result if result.status == "loaded" else None,
+                      move=transfer is shutil.move)
         return
     settings.quarantine_dir().mkdir(parents=True, exist_ok=True)
     target = _unique_target(settings.quarantine_dir(), safe_file_name(path.name), result.content_sha256 or "00000000")
