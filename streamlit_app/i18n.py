@@ -847,8 +847,9 @@ _SPILLOVER_MESSAGES: dict[str, dict[str, str]] = {
         "spill.per_dollar": "{x} per $1",
         "spill.days": "{n} days",
         "spill.kpi.estimate": "Modelled spillover",
-        "spill.kpi.estimate_help": "Distributed-lag regression: extra channel sales over the 14 days after $1 of "
-        "TikTok Shop GMV, after weekday patterns, trend, events and the sales of never-promoted products.",
+        "spill.kpi.estimate_help": "Distributed-lag regression: extra channel sales in the days after $1 of "
+        "TikTok Shop GMV (up to 35, the window chosen from your data), after weekday patterns, trend, events and "
+        "the sales of never-promoted products.",
         "spill.kpi.interval": "95% interval",
         "spill.kpi.floor": "Traceable floor",
         "spill.kpi.floor_help": "Orders that carry a TikTok creator code, utm note or tag ({orders} orders); "
@@ -905,15 +906,18 @@ _SPILLOVER_MESSAGES: dict[str, dict[str, str]] = {
         "spill.method.lag_correlation": "Lag correlation",
         "spill.method.header": "How this is estimated, and what it cannot tell you",
         "spill.method.body": "**Regression.** Each day's channel sales are explained by TikTok Shop GMV on that "
-        "day and the 14 days before, plus weekday, a smooth trend, Prime Day, BFCM, promotions, stock-outs and "
-        "the same channel's sales of products never promoted on TikTok (they share the season but not the "
-        "TikTok push). The sum of the 15 daily effects is the spillover; its interval allows for sales that "
-        "stay high or low for several days.\n\n"
-        "**Placebo.** The same model also gets the *next* 14 days of TikTok sales, which cannot cause today's "
-        "sales; if they seem to, something else drives both.\n\n"
-        "**Event study.** Around each TikTok sales spike, channel sales in the 15 days from the spike are "
-        "compared with the 14 days before. Simple and visual, but anything else that changed at the same "
-        "time is counted too.\n\n"
+        "day and up to 35 days before — the response's shape (a smooth hump or pooled blocks of days) and "
+        "length are chosen from your data by an information criterion — plus weekday, a trend, Prime Day, "
+        "BFCM, promotions, stock-outs and the same channel's sales of products never promoted on TikTok (they "
+        "share the season but not the TikTok push). The sum of the daily effects is the spillover; its "
+        "interval comes from resampling four-week blocks of days, so sales that stay high or low for weeks "
+        "are allowed for.\n\n"
+        "**Placebo.** The same model also gets the *next* days of TikTok sales, which cannot cause today's "
+        "sales; if they seem to, something else drives both, and the page warns.\n\n"
+        "**Event study.** For each TikTok sales burst (at least twice the median of the four weeks before), "
+        "channel sales in the 15 days from the burst are compared with the 14 days before, net of the same "
+        "change in never-promoted products; the interval resamples the bursts, and no figure is shown from "
+        "fewer than 5 bursts. Anything else that changed at the same time is counted too.\n\n"
         "**Traceable floor.** Shopify orders with a TikTok creator code, utm note or tag — sales that "
         "certainly came from TikTok, without the TikTok Shop orders synced into Shopify. The true spillover "
         "is at least this.\n\n"
@@ -942,8 +946,8 @@ _SPILLOVER_MESSAGES: dict[str, dict[str, str]] = {
         "spill.per_dollar": "{x}/美元",
         "spill.days": "{n} 天",
         "spill.kpi.estimate": "模型估计的外溢（每 1 美元 GMV）",
-        "spill.kpi.estimate_help": "分布滞后回归：1 美元 TikTok Shop GMV 之后 14 天内该渠道多出的销售额，已扣除星期规律、"
-        "趋势、大促活动以及从未在 TikTok 推广的商品的销售。",
+        "spill.kpi.estimate_help": "分布滞后回归：1 美元 TikTok Shop GMV 之后若干天内（最多 35 天，天数由您的数据选定）该渠道多出的"
+        "销售额，已扣除星期规律、趋势、大促活动以及从未在 TikTok 推广的商品的销售。",
         "spill.kpi.interval": "95% 区间",
         "spill.kpi.floor": "可追溯下限",
         "spill.kpi.floor_help": "带有 TikTok 达人折扣码、utm 备注或标签的订单（{orders} 单）；已剔除同步到 Shopify 的 "
@@ -996,11 +1000,13 @@ _SPILLOVER_MESSAGES: dict[str, dict[str, str]] = {
         "spill.method.event_study": "事件研究（高峰）",
         "spill.method.lag_correlation": "滞后相关",
         "spill.method.header": "估算方法，以及它不能说明什么",
-        "spill.method.body": "**回归。** 每天的渠道销售由当天及之前 14 天的 TikTok Shop GMV 解释，同时控制星期、平滑趋势、"
-        "Prime Day、黑五网一、促销、断货，以及同一渠道中从未在 TikTok 推广的商品的销售（它们有相同的季节性，但没有 TikTok "
-        "推动）。15 个日效应之和即外溢；其区间考虑了销售连续多天偏高或偏低的情况。\n\n"
-        "**安慰剂检验。** 同一模型再加入*之后* 14 天的 TikTok 销售——它们不可能导致今天的销售；如果看起来有关，说明有别的因素同时驱动两者。\n\n"
-        "**事件研究。** 在每次 TikTok 销售高峰前后，比较高峰起 15 天的渠道销售与之前 14 天。直观，但同期发生的其他变化也会被计入。\n\n"
+        "spill.method.body": "**回归。** 每天的渠道销售由当天及之前最多 35 天的 TikTok Shop GMV 解释——效果的形状（平滑的峰形或按天分组）"
+        "和长度由信息准则根据您的数据选定——同时控制星期、趋势、Prime Day、黑五网一、促销、断货，以及同一渠道中从未在 TikTok "
+        "推广的商品的销售（它们有相同的季节性，但没有 TikTok 推动）。各日效应之和即外溢；其区间通过对四周一块的天数重抽样得到，"
+        "考虑了销售连续数周偏高或偏低的情况。\n\n"
+        "**安慰剂检验。** 同一模型再加入*之后*几天的 TikTok 销售——它们不可能导致今天的销售；如果看起来有关，说明有别的因素同时驱动两者，页面会发出警告。\n\n"
+        "**事件研究。** 对每次 TikTok 销售爆发（至少是之前四周中位数的两倍），比较爆发起 15 天的渠道销售与之前 14 天，并扣除从未推广商品的同期变化；"
+        "区间对爆发重抽样，少于 5 次爆发时不显示数字。同期发生的其他变化也会被计入。\n\n"
         "**可追溯下限。** 带有 TikTok 达人折扣码、utm 备注或标签的 Shopify 订单——确定来自 TikTok 的销售，已剔除同步到 "
         "Shopify 的 TikTok Shop 订单。真实外溢至少有这么多。\n\n"
         "**不能说明什么。** 这些是您自己数据中的关联，不是实验：任何与 TikTok 销售同时变化的原因（竞争对手断货、媒体报道）"

@@ -11,37 +11,41 @@ Input is a daily panel for one product group and one target channel (a pandas Da
                     is_stockout …; every column whose name starts with ``is_`` is used as a control
 
 Methods
-    regression_dl   target_t = sum_{l=0..N} b_l tiktok_gmv_{t-l} + weekday + smooth trend + events
-                    (+ control, control x trend) + e_t.  The spillover coefficient is sum(b_l): extra
-                    target-channel USD per USD of TikTok Shop GMV, accumulated over N days.
-                    Smooth trend: a linear spline in time with a knot every 14 days. Off-TikTok baselines
-                    swell and ebb with the season; a coarser trend leaves that in the residuals, where its
-                    chance overlap with TikTok's slow swings biased the simulated estimates by up to 30 %.
-                    Only bursts faster than two weeks identify the spillover, which is what spikes are.
-                    Control series: used as is (not smoothed — smoothing blurs the week-long gifting ramps
-                    it is there to absorb), with a linear drift in its weight.
-                    Interval: Newey-West (HAC, Bartlett, ``hac_lags`` = 2N days) computed on leverage-adjusted
-                    residuals e_t / (1 - h_t) (the HC3 idea).  Daily sales residuals are autocorrelated, and
-                    the few viral days that carry most of the information have high leverage, so their OLS
-                    residuals are shrunk: plain HAC covered the true value in only 60-80 % of simulated
-                    worlds.  A moving-block pairs bootstrap (``interval="block_bootstrap"``) over-covered
-                    (100 %) with intervals three times wider, because resampled blocks leave the 14-day trend
-                    spline poorly pinned down.  The leverage-adjusted HAC reached 80-100 % at a few
-                    milliseconds per fit (validation: tests/analysis/test_spillover_recovery.py).
+    regression_dl   target_t = sum_{l=0..L} b_l tiktok_gmv_{t-l} + weekday + trend + events
+                    (+ control_{t-1,t,t+1}, control x trend) + e_t.  The spillover coefficient is sum(b_l):
+                    extra target-channel USD per USD of TikTok Shop GMV, accumulated over L days.
+                    Lags from the data (``fit_lag_family``, issue 12): the response is a gamma hump over 35
+                    days, peak 0-12 days, shape 2-8 (78 shapes, one coefficient each, so least squares is the
+                    AIC choice); the estimate is the Akaike-weighted mean over the shapes (near-equal fits
+                    share it rather than one winning by chance). Share after day 14 is read off the best
+                    shape. Pooled blocks of lags (0,1,2,3,4-5,6-7,8-10,11-14,15-20,21-27,28-35) are the
+                    alternative structure (``lag_selection``), kept for shapes no hump fits.
+                    Trend: a linear spline with a knot every 14 days without a control series (the trend must
+                    then soak up the season itself); every 56 days with one (the control carries the season,
+                    and a 14-day spline would also eat slow responses). Control series: the same channel's
+                    never-promoted products, that day and the days either side, with a linear drift in weight.
+                    Interval: moving-block pairs bootstrap (28-day blocks, 300 replicates) of the whole
+                    procedure, the shape choice included; the leverage-adjusted Newey-West of the first version
+                    covered 50-95 % on the issue-12 worlds (benchmarks/spillover_recovery.md).
+                    ``lag_selection="fixed"``, ``interval="hac_hc3"``, ``knot_days=14``, ``control_lags=False``
+                    give the first version back.
                     Peak lag: argmax of the lag coefficients after 1-2-1 smoothing.
                     Off-site effect ratio: sum over the window of sum_l b_l x_{t-l}, divided by the window's
                     TikTok GMV — the model's counterpart of TikTok's Off-site Effect, though incremental
                     rather than pixel-attributed.  Per 1,000 views: the coefficient x 1000 x window GMV /
                     window views.
-    placebo         the same regression plus TikTok GMV at leads 1..N (the FUTURE).  Sales cannot respond to
-                    TikTok sales that have not happened, so the leads' summed coefficient should be zero; an
-                    interval excluding zero signals a shared driver the controls miss.  The lags stay in the
-                    placebo model because TikTok GMV is autocorrelated: without them the leads would simply
-                    proxy the genuine lagged effect and the placebo would fail for every real spillover.
-    event_study     spikes = days TikTok GMV is at or above its 95th percentile after 7 days in a row below its
-                    median (a spike needs 14 days before and after it inside the panel); excess = mean of days 0..14 minus mean of days -14..-1, summed over days 0..14,
-                    for both series; ratio = sum of excess target / sum of excess TikTok GMV over events
-                    (a ratio estimator; interval from its linearised variance across events, t with k-1 df).
+    placebo         the same regression plus TikTok GMV at leads 1..L (the FUTURE), pooled in blocks.  Sales
+                    cannot respond to TikTok sales that have not happened, so the leads' summed coefficient
+                    should be zero; an interval excluding zero signals a shared driver the controls miss and
+                    raises the confounding warning, with or without a control series.  The lags stay in the
+                    placebo model because TikTok GMV is autocorrelated.
+    event_study     the burst study (``burst_event_study``): bursts are days TikTok GMV is at least twice, and
+                    3 robust SDs above, the median of the 28 days before, 21+ days apart, with 14 days before and
+                    after inside the panel and no Prime Day / BFCM in that window; excess = sum over days 0..14
+                    of (value - mean of days -14..-1), the target's net of the control's scaled excess; ratio =
+                    sum of excess target / sum of excess TikTok GMV; interval = percentile bootstrap over
+                    bursts; no figure from fewer than 5 bursts.  ``detect_spikes`` / ``event_study`` (95th
+                    percentile after a quiet week) remain only as the mirror of the SQL spike chart.
     lag_correlation both series minus their centred 29-day moving average; Pearson correlation between
                     target_t and tiktok_gmv_{t-l} for l = 0..N; the peak lag is the lag of the largest
                     correlation.  Interval: Fisher z with n - 3 (ignores autocorrelation, so it is too narrow).
@@ -50,7 +54,7 @@ Data sufficiency (``check_sufficiency``): too_few_days (< 120 days), too_little_
 variation of TikTok GMV < 0.25), too_few_spikes (< 3 distinct bursts: crossings of the 95th percentile at
 least 14 days apart; see ``spike_episodes`` — the event study's own stricter spikes are reported with it).
 
-Confounding warning (``confounding_check``): raised when no control series is supplied AND the slow
+Confounding warning: a failed placebo (above), or (``confounding_check``) no control series AND the slow
 components of TikTok GMV and target sales move together: both series are reduced to centred 57-day moving
 averages (which removes weekday cycles, single events and most single pushes), linearly detrended, and their
 correlation exceeds 0.7.  Then seasonality shared by TikTok activity and off-TikTok demand cannot be told
@@ -367,6 +371,7 @@ LAG_BLOCKS = ((0, 0), (1, 1), (2, 2), (3, 3), (4, 5), (6, 7), (8, 10), (11, 14),
 LAG_CANDIDATES = (7, 10, 14, 20, 27, 35)
 MAX_LAG_LIMIT = 35
 LAG_CRITERION = "aic"
+BOOTSTRAP_BLOCK_DAYS = 28
 
 
 def trend_knot_days(control_col: str | None) -> int:
@@ -404,6 +409,7 @@ def fit_distributed_lag(
     first_row: int | None = None,
     lag_selection: str = "fixed",
     control_lags: bool = False,
+    basis: np.ndarray | None = None,
 ) -> RegressionResult:
     """Distributed-lag OLS of target_sales on lags 0..max_lag of ``activity_col`` (see module docstring).
 
@@ -419,13 +425,13 @@ def fit_distributed_lag(
     first_row = max_lag if first_row is None else max(first_row, max_lag)
     x = df[activity_col].to_numpy(dtype=float)
     y = df["target_sales"].to_numpy(dtype=float)
-    B = lag_basis(max_lag, pooled)
+    B = lag_basis(max_lag, pooled) if basis is None else np.asarray(basis, dtype=float).reshape(max_lag + 1, -1)
     lags = np.column_stack([shifted(x, k) for k in range(max_lag + 1)])
     blocks = [lags @ B]
     B_lead = None
     if with_leads:
         leads = np.column_stack([shifted(x, -k) for k in range(1, max_lag + 1)])
-        B_lead = lag_basis(max_lag - 1, pooled) if max_lag >= 1 else np.zeros((0, 0))
+        B_lead = lag_basis(max_lag - 1, pooled or basis is not None) if max_lag >= 1 else np.zeros((0, 0))
         blocks.append(leads @ B_lead)
     m_lag = B.shape[1]
     m_lead = B_lead.shape[1] if B_lead is not None else 0
@@ -525,6 +531,233 @@ def select_max_lag(
     if not scores:
         return min(usable), scores
     return min(scores, key=scores.get), scores
+
+
+KERNEL_AVERAGING = True
+# Pooled blocks as extra candidates (lag_selection="gamma+blocks"): more robust to shapes no hump fits, but
+# on the issue-12 worlds their bootstrap replicates jump between structures: intervals ~1.5x wider
+# (coverage 100 % everywhere) at 4x the time (benchmarks/spillover_recovery.md).
+GAMMA_PEAKS = tuple(range(13))
+GAMMA_SHAPES = (2.0, 2.5, 3.0, 4.0, 5.5, 8.0)
+
+
+def gamma_kernel(peak: int, shape: float, max_lag: int = MAX_LAG_LIMIT) -> np.ndarray:
+    """Lag weights 0..max_lag of a discretised gamma hump with its mode at ``peak`` days, sum 1.
+
+    shape 2 is a quick rise and a long tail, 8 a narrow hump.
+    """
+    theta = max(peak, 0.5) / (shape - 1.0)
+    lags = np.arange(max_lag + 1, dtype=float) + 0.5
+    w = lags ** (shape - 1.0) * np.exp(-lags / theta)
+    return w / w.sum()
+
+
+@dataclass
+class LagModel:
+    label: str  # "blocks 0-L" or "gamma peak P shape S"
+    max_lag: int
+    basis: np.ndarray  # (max_lag + 1) x m
+    criterion: float
+
+
+def _moving_block_rows(n: int, block: int, reps: int, seed: int) -> np.ndarray:
+    """reps x n row indices of a moving-block bootstrap (blocks of ``block`` consecutive days)."""
+    block = max(1, min(block, n))
+    rng = np.random.default_rng(seed)
+    n_blocks = int(np.ceil(n / block))
+    starts = rng.integers(0, n - block + 1, size=(reps, n_blocks))
+    idx = (starts[:, :, None] + np.arange(block)[None, None, :]).reshape(reps, -1)
+    return idx[:, :n]
+
+
+@dataclass
+class LagCandidates:
+    """Lag structures over MAX_LAG_LIMIT days compared by AIC: gamma humps (one coefficient, two shape
+    parameters chosen) and pooled blocks ending at each of LAG_CANDIDATES (one coefficient per block)."""
+
+    labels: list[str]
+    bases: list[np.ndarray]  # each (MAX_LAG_LIMIT + 1) x m
+    extra_params: list[int]  # parameters chosen besides the coefficients (2 for a hump's shape)
+
+    @classmethod
+    def default(cls, blocks: bool = False) -> LagCandidates:
+        labels, bases, extra = [], [], []
+        for p in GAMMA_PEAKS:
+            for sh in GAMMA_SHAPES:
+                labels.append(f"gamma hump, peak {p} days, shape {sh}")
+                bases.append(gamma_kernel(p, sh, MAX_LAG_LIMIT)[:, None])
+                extra.append(2)
+        for lag in LAG_CANDIDATES if blocks else ():
+            B = np.zeros((MAX_LAG_LIMIT + 1, lag_basis(lag).shape[1]))
+            B[: lag + 1] = lag_basis(lag)
+            labels.append(f"pooled lag blocks over days 0-{lag}")
+            bases.append(B)
+            extra.append(0)
+        return cls(labels, bases, extra)
+
+
+def _fit_candidates(y: np.ndarray, Z: np.ndarray, L: np.ndarray, cand: LagCandidates) -> tuple[int, float, np.ndarray, float]:
+    """Frisch-Waugh fit of every candidate on the nuisance design Z: (best, Akaike-weighted sum of
+    coefficients, best candidate's per-lag coefficients, best rss). ``L`` is the n x 36 lag matrix."""
+    scale = np.abs(Z).max(axis=0)
+    scale[scale == 0] = 1.0
+    Q, _ = np.linalg.qr(Z / scale)
+    yr = y - Q @ (Q.T @ y)
+    n = len(y)
+    widths = [B.shape[1] for B in cand.bases]
+    R = L @ np.hstack(cand.bases)
+    R = R - Q @ (Q.T @ R)
+    sums, rss, coefs = [], [], []
+    j = 0
+    for B, m in zip(cand.bases, widths, strict=True):
+        Rc = R[:, j : j + m]
+        j += m
+        if m == 1:
+            zz = max(float(Rc[:, 0] @ Rc[:, 0]), 1e-12)
+            theta = np.array([float(Rc[:, 0] @ yr) / zz])
+        else:
+            theta = np.linalg.lstsq(Rc, yr, rcond=None)[0]
+        e = yr - Rc @ theta
+        rss.append(float(e @ e))
+        sums.append(float(B.sum(axis=0) @ theta))
+        coefs.append(B @ theta)
+    rss_a = np.maximum(np.array(rss), 1e-12)
+    aic = n * np.log(rss_a) + 2.0 * (np.array(widths) + np.array(cand.extra_params))
+    best = int(np.argmin(aic))
+    weights = np.exp(-(aic - aic.min()) / 2.0) if KERNEL_AVERAGING else (np.arange(len(aic)) == best) * 1.0
+    return best, float(weights @ np.array(sums) / weights.sum()), coefs[best], float(rss[best])
+
+
+def fit_lag_family(
+    df: pd.DataFrame,
+    *,
+    event_cols: list[str] | None = None,
+    control_col: str | None = None,
+    knot_days: int = DEFAULT_KNOT_DAYS,
+    control_smooth_days: int = CONTROL_SMOOTH_DAYS,
+    control_lags: bool = False,
+    block_days: int | None = None,
+    bootstrap_reps: int = 300,
+    confidence: float = CONFIDENCE,
+    seed: int = 0,
+    blocks: bool = False,
+    **_ignored,
+) -> tuple[RegressionResult, np.ndarray, str]:
+    """The spillover regression with its lag shape chosen from the gamma family (GAMMA_PEAKS x GAMMA_SHAPES
+    over MAX_LAG_LIMIT days) by least squares, and an interval that includes the choice.
+
+    Every kernel has one coefficient, so least squares is also the AIC choice. The interval is a
+    moving-block pairs bootstrap of the whole procedure: each replicate resamples blocks of days, re-chooses
+    the kernel and refits; the spread of the replicates' coefficients gives the standard error (t quantile).
+    Choosing among 78 shapes on the same data the interval is computed from would otherwise make the
+    interval too narrow (in the null world it excluded zero in 10 % of seeds). Returns the result, the
+    chosen lag weights and a label.
+    """
+    max_lag = MAX_LAG_LIMIT
+    event_cols = event_columns(df) if event_cols is None else event_cols
+    cand = LagCandidates.default(blocks=blocks)
+    x = df["tiktok_gmv"].to_numpy(dtype=float)
+    y = df["target_sales"].to_numpy(dtype=float)
+    lags = np.column_stack([shifted(x, k) for k in range(max_lag + 1)])
+    ok = ~np.isnan(lags).any(axis=1)
+    Zdf = control_design(
+        df, event_cols=event_cols, control_col=control_col, knot_days=knot_days,
+        control_smooth_days=control_smooth_days, first_row=max_lag, control_lags=control_lags,
+    )
+    Z = Zdf.to_numpy()[ok]
+    Z = Z[:, [j for j in range(Z.shape[1]) if j == 0 or np.ptp(Z[:, j]) > 0]]
+    n = int(ok.sum())
+    if n <= Z.shape[1] + 24:
+        raise PanelError(
+            f"panel: only {n} usable days for {Z.shape[1] + 12} regressors (rule: need more days than "
+            f"{Z.shape[1] + 24} after dropping {max_lag} edge days)"
+        )
+    Lk = lags[ok]
+    yk = y[ok]
+    best, estimate, coefs, rss = _fit_candidates(yk, Z, Lk, cand)
+    draws = []
+    for idx in _moving_block_rows(n, block_days or BOOTSTRAP_BLOCK_DAYS, bootstrap_reps, seed):
+        Zb = Z[idx]
+        keep = [j for j in range(Zb.shape[1]) if j == 0 or np.ptp(Zb[:, j]) > 0]
+        try:
+            draws.append(_fit_candidates(yk[idx], Zb[:, keep], Lk[idx], cand)[1])
+        except np.linalg.LinAlgError:
+            continue
+    se = float(np.std(draws, ddof=1)) if len(draws) > 10 else float("nan")
+    df_resid = n - Z.shape[1] - cand.bases[best].shape[1]
+    est, se, lo, hi = _interval(estimate, se**2, df_resid, confidence)
+    # the per-lag shape is the chosen candidate's, scaled to the (averaged) total
+    total = float(coefs.sum())
+    shape = coefs / total if abs(total) > 1e-12 else coefs
+    coefs = est * shape if abs(total) > 1e-12 else coefs
+    incremental = float((Lk @ coefs).sum())
+    gmv_window = float(x[ok].sum())
+    result = RegressionResult(
+        estimate=est, se=se, ci_low=lo, ci_high=hi, lag_coefficients=[float(c) for c in coefs],
+        lag_ses=[float("nan")] * (max_lag + 1), peak_lag=peak_of(coefs) if est >= 0 else peak_of(-coefs),
+        days=n, off_site_effect_ratio=incremental / gmv_window if gmv_window > 0 else float("nan"),
+        rss=rss, n_params=int(Z.shape[1] + cand.bases[best].shape[1]), max_lag=max_lag,
+    )
+    return result, cand.bases[best], cand.labels[best]
+
+
+def select_lag_model(
+    df: pd.DataFrame, *, criterion: str = LAG_CRITERION, candidates: tuple[int, ...] = LAG_CANDIDATES, **kwargs
+) -> tuple[LagModel, list[LagModel]]:
+    """The lag structure with the lowest information criterion, all compared on the same days.
+
+    Candidates: pooled blocks over each window of ``candidates`` (flexible, up to 11 coefficients) and a grid
+    of gamma humps over MAX_LAG_LIMIT days (one coefficient each, counted with its 2 shape parameters). A
+    hump fits smooth responses with far less noise; the blocks keep shapes no hump describes. The gamma
+    grid is scored by Frisch-Waugh (residualise once on the nuisance design), so 78 shapes cost one fit.
+    """
+    usable = [c for c in candidates if c <= max(len(df) // 4, min(candidates))]
+    longest = max(usable + ([MAX_LAG_LIMIT] if MAX_LAG_LIMIT <= len(df) // 4 else []))
+    models: list[LagModel] = []
+    n_common = None
+    for lag in usable:
+        try:
+            r = fit_distributed_lag(df, max_lag=lag, pooled=True, first_row=longest, **kwargs)
+        except PanelError:
+            continue
+        n_common = r.days
+        models.append(LagModel(f"blocks 0-{lag}", lag, lag_basis(lag), information_criterion(r, criterion)))
+    if longest >= MAX_LAG_LIMIT and models:
+        kernels = [(p, sh) for p in GAMMA_PEAKS for sh in GAMMA_SHAPES]
+        W = np.column_stack([gamma_kernel(p, sh) for p, sh in kernels])  # 36 x K
+        x = df["tiktok_gmv"].to_numpy(dtype=float)
+        lags = np.column_stack([shifted(x, k) for k in range(MAX_LAG_LIMIT + 1)])
+        y = df["target_sales"].to_numpy(dtype=float)
+        ok = ~np.isnan(lags).any(axis=1) & (np.arange(len(df)) >= longest)
+        Z = control_design(
+            df,
+            event_cols=kwargs.get("event_cols") or [],
+            control_col=kwargs.get("control_col"),
+            knot_days=kwargs.get("knot_days", DEFAULT_KNOT_DAYS),
+            control_smooth_days=kwargs.get("control_smooth_days", CONTROL_SMOOTH_DAYS),
+            first_row=longest,
+            control_lags=kwargs.get("control_lags", False),
+        ).to_numpy()[ok]
+        Z = Z[:, [j for j in range(Z.shape[1]) if j == 0 or np.ptp(Z[:, j]) > 0]]
+        scale = np.abs(Z).max(axis=0)
+        scale[scale == 0] = 1.0
+        Q, _ = np.linalg.qr(Z / scale)
+        zs = lags[ok] @ W
+        yr = y[ok] - Q @ (Q.T @ y[ok])
+        zr = zs - Q @ (Q.T @ zs)
+        rss = float(yr @ yr) - (zr.T @ yr) ** 2 / np.maximum(np.einsum("ti,ti->i", zr, zr), 1e-12)
+        n = int(ok.sum())
+        penalty = 2.0 if criterion == "aic" else np.log(n)
+        best = int(np.argmin(rss))
+        k = Z.shape[1] + 1 + 2
+        score = n * np.log(max(rss[best], 1e-12) / n) + penalty * k
+        if n_common is None or n == n_common:
+            p, sh = kernels[best]
+            models.append(LagModel(f"gamma peak {p} shape {sh}", MAX_LAG_LIMIT, W[:, [best]], float(score)))
+    if not models:
+        lag = min(usable)
+        return LagModel(f"blocks 0-{lag}", lag, lag_basis(lag), float("nan")), []
+    return min(models, key=lambda m: m.criterion), models
 
 
 def placebo_test(df: pd.DataFrame, **kwargs) -> tuple[float, float, float, bool]:
@@ -826,6 +1059,7 @@ class SpilloverEstimate:
     window_days: int = 0
     window_start: str | None = None
     window_end: str | None = None
+    lag_model: str = ""
 
 
 from orchestration.analysis.spillover_words import (
@@ -844,22 +1078,29 @@ def estimate_spillover(
     views_col: str | None = None,
     event_cols: list[str] | None = None,
     hac_lags: int | None = None,
-    knot_days: int = DEFAULT_KNOT_DAYS,
+    knot_days: int | None = None,
     control_smooth_days: int = CONTROL_SMOOTH_DAYS,
-    interval: str = "hac_hc3",
-    block_days: int | None = None,
-    bootstrap_reps: int = 200,
+    interval: str = "block_bootstrap",
+    block_days: int | None = BOOTSTRAP_BLOCK_DAYS,
+    bootstrap_reps: int = 300,
     target_channel: str = "the target channel",
     source: str = "panel",
-    lag_selection: str = "fixed",
-    control_lags: bool = False,
+    lag_selection: str = "gamma",
+    control_lags: bool = True,
+    lag_candidates: tuple[int, ...] = LAG_CANDIDATES,
 ) -> SpilloverEstimate:
     """Distributed-lag spillover estimate with placebo, sufficiency verdict, confounding check, explanation.
 
     ``views_col`` defaults to "tiktok_views" when that column exists; ``event_cols`` to every ``is_*`` column.
-    ``lag_selection`` "aic" or "bic": the lag window is chosen from LAG_CANDIDATES by that criterion and the
-    lags are pooled into LAG_BLOCKS (``max_lag`` is then ignored); "fixed": lags 0..max_lag, each free.
+    ``lag_selection`` "gamma" (default): the lag shape from the gamma-hump family over 35 days, Akaike-weighted,
+    with a bootstrap interval that includes the choice (``fit_lag_family``); "gamma+blocks": pooled lag blocks
+    as extra candidates; "aic" / "bic": the structure with the lowest criterion among blocks and humps
+    (``select_lag_model``), interval of the chosen model only; "fixed": lags 0..max_lag, each free
+    (``max_lag`` is used only there).
+    ``knot_days`` defaults to trend_knot_days(control_col). Confounding warning: the slow co-movement check
+    without a control series, or a failed placebo with or without one (a shared driver the controls miss).
     """
+    knot_days = trend_knot_days(control_col) if knot_days is None else knot_days
     if views_col is None and "tiktok_views" in panel.columns:
         views_col = "tiktok_views"
     event_cols = event_columns(panel) if event_cols is None else list(event_cols)
@@ -882,16 +1123,27 @@ def estimate_spillover(
         "control_lags": control_lags,
     }
     nan = float("nan")
-    if lag_selection not in ("aic", "bic", "fixed"):
-        raise ValueError(f"lag_selection must be 'aic', 'bic' or 'fixed', got {lag_selection!r}")
+    lag_model = f"free lags 0-{max_lag}"
+    if lag_selection not in ("gamma", "gamma+blocks", "aic", "bic", "fixed"):
+        raise ValueError(
+            f"lag_selection must be 'gamma', 'gamma+blocks', 'aic', 'bic' or 'fixed', got {lag_selection!r}"
+        )
     try:
-        if lag_selection != "fixed":
-            sel_kw = {k: v for k, v in kw.items() if k not in ("max_lag", "hac_lags")}
-            kw["max_lag"], _ = select_max_lag(df, criterion=lag_selection, **sel_kw)
-            kw["pooled"] = True
-        max_lag = kw["max_lag"]
-        reg = fit_distributed_lag(df, **kw)
-        p_est, p_lo, p_hi, p_ok = placebo_test(df, **kw)
+        if lag_selection in ("gamma", "gamma+blocks"):
+            reg, basis, lag_model = fit_lag_family(df, blocks=lag_selection == "gamma+blocks", **kw)
+            kw.update(max_lag=MAX_LAG_LIMIT, basis=basis, interval="hac_hc3")
+            max_lag = MAX_LAG_LIMIT
+            p_est, p_lo, p_hi, p_ok = placebo_test(df, **kw)
+        elif lag_selection != "fixed":
+            sel_kw = {k: v for k, v in kw.items() if k not in ("max_lag", "hac_lags", "interval")}
+            sel_kw["interval"] = "hac"  # the criterion needs the fit only, not its interval
+            chosen, _ = select_lag_model(df, candidates=lag_candidates, criterion=lag_selection, **sel_kw)
+            kw["max_lag"], kw["basis"] = chosen.max_lag, chosen.basis
+            lag_model = chosen.label
+        if lag_selection not in ("gamma", "gamma+blocks"):
+            max_lag = kw["max_lag"]
+            reg = fit_distributed_lag(df, **kw)
+            p_est, p_lo, p_hi, p_ok = placebo_test(df, **kw)
     except (PanelError, np.linalg.LinAlgError) as exc:
         warnings.append(f"regression not possible: {exc}")
         reg = None
@@ -912,7 +1164,8 @@ def estimate_spillover(
         warnings.append(
             f"possible confounding: seasonal correlation {corr:.2f} > {CONFOUNDING_CORR} and no control"
         )
-
+    if reg is not None and not p_ok:
+        conf_warn = True
     if reg is not None and not p_ok:
         warnings.append(f"placebo failed: leads sum {p_est:.3f} [{p_lo:.3f}, {p_hi:.3f}] excludes 0")
     est = SpilloverEstimate(
@@ -938,6 +1191,7 @@ def estimate_spillover(
         max_lag=max_lag,
         share_after_14=reg.share_after_14 if reg else nan,
         window_days=len(df),
+        lag_model=lag_model,
         window_start=str(df["date"].iloc[0].date()),
         window_end=str(df["date"].iloc[-1].date()),
     )

@@ -121,7 +121,7 @@ def test_confounded_world_warns_without_control_and_control_cuts_the_bias():
     confounding is gone before the control series acts; a coarse (quarterly) trend shows the full effect."""
     groups = ("beauty_personal_care", "health", "womenswear")
     bias = {("default", False): [], ("default", True): [], ("coarse", False): [], ("coarse", True): []}
-    warned = []
+    warned, warned_adjusted = [], []
     for seed in range(8):
         world = simulate_world(WorldConfig(seed=seed, days=365, noise=0.25, shared_seasonality=True))
         realised = realise_units(world, np.random.default_rng([seed, 7]))
@@ -132,7 +132,8 @@ def test_confounded_world_warns_without_control_and_control_cuts_the_bias():
             for model, knots in (("default", {}), ("coarse", {"knot_days": 91})):
                 naive = estimate_spillover(panel.drop(columns=["control_sales"]), **knots)
                 adjusted = estimate_spillover(panel, control_col="control_sales", **knots)
-                assert not adjusted.confounding_warning
+                # A failed placebo now warns with controls too (issue 12): it must stay the exception.
+                warned_adjusted.append(adjusted.confounding_warning)
                 bias[(model, False)].append((naive.estimate - truth) / truth)
                 bias[(model, True)].append((adjusted.estimate - truth) / truth)
                 if model == "default":
@@ -144,7 +145,13 @@ def test_confounded_world_warns_without_control_and_control_cuts_the_bias():
         f"\n  quarterly-trend model: without control {mean[('coarse', False)]:+.3f}, with {mean[('coarse', True)]:+.3f}"
         f"\n  confounding warning raised in {np.mean(warned):.2f} of panels without control"
     )
+    print(f"  warning raised in {np.mean(warned_adjusted):.2f} of panels with the control series")
     assert np.mean(warned) >= 0.75
-    for model in ("default", "coarse"):
-        assert mean[(model, False)] > 0.04  # the shared driver does push the naive estimate up
-        assert abs(mean[(model, True)]) < 0.75 * mean[(model, False)]
+    assert np.mean(warned_adjusted) <= 0.25
+    # With a quarterly trend the shared driver pushes the naive estimate up and the control cuts it. The
+    # default model (lag window chosen from the data, up to 35 days) no longer shows a mean upward push here
+    # without the control (its long lags soak up part of the season, noisily, and the warning fires); with the
+    # control it stays close to the truth (issue 12: bias <= 20 %).
+    assert mean[("coarse", False)] > 0.04
+    assert abs(mean[("coarse", True)]) < 0.75 * mean[("coarse", False)]
+    assert abs(mean[("default", True)]) <= 0.10
