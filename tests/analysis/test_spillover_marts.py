@@ -288,16 +288,27 @@ def test_panel_tiktok_units_match_the_demo_orders(home, con):
         .df()
         .set_index("product_id")["units"]
     )
-    common = panel.index.intersection(written.index)
-    assert len(common) == len(panel) >= 39
-    np.testing.assert_array_equal(panel.loc[common].to_numpy(), written.loc[common].to_numpy())
+    assert len(written) >= 39
+    # Every unit lands in the panel; products match one to one except where the demo plants a duplicate
+    # (one product's orders partly under a second seller code, issue 10's match report): that pair splits
+    # the same units between two product ids.
+    assert panel.sum() == written.sum()
+    both = pd.concat([panel.rename("panel"), written.rename("written")], axis=1).fillna(0)
+    differ = both[both["panel"] != both["written"]]
+    assert len(differ) <= 2, differ
+    assert differ["panel"].sum() == differ["written"].sum()
 
 
 def test_never_promoted_products_are_the_demo_controls(con, truth):
     found = con.execute(
         "select product_id from intermediate.int_spillover__product_promotion where not is_promoted_on_tiktok"
     ).df()["product_id"]
-    assert set(found) == set(truth["world"]["control_product_ids"])
+    controls = set(truth["world"]["control_product_ids"])
+    assert controls <= set(found)
+    # Beyond the demo's controls, only products the simulated world does not have (catalogue products that
+    # never sold, issue 10) are "never promoted"; no promoted product of the world is among them.
+    extra = set(found) - controls
+    assert not extra & set(truth["world"]["products"]), extra
 
 
 def test_attribution_floor_leaves_out_synced_tiktok_orders(con, truth):
