@@ -138,7 +138,7 @@ def status() -> None:
 @click.option("--scale", type=int, default=None, help="Target number of TikTok order lines (benchmarks).")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Folder (default: the inbox).")
 def demo(seed: int, days: int, scale: int | None, out: Path | None) -> None:
-    """Write the demo seller's exports (all seven kinds) into the inbox."""
+    """Write the demo seller's exports (all twelve kinds) into the inbox."""
     from orchestration.demo import catalogue as demo_catalogue
     from orchestration.demo.generate import generate_demo, summary
 

@@ -41,6 +41,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("categories", ":material/category:"),
     PageSpec("spillover", ":material/call_split:"),
     PageSpec("catalogue", ":material/inventory_2:"),
+    PageSpec("settlements", ":material/account_balance:"),
     PageSpec("overview", ":material/dashboard:"),
     PageSpec("data_quality", ":material/fact_check:"),
     PageSpec("sql", ":material/terminal:"),

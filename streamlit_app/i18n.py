@@ -1259,6 +1259,116 @@ _CATALOGUE_MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 for _lang, _messages in _CATALOGUE_MESSAGES.items():
+
+
+# ---------------------------------------------------------------------------------------------
+# Payouts page (views/settlements.py)
+# ---------------------------------------------------------------------------------------------
+_SETTLEMENT_MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "page.settlements": "Payouts",
+        "settle.title": "Did the platforms pay what the orders say?",
+        "settle.intro": "Every bank payout from TikTok Shop statements, the Amazon Transaction report and Shopify "
+        "Payments, against what your order exports say those sales are worth. The difference is split into fees, "
+        "refunds, adjustments and reimbursements; what none of them explains is shown first. US dollars.",
+        "settle.empty": "No settlement data yet. Download TikTok Shop Finance › Statements (order details), the "
+        "Amazon Payments › Reports Repository › Transaction report and FBA customer returns report, and the Shopify "
+        "Payments transactions export, drop them into the inbox and run `tsw build`.",
+        "settle.kpi.paid": "Paid out",
+        "settle.kpi.expected": "Sales per the orders",
+        "settle.kpi.expected_help": "What the order exports say the settled sales are worth (goods after your discounts, "
+        "platform discounts paid back; Amazon with shipping; Shopify what the buyer paid).",
+        "settle.kpi.unexplained": "Unexplained",
+        "settle.kpi.unexplained_help": "Settled sales that differ from the orders, plus bank transfers that differ from "
+        "their own rows. Everything else is fees, refunds, adjustments or reimbursements.",
+        "settle.kpi.findings": "Findings to check",
+        "settle.unexplained_alert": "{amount} of the payouts is explained by no fee, refund, adjustment or "
+        "reimbursement — see the findings below.",
+        "settle.unexplained_none": "Every payout is explained to the cent by its sales, fees, refunds, adjustments and "
+        "reimbursements.",
+        "settle.findings.header": "Findings",
+        "settle.findings.intro": "Orders delivered long ago that no statement paid, fees above the platform's rate "
+        "card, reimbursements, settlements of orders missing from your order exports, and payouts that do not add up.",
+        "settle.channels.header": "By channel",
+        "settle.channels.intro": "Paid out = sales per the orders + sales difference + orphan sales + shipping + "
+        "refunds + fees + adjustments + reimbursements + account fees + transfer difference.",
+        "settle.payouts.header": "Every payout",
+        "settle.kind.never_settled": "Never settled",
+        "settle.kind.fee_above_rate_card": "Fee above rate card",
+        "settle.kind.reimbursement": "Reimbursement",
+        "settle.kind.orphan_settlement": "Settled, unknown order",
+        "settle.kind.unexplained_payout": "Payout does not add up",
+        "settle.col.kind": "Finding",
+        "settle.col.channel": "Channel",
+        "settle.col.order": "Order",
+        "settle.col.payout": "Payout",
+        "settle.col.date": "Date",
+        "settle.col.amount": "Amount",
+        "settle.col.detail": "Detail",
+        "settle.col.payouts": "Payouts",
+        "settle.col.statements": "Statements",
+        "settle.col.expected_sales_usd": "Sales per the orders",
+        "settle.col.sales_difference_usd": "Sales difference",
+        "settle.col.orphan_sales_usd": "Orphan sales",
+        "settle.col.shipping_usd": "Shipping",
+        "settle.col.refunds_usd": "Refunds",
+        "settle.col.fees_usd": "Fees",
+        "settle.col.adjustments_usd": "Adjustments",
+        "settle.col.reimbursements_usd": "Reimbursements",
+        "settle.col.account_fees_usd": "Account fees",
+        "settle.col.transfer_difference_usd": "Transfer difference",
+        "settle.col.paid_usd": "Paid out",
+        "settle.col.unexplained_usd": "Unexplained",
+    },
+    "zh": {
+        "page.settlements": "回款对账",
+        "settle.title": "平台打款与订单是否一致？",
+        "settle.intro": "逐笔核对 TikTok Shop 结算单、亚马逊交易报告和 Shopify Payments 的每一笔银行打款，与订单导出中这些销售应得的金额比较。"
+        "差额拆分为费用、退款、调整和赔付；无法解释的部分放在最前面。单位：美元。",
+        "settle.empty": "还没有结算数据。请下载 TikTok Shop 财务 › 结算单（订单明细）、亚马逊付款 › 报告库 › 交易报告和 FBA 买家退货报告，"
+        "以及 Shopify Payments 交易导出，放入收件箱后运行 `tsw build`。",
+        "settle.kpi.paid": "已打款",
+        "settle.kpi.expected": "按订单应得销售额",
+        "settle.kpi.expected_help": "订单导出中已结算销售的应得金额（扣除卖家折扣后的商品金额，加上平台补贴；亚马逊含运费；Shopify 为买家实付）。",
+        "settle.kpi.unexplained": "无法解释",
+        "settle.kpi.unexplained_help": "与订单不符的结算销售额，加上与明细合计不符的银行到账。其余差额都是费用、退款、调整或赔付。",
+        "settle.kpi.findings": "待核查事项",
+        "settle.unexplained_alert": "打款中有 {amount} 无法用任何费用、退款、调整或赔付解释——请查看下方事项。",
+        "settle.unexplained_none": "每一笔打款都能由销售、费用、退款、调整和赔付精确到分地解释。",
+        "settle.findings.header": "待核查事项",
+        "settle.findings.intro": "早已送达却没有任何结算单支付的订单、高于平台费率卡的费用、平台赔付、订单导出中找不到的已结算订单，以及对不上的打款。",
+        "settle.channels.header": "按渠道",
+        "settle.channels.intro": "已打款 = 按订单应得销售额 + 销售差额 + 未知订单销售 + 运费 + 退款 + 费用 + 调整 + 赔付 + 账户费用 + 到账差额。",
+        "settle.payouts.header": "全部打款",
+        "settle.kind.never_settled": "从未结算",
+        "settle.kind.fee_above_rate_card": "费用高于费率卡",
+        "settle.kind.reimbursement": "平台赔付",
+        "settle.kind.orphan_settlement": "已结算但订单未知",
+        "settle.kind.unexplained_payout": "打款对不上",
+        "settle.col.kind": "事项",
+        "settle.col.channel": "渠道",
+        "settle.col.order": "订单",
+        "settle.col.payout": "打款",
+        "settle.col.date": "日期",
+        "settle.col.amount": "金额",
+        "settle.col.detail": "说明",
+        "settle.col.payouts": "打款笔数",
+        "settle.col.statements": "结算单数",
+        "settle.col.expected_sales_usd": "按订单应得销售额",
+        "settle.col.sales_difference_usd": "销售差额",
+        "settle.col.orphan_sales_usd": "未知订单销售",
+        "settle.col.shipping_usd": "运费",
+        "settle.col.refunds_usd": "退款",
+        "settle.col.fees_usd": "费用",
+        "settle.col.adjustments_usd": "调整",
+        "settle.col.reimbursements_usd": "赔付",
+        "settle.col.account_fees_usd": "账户费用",
+        "settle.col.transfer_difference_usd": "到账差额",
+        "settle.col.paid_usd": "已打款",
+        "settle.col.unexplained_usd": "无法解释",
+    },
+}
+for _lang, _messages in _SETTLEMENT_MESSAGES.items():
     MESSAGES[_lang].update(_messages)
 
 # ---------------------------------------------------------------------------------------------

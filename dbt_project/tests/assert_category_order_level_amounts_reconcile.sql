@@ -21,8 +21,25 @@ with staging as (
         cast(date_trunc('month', timezone('America/Los_Angeles', purchase_date)) as date),
         sum(coalesce(shipping_price, 0) - coalesce(ship_promotion_discount, 0)),
         sum(coalesce(item_tax, 0) + coalesce(shipping_tax, 0) + coalesce(gift_wrap_tax, 0)),
-        0,
-    from {{ ref('stg_amazon__orders') }}
+        -- Amazon refunds: the Transaction report's Refund rows of the order's items (what the buyer got back);
+        -- without that report, the returned units at what the buyer paid for them.
+        coalesce(sum(coalesce(
+            refunds.refunded,
+            case when (select count(*) from {{ ref('stg_amazon__transactions') }}) = 0 and returned.units > 0 then
+                (coalesce(item_price, 0) - coalesce(item_promotion_discount, 0) + coalesce(item_tax, 0))
+                * least(returned.units, quantity) / nullif(quantity, 0)
+            end
+        )), 0),
+    from {{ ref('stg_amazon__orders') }} as o
+    left join (
+        select order_id, sku, -sum(buyer_amount) as refunded
+        from {{ ref('stg_amazon__transactions') }}
+        where transaction_kind = 'refund'
+        group by all
+    ) as refunds on refunds.order_id = o.amazon_order_id and refunds.sku = o.sku
+    left join (
+        select order_id, sku, sum(quantity) as units from {{ ref('stg_amazon__fba_returns') }} group by all
+    ) as returned on returned.order_id = o.amazon_order_id and returned.sku = o.sku
     group by all
     union all
     select

@@ -18,8 +18,12 @@ with staging as (
         'amazon',
         cast(date_trunc('month', timezone('America/Los_Angeles', purchase_date)) as date),
         sum(case when order_status <> 'Cancelled' then coalesce(quantity, 0) else 0 end),
-        0,
-    from {{ ref('stg_amazon__orders') }}
+        -- Amazon returns: the FBA customer returns report's units of the order's items.
+        sum(case when order_status <> 'Cancelled' then least(coalesce(returned.units, 0), coalesce(quantity, 0)) else 0 end),
+    from {{ ref('stg_amazon__orders') }} as o
+    left join (
+        select order_id, sku, sum(quantity) as units from {{ ref('stg_amazon__fba_returns') }} group by all
+    ) as returned on returned.order_id = o.amazon_order_id and returned.sku = o.sku
     group by all
     union all
     select

@@ -1,7 +1,7 @@
 """The demo seller: the simulated world written out as the seller's own export files.
 
 `generate_demo(out_dir)` writes, deterministically from the seed, what a seller on TikTok Shop US,
-Amazon US and Shopify would have downloaded over the world's window (seven export kinds, the real
+Amazon US and Shopify would have downloaded over the world's window (twelve export kinds, the real
 layouts and quirks), plus the ground truth in `out_dir/.demo/` (a dot-folder so an inbox scanner that
 takes top-level files only never mistakes it for an export):
 
@@ -199,6 +199,7 @@ def generate_demo(out_dir: Path, *, seed: int = 7, days: int = 400, scale: int |
     az_asof = _write_amazon(w, az, products, people, start, last, rng)
     _write_business_reports(w, az, products, scaled, start, last, np.random.default_rng([seed, 9]))
     sh_all, synced = _write_shopify(w, sh, tt, products, people, last, np.random.default_rng([seed, 10]))
+    settlement = _write_settlements(w, tt, az, sh_all, products, people, start, last, seed)
 
     realised = {
         "tiktok": _tiktok_realised(tt, tt_latest),
@@ -225,6 +226,7 @@ def generate_demo(out_dir: Path, *, seed: int = 7, days: int = 400, scale: int |
         "realised": realised,
         "unmapped_product_ids": [unmapped_product_id(products)],
         "shopify_synced_tiktok_orders": synced,
+        "settlement": settlement,
     }
     _write_json(truth_dir / "ground_truth.json", gt)
     _daily_truth(tt, az, sh, products).to_csv(truth_dir / "ground_truth_daily.csv", index=False)
@@ -715,6 +717,37 @@ def _shopify_realised(allx: pd.DataFrame, as_of: np.datetime64) -> dict:
         "returned_units_own_visible": int(qty[own & ref_vis].sum()),
         "return_rate_own_visible": float(qty[own & ref_vis].sum() / qty[own & ~cancelled].sum()),
         "return_rate_own_eventual": float(qty[own & allx["returned"].to_numpy()].sum() / qty[own & ~cancelled].sum()),
+    }
+
+
+def _write_settlements(w: _Writer, tt, az, sh_all, products, people, start, last, seed) -> dict:
+    """Statements, transaction and returns reports, payouts: what was paid (see demo/settlements.py)."""
+    from orchestration.demo import settlements as S
+
+    frame, tiktok = S.tiktok_statements(tt, products, start, last, np.random.default_rng([seed, 11]))
+    for path, ms, me in S.write_tiktok_statements(w.out_dir, frame):
+        w.add(path, "tiktok_statements", ms, me)
+    tx, returns, amazon = S.amazon_settlement(az, products, people, start, last, np.random.default_rng([seed, 12]))
+    for path, ms, me in S.write_amazon_transactions(w.out_dir, tx):
+        w.add(path, "amazon_transactions", ms, me)
+    path, ms, me = S.write_amazon_returns(w.out_dir, returns, start, last)
+    w.add(path, "amazon_fba_returns", ms, me)
+    payouts, shopify = S.shopify_payouts(sh_all, last, np.random.default_rng([seed, 13]))
+    for path, ms, me in S.write_shopify_payouts(w.out_dir, payouts):
+        w.add(path, "shopify_payouts", ms, me)
+    return {
+        "rate_card": S.RATE_CARD,
+        "tiktok_shop": tiktok, "amazon": amazon, "shopify": shopify,
+        "planted": {
+            "never_settled": [tiktok["never_settled_order"]] if tiktok["never_settled_order"] else [],
+            "fee_disputes": [tiktok["fee_dispute"]] if tiktok["fee_dispute"] else [],
+            "reimbursements": [amazon["reimbursement"]] if amazon["reimbursement"] else [],
+        },
+        "definitions": {
+            "never_settled": "a delivered, not returned TikTok Shop order left out of every statement",
+            "fee_dispute": "a TikTok Shop line whose referral fee is three times the rate card",
+            "reimbursement": "Amazon pays back one returned unit damaged in its warehouse (Adjustment row)",
+        },
     }
 
 

@@ -94,12 +94,16 @@ def test_category_return_rates_match_the_world_within_sampling_error(con, truth,
     assert misses == []
 
 
-def test_amazon_return_rate_is_unknown_not_zero(con):
+def test_amazon_return_rate_comes_from_the_returns_report(con, truth):
+    # The demo loads Amazon's FBA customer returns report, so Amazon return rates are known (was: null, when
+    # no returns report existed; that case is the unit test amazon_returns_unknown_until_the_returns_report_is_loaded).
     rates = df(
-        con, "select return_rate, refund_rate from marts.mart_category_performance where channel = 'amazon'"
+        con, """select return_rate, refund_rate, units_returned from marts.mart_category_performance
+                where channel = 'amazon' and units_sold > 0"""
     )
     assert len(rates) > 0
-    assert rates["return_rate"].isna().all() and rates["refund_rate"].isna().all()
+    assert rates["return_rate"].notna().all() and rates["refund_rate"].notna().all()
+    assert rates["units_returned"].sum() == truth["settlement"]["amazon"]["returned_units_reported"]
 
 
 def test_orders_and_units_match_the_ground_truth(con, truth):

@@ -23,10 +23,11 @@ def test_every_demo_file_is_loaded_and_rows_add_up(built_warehouse):
     assert len(log) == len(manifest["files"])
     assert set(log["status"]) == {"loaded"}
     assert (log["rows_read"] == log["rows_loaded"] + log["rows_quarantined"]).all()
-    # All seven export kinds (the Data Compass export comes as two layouts).
+    # Every export kind, the settlement files included (the Data Compass export comes as two layouts).
     assert set(log["kind"]) == {
         "tiktok_orders", "tiktok_affiliate_orders", "tiktok_video_performance", "tiktok_product_analytics",
         "tiktok_ads_campaign_daily", "amazon_all_orders", "amazon_business_report", "shopify_orders",
+        "tiktok_statements", "amazon_transactions", "amazon_fba_returns", "shopify_payouts",
     }
 
 

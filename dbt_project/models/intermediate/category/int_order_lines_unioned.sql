@@ -5,7 +5,35 @@
 -- Shopify orders copied in by the TikTok Shop channel app are left out: they are TikTok orders,
 -- counted on tiktok_shop from the TikTok export.
 
-with tiktok as (
+with amazon_returns as (
+
+    -- Returned units per order and SKU from the FBA customer returns report.
+    select order_id, sku, sum(quantity) as units_returned
+    from {{ ref('stg_amazon__fba_returns') }}
+    group by order_id, sku
+
+),
+
+amazon_refunds as (
+
+    -- What the buyer got back per order and SKU: the Transaction report's Refund rows (goods, shipping and
+    -- gift wrap with their taxes, after the seller's promotions), as a positive amount.
+    select order_id, sku, -sum(buyer_amount) as refunded
+    from {{ ref('stg_amazon__transactions') }}
+    where transaction_kind = 'refund' and order_id is not null
+    group by order_id, sku
+
+),
+
+amazon_settlement_loaded as (
+
+    select
+        (select count(*) from {{ ref('stg_amazon__fba_returns') }}) > 0 as has_returns_report,
+        (select count(*) from {{ ref('stg_amazon__transactions') }}) > 0 as has_transaction_report,
+
+),
+
+tiktok as (
 
     select
         'tiktok_shop' as channel,
@@ -60,7 +88,7 @@ amazon as (
         order_status,
         order_status = 'Cancelled' as is_cancelled,
         asin as channel_sku,
-        sku as seller_sku,
+        o.sku as seller_sku,
         cast(null as varchar) as tiktok_product_id,
         cast(null as varchar) as platform_category,
         product_name as product_name_as_exported,
@@ -69,7 +97,10 @@ amazon as (
         coalesce(currency_of_amounts, currency, 'USD') as currency,
         coalesce(quantity, 0) as units_ordered,
         case when order_status = 'Cancelled' then 0 else coalesce(quantity, 0) end as units_not_cancelled,
-        0.0 as units_returned,
+        -- From the FBA customer returns report (0 when the seller has not loaded it: then
+        -- returns_in_export is false and every return rate stays null, never 0 %).
+        cast(case when o.order_status = 'Cancelled' then 0 else least(coalesce(r.units_returned, 0), coalesce(quantity, 0)) end
+             as double) as units_returned,
         cast(coalesce(item_price, 0) as double) as list_subtotal,
         -- Amazon promotions in this report are set up and paid for by the seller.
         cast(coalesce(item_promotion_discount, 0) as double) as seller_discount,
@@ -78,7 +109,16 @@ amazon as (
         cast(coalesce(item_price, 0) as double) as gmv_platform,
         cast(coalesce(shipping_price, 0) - coalesce(ship_promotion_discount, 0) as double) as order_shipping_charged,
         cast(coalesce(item_tax, 0) + coalesce(shipping_tax, 0) + coalesce(gift_wrap_tax, 0) as double) as order_taxes,
-        0.0 as order_refund,
+        -- The Transaction report's Refund rows; without that report, the returned units valued at what the
+        -- buyer paid for them (an estimate until the refund rows are loaded).
+        cast(coalesce(
+            f.refunded,
+            case when not loaded.has_transaction_report and r.units_returned > 0 then
+                (coalesce(item_price, 0) - coalesce(item_promotion_discount, 0) + coalesce(item_tax, 0))
+                * least(r.units_returned, quantity) / nullif(quantity, 0)
+            end,
+            0
+        ) as double) as order_refund,
         cast(coalesce(item_price, 0) + coalesce(shipping_price, 0) + coalesce(gift_wrap_price, 0)
              + coalesce(item_tax, 0) + coalesce(shipping_tax, 0) + coalesce(gift_wrap_tax, 0)
              - coalesce(item_promotion_discount, 0) - coalesce(ship_promotion_discount, 0) as double) as order_amount,
@@ -86,12 +126,15 @@ amazon as (
         cast(null as double) as returned_value,
         cast(null as double) as line_refund_value,
         coalesce(item_price, 0) as allocation_basis,
-        -- Amazon returns live in a separate returns report, not in All Orders.
-        false as returns_in_export,
+        -- Amazon returns live in a separate report (FBA customer returns): known only once it is loaded.
+        loaded.has_returns_report as returns_in_export,
         cast(null as varchar) as creator_handle,
         cast(null as varchar) as discount_code,
         false as has_tiktok_utm,
-    from {{ ref('stg_amazon__orders') }}
+    from {{ ref('stg_amazon__orders') }} as o
+    cross join amazon_settlement_loaded as loaded
+    left join amazon_returns as r on r.order_id = o.amazon_order_id and r.sku = o.sku
+    left join amazon_refunds as f on f.order_id = o.amazon_order_id and f.sku = o.sku
 
 ),
 
