@@ -1259,6 +1259,7 @@ _CATALOGUE_MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 for _lang, _messages in _CATALOGUE_MESSAGES.items():
+    MESSAGES[_lang].update(_messages)
 
 
 # ---------------------------------------------------------------------------------------------
