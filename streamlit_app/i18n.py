@@ -1277,8 +1277,8 @@ _SETTLEMENT_MESSAGES: dict[str, dict[str, str]] = {
         "Payments transactions export, drop them into the inbox and run `tsw build`.",
         "settle.kpi.paid": "Paid out",
         "settle.kpi.expected": "Sales per the orders",
-        "settle.kpi.expected_help": "What the order exports say the settled sales are worth (goods after your discounts, "
-        "platform discounts paid back; Amazon with shipping; Shopify what the buyer paid).",
+        "settle.kpi.expected_help": "What the order exports say the settled sales are worth (goods after your own discounts; "
+        "Amazon with shipping; Shopify what the buyer paid).",
         "settle.kpi.unexplained": "Unexplained",
         "settle.kpi.unexplained_help": "Settled sales that differ from the orders, plus bank transfers that differ from "
         "their own rows. Everything else is fees, refunds, adjustments or reimbursements.",
@@ -1330,7 +1330,7 @@ _SETTLEMENT_MESSAGES: dict[str, dict[str, str]] = {
         "以及 Shopify Payments 交易导出，放入收件箱后运行 `tsw build`。",
         "settle.kpi.paid": "已打款",
         "settle.kpi.expected": "按订单应得销售额",
-        "settle.kpi.expected_help": "订单导出中已结算销售的应得金额（扣除卖家折扣后的商品金额，加上平台补贴；亚马逊含运费；Shopify 为买家实付）。",
+        "settle.kpi.expected_help": "订单导出中已结算销售的应得金额（扣除卖家折扣后的商品金额，平台补贴已含在内；亚马逊含运费；Shopify 为买家实付）。",
         "settle.kpi.unexplained": "无法解释",
         "settle.kpi.unexplained_help": "与订单不符的结算销售额，加上与明细合计不符的银行到账。其余差额都是费用、退款、调整或赔付。",
         "settle.kpi.findings": "待核查事项",

@@ -736,7 +736,7 @@ def _write_settlements(w: _Writer, tt, az, sh_all, products, people, start, last
     for path, ms, me in S.write_shopify_payouts(w.out_dir, payouts):
         w.add(path, "shopify_payouts", ms, me)
     return {
-        "rate_card": S.RATE_CARD,
+        "rate_card": f"seeds/reference/{S.RATE_CARD_FILE} (+ {S.RATE_CARD})",
         "tiktok_shop": tiktok, "amazon": amazon, "shopify": shopify,
         "planted": {
             "never_settled": [tiktok["never_settled_order"]] if tiktok["never_settled_order"] else [],
@@ -745,7 +745,7 @@ def _write_settlements(w: _Writer, tt, az, sh_all, products, people, start, last
         },
         "definitions": {
             "never_settled": "a delivered, not returned TikTok Shop order left out of every statement",
-            "fee_dispute": "a TikTok Shop line whose referral fee is three times the rate card",
+            "fee_dispute": "a TikTok Shop line whose referral fee is three times the rate card's rate",
             "reimbursement": "Amazon pays back one returned unit damaged in its warehouse (Adjustment row)",
         },
     }

@@ -2,10 +2,11 @@
 reports, Shopify Payments payout transactions — drawn from the same order lines as the order exports.
 
 Rules (one place, so the ground truth and the files agree):
-- Fees follow the platforms' published rate cards (RATE_CARD below, the same public figures the
-  warehouse's estimates use): TikTok Shop referral 6 % of the sale after seller discounts; Amazon
-  referral 15 % (17 % clothing) with a $0.30 per-unit minimum plus the FBA fee by weight; Shopify
-  Payments 2.9 % + $0.30 per charge. Creator commissions are the affiliate export's own rate.
+- Fees follow the platforms' published rate cards the warehouse ships (seeds/reference/platform_fees.csv,
+  read by `referral_rates`): TikTok Shop and Amazon referral rates by category, price band and effective
+  date on the item price after the seller's discount, Amazon's $0.30 per-unit minimum, Shopify Payments'
+  rate and fixed fee; Amazon FBA fees by weight as in the demo catalogue. The refund administration fee
+  (20 %, at most $5) is the platforms' published rule. Creator commissions are the affiliate export's rate.
 - TikTok settles an order line 3-5 days after delivery in a daily statement; statements are paid out
   weekly (one Payment ID per week). A return is settled as a negative line in a later statement, with the
   referral fee given back less the refund administration fee (20 %, at most $5).
@@ -34,17 +35,50 @@ import pandas as pd
 from orchestration.demo import exports as X
 
 DAY = 86400
+RATE_CARD_FILE = "platform_fees.csv"
+# Published rules the rate-card file does not carry.
 RATE_CARD = {
-    "tiktok_referral": 0.06,
-    "amazon_referral": 0.15,
-    "amazon_referral_by_category": {"womenswear": 0.17},
-    "amazon_referral_minimum_per_unit": 0.30,
     "refund_admin_share": 0.20,
     "refund_admin_cap": 5.00,
-    "shopify_payments_rate": 0.029,
-    "shopify_payments_fixed": 0.30,
-    "amazon_subscription": 39.99,
 }
+
+
+def rate_card() -> pd.DataFrame:
+    from orchestration import settings
+
+    card = pd.read_csv(settings.REFERENCE_SEEDS_DIR / RATE_CARD_FILE, dtype={"category": str, "size_tier": str})
+    card["valid_from"] = pd.to_datetime(card["valid_from"]).to_numpy(dtype="datetime64[D]")
+    return card
+
+
+def fixed_fee(card: pd.DataFrame, channel: str, fee_type: str) -> float:
+    rows = card[(card["channel"] == channel) & (card["fee_type"] == fee_type)].sort_values("valid_from")
+    return float(rows["fixed_usd"].iloc[-1])
+
+
+def share_fee(card: pd.DataFrame, channel: str, fee_type: str) -> float:
+    rows = card[(card["channel"] == channel) & (card["fee_type"] == fee_type)].sort_values("valid_from")
+    return float(rows["rate"].iloc[-1])
+
+
+def referral_rates(card: pd.DataFrame, channel: str, day: np.ndarray, category: np.ndarray,
+                   unit_price: np.ndarray) -> np.ndarray:
+    """The rate card's referral rate per line: the most specific row in force on the order day (a category's
+    row before the all-categories row, then the latest), its price band holding the unit price after the
+    seller's discount (min < price <= max)."""
+    rows = card[(card["channel"] == channel) & (card["fee_type"] == "referral") & card["rate"].notna()]
+    rows = rows.assign(_specific=rows["category"].notna()).sort_values(["_specific", "valid_from"])
+    out = np.full(len(day), np.nan)
+    for r in rows.itertuples():  # later, more specific rows overwrite: the last match wins
+        ok = day >= r.valid_from
+        if isinstance(r.category, str):
+            ok &= category == r.category
+        if not pd.isna(r.min_item_price_usd) and r.min_item_price_usd > 0:
+            ok &= unit_price > r.min_item_price_usd
+        if not pd.isna(r.max_item_price_usd):
+            ok &= unit_price <= r.max_item_price_usd
+        out = np.where(ok, r.rate, out)
+    return np.nan_to_num(out)
 TIKTOK_SETTLE_AFTER_DELIVERY_DAYS = 3
 AMAZON_SETTLEMENT_DAYS = 14
 SHOPIFY_AVAILABLE_AFTER_DAYS = 2
@@ -54,8 +88,8 @@ NEVER_SETTLED_MIN_AGE_DAYS = 45
 TIKTOK_STATEMENT_COLUMNS = [
     "Statement date", "Statement ID", "Payment ID", "Status", "Type", "Currency", "Order/adjustment ID",
     "Related order ID", "SKU ID", "Quantity", "Product name", "SKU name", "Order created time",
-    "Order settled time", "Order delivery time", "Total settlement amount", "Total revenue",
-    "Subtotal before discounts", "Seller discounts", "Subtotal after seller discounts", "Platform discounts",
+    "Order settled time", "Order delivery time", "Total settlement amount", "Total revenue", "Customer payment",
+    "Customer refund", "Subtotal before discounts", "Seller discounts", "Subtotal after seller discounts", "Platform discounts",
     "Refund subtotal after seller discounts", "Platform discounts refund", "Total fees", "Referral fee",
     "Refund administration fee", "Affiliate commission", "Shipping", "Customer shipping fee",
     "Platform shipping fee discount", "Adjustment amount", "Adjustment reason",
@@ -95,12 +129,10 @@ _DISPOSITIONS = ["SELLABLE", "SELLABLE", "SELLABLE", "CUSTOMER_DAMAGED", "DEFECT
 
 
 def fba_fee(kg: float) -> float:
-    """Amazon FBA fulfilment fee per unit, standard size, 2025 US rate card (by shipping weight)."""
-    for limit, fee in ((0.11, 3.22), (0.23, 3.40), (0.34, 3.58), (0.45, 3.77), (0.68, 4.52), (0.91, 4.98),
-                       (1.36, 5.65), (2.27, 6.39), (4.54, 7.80), (9.07, 9.79)):
-        if kg <= limit:
-            return fee
-    return 12.50
+    """Amazon FBA fulfilment fee per unit: the demo catalogue's own figure for the product's weight."""
+    from orchestration.demo.catalogue import _fba_fee
+
+    return _fba_fee(kg)
 
 
 def _r2(x) -> np.ndarray:
@@ -149,14 +181,18 @@ def tiktok_statements(tt: pd.DataFrame, products: pd.DataFrame, start: date, las
     seller_disc = tt["seller_discount"].to_numpy(dtype=float)
     platform = tt["platform_discount"].to_numpy(dtype=float)
     after_seller = _r2(gross - seller_disc)
-    referral = -_r2(after_seller * RATE_CARD["tiktok_referral"])
+    card = rate_card()
+    pidx = tt["_pidx"].to_numpy()
+    rate = referral_rates(card, "tiktok_shop", _local_day(tt["created"].to_numpy()),
+                          products["category"].to_numpy()[pidx],
+                          after_seller / np.maximum(tt["quantity"].to_numpy(), 1))
+    referral = -_r2(after_seller * rate)
     # Planted: one line charged three times the rate card (a fee the seller should dispute).
     big = np.flatnonzero(settled & old & (after_seller > 20) & (tt["return_qty"].to_numpy() == 0)
                          & (np.arange(len(tt)) != (missing if missing is not None else -1)))
     disputed = int(big[len(big) // 3]) if len(big) else None
     if disputed is not None:
-        referral[disputed] = -_r2(after_seller[disputed] * RATE_CARD["tiktok_referral"] * FEE_DISPUTE_MULTIPLIER)
-    pidx = tt["_pidx"].to_numpy()
+        referral[disputed] = -_r2(after_seller[disputed] * rate[disputed] * FEE_DISPUTE_MULTIPLIER)
     creator = tt["creator_handle"].to_numpy() != ""
     commission = -_r2(np.where(creator, tt["subtotal"].to_numpy(dtype=float)
                                * products["commission_rate"].to_numpy(dtype=float)[pidx], 0.0))
@@ -191,7 +227,9 @@ def tiktok_statements(tt: pd.DataFrame, products: pd.DataFrame, start: date, las
     aff = np.where(is_refund, _r2(-commission[i] * share), commission[i])
     cust_ship = np.where(is_refund, 0.0, customer_ship[i])
     plat_ship = np.where(is_refund, 0.0, platform_ship[i])
-    revenue = _r2(sub_after + plat + ref_sub + plat_ref)
+    # Revenue is the goods after the seller's discounts: platform-funded discounts are paid back, so the
+    # buyer's payment plus the platform discount is that same subtotal (both shown, as the export does).
+    revenue = _r2(sub_after + ref_sub)
     fees = _r2(ref_fee + admin + aff)
     shipping = _r2(cust_ship + plat_ship)
     total = _r2(revenue + fees + shipping)
@@ -224,6 +262,8 @@ def tiktok_statements(tt: pd.DataFrame, products: pd.DataFrame, start: date, las
         "Subtotal before discounts": _money(sub_before),
         "Seller discounts": _money(s_disc),
         "Subtotal after seller discounts": _money(sub_after),
+        "Customer payment": _money(sub_after - plat),
+        "Customer refund": _money(ref_sub - plat_ref),
         "Platform discounts": _money(plat),
         "Refund subtotal after seller discounts": _money(ref_sub),
         "Platform discounts refund": _money(plat_ref),
@@ -253,18 +293,19 @@ def tiktok_statements(tt: pd.DataFrame, products: pd.DataFrame, start: date, las
         "statement_totals_usd": {k: round(float(v), 2) for k, v in per_statement.items()},
         "payment_totals_usd": {k: round(float(v), 2) for k, v in per_payment.items()},
         "fees_usd": round(float(fees.sum()), 2),
-        "refunds_usd": round(float((ref_sub + plat_ref).sum()), 2),
+        "refunds_usd": round(float(ref_sub.sum()), 2),
         "never_settled_order": None if missing is None else {
             "order_id": str(tt["order_id"].iloc[missing]),
             "delivered": str(pd.Timestamp(delivered[missing]).date()),
-            "expected_revenue_usd": round(float(after_seller[missing] + platform[missing]), 2),
+            "expected_revenue_usd": round(float(after_seller[missing]), 2),
         },
         "fee_dispute": None if disputed is None else {
             "order_id": str(tt["order_id"].iloc[disputed]),
             "sku_id": str(products["tiktok_sku_id"].iloc[pidx[disputed]]),
-            "rate_card_fee_usd": round(float(after_seller[disputed] * RATE_CARD["tiktok_referral"]), 2),
+            "rate_card_rate": float(rate[disputed]),
+            "rate_card_fee_usd": round(float(after_seller[disputed] * rate[disputed]), 2),
             "charged_fee_usd": round(float(-referral[disputed]), 2),
-            "overcharge_usd": round(float(-referral[disputed] - _r2(after_seller[disputed] * RATE_CARD["tiktok_referral"])), 2),
+            "overcharge_usd": round(float(-referral[disputed] - _r2(after_seller[disputed] * rate[disputed])), 2),
         },
     }
     return frame, facts
@@ -297,9 +338,10 @@ def amazon_settlement(az: pd.DataFrame, products: pd.DataFrame, people, start: d
     tax = az["item_tax"].to_numpy(dtype=float)
     shipped = az["shipped"].to_numpy(dtype="datetime64[s]")
     fba = az["fba"].to_numpy(dtype=bool)
-    category = products["category"].to_numpy()[pidx]
-    rate = np.array([RATE_CARD["amazon_referral_by_category"].get(c, RATE_CARD["amazon_referral"]) for c in category])
-    referral = np.maximum(_r2((gross - promo) * rate), _r2(RATE_CARD["amazon_referral_minimum_per_unit"] * qty))
+    card = rate_card()
+    rate = referral_rates(card, "amazon", _local_day(az["created"].to_numpy()), products["category"].to_numpy()[pidx],
+                          (gross - promo) / np.maximum(qty, 1))
+    referral = np.maximum(_r2((gross - promo) * rate), _r2(fixed_fee(card, "amazon", "referral_minimum") * qty))
     unit_fba = np.array([fba_fee(float(k)) for k in products["weight_kg"].to_numpy()])[pidx]
     fba_fees = np.where(fba, _r2(unit_fba * qty), 0.0)
     posted = ~az["cancelled"].to_numpy(dtype=bool) & ~np.isnat(shipped) & (shipped < end)
@@ -358,7 +400,7 @@ def amazon_settlement(az: pd.DataFrame, products: pd.DataFrame, people, start: d
     months = pd.date_range(pd.Timestamp(start), pd.Timestamp(last), freq="MS")
     subs = pd.DataFrame({"_when": (months + pd.Timedelta(hours=3)).to_numpy(dtype="datetime64[s]"),
                          "type": "Service Fee", "description": "Subscription",
-                         "other transaction fees": -RATE_CARD["amazon_subscription"]})
+                         "other transaction fees": -fixed_fee(card, "amazon", "subscription")})
     parts.append(subs)
     tx = pd.concat(parts, ignore_index=True)
     for c in AMAZON_MONEY:
@@ -463,7 +505,8 @@ def shopify_payouts(allx: pd.DataFrame, last: date, rng: np.random.Generator) ->
     orders = lines[first]
     created = orders["created"].to_numpy(dtype="datetime64[s]") + rng.integers(20, 180, len(orders)).astype("timedelta64[s]")
     total = _r2(orders["total"].to_numpy(dtype=float))
-    fee = _r2(total * RATE_CARD["shopify_payments_rate"] + RATE_CARD["shopify_payments_fixed"])
+    card = rate_card()
+    fee = _r2(total * share_fee(card, "shopify", "payment_processing") + fixed_fee(card, "shopify", "payment_processing"))
     method = np.where(orders["payment_method"].to_numpy() == "Shop Pay", "shop_pay", "card")
     charges = pd.DataFrame({"_when": created, "type": "charge", "order": orders["name"].to_numpy(),
                             "amount": total, "fee": fee, "method": method,

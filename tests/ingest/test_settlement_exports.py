@@ -39,7 +39,7 @@ def test_tiktok_statement_csv_keeps_every_fee_line_later_refunds_and_orderless_a
     ]
     first = rows[0]
     # Fees are negative; settlement = revenue + fees + shipping (+ adjustment).
-    assert first[7:12] == (Decimal("37.98"), Decimal("-5.88"), Decimal("-2.28"), Decimal("-3.60"), Decimal("0.79"))
+    assert first[7:12] == (Decimal("35.98"), Decimal("-5.88"), Decimal("-2.28"), Decimal("-3.60"), Decimal("0.79"))
     assert first[6] == first[7] + first[8] + first[11]
     assert str(first[13]) == "2025-10-14"
     # An adjustment without any order is kept; one naming the order it compensates keeps that link.
@@ -57,7 +57,7 @@ def test_tiktok_statement_xlsx_reads_the_order_details_sheet_after_a_summary(dro
     r = _one(ingest_paths([path]))
     assert (r.kind, r.status, r.rows_loaded) == ("tiktok_statements", "loaded", 4)
     assert query("SELECT count(DISTINCT statement_id), sum(total_settlement_amount) FROM raw.tiktok_statements") == [
-        (2, Decimal("33.73"))
+        (2, Decimal("31.73"))
     ]
 
 

@@ -20,10 +20,10 @@ with tiktok as (
         sku_id as settled_sku,
         currency,
         total_settlement_amount as row_total,
-        -- Refunds: refunded goods and the platform discounts taken back; sales: the rest of the revenue.
-        coalesce(refund_subtotal_after_seller_discounts, 0) + coalesce(platform_discounts_refund, 0) as refunds,
-        coalesce(total_revenue, 0)
-            - coalesce(refund_subtotal_after_seller_discounts, 0) - coalesce(platform_discounts_refund, 0) as goods,
+        -- Refunds: refunded goods after the seller's discounts; sales: the rest of the revenue (goods after the
+        -- seller's discounts: platform-funded discounts are paid back, so they are inside it, not added).
+        coalesce(refund_subtotal_after_seller_discounts, 0) as refunds,
+        coalesce(total_revenue, 0) - coalesce(refund_subtotal_after_seller_discounts, 0) as goods,
         coalesce(shipping_total, 0) as shipping,
         coalesce(total_fees, 0) as fees,
         coalesce(referral_fee, 0) as referral_fee,

@@ -82,7 +82,7 @@ never_settled as (
         cast(null as varchar) as payout_id,
         due.due_from as event_date,
         -- What the order says the platform owes for the goods.
-        l.net_sales_usd + l.platform_discount_usd as amount_usd,
+        l.net_sales_usd as amount_usd,
         'delivered or shipped on ' || strftime(due.due_from, '%Y-%m-%d') || ', no statement pays it ('
             || cast(date_diff('day', due.due_from, cl.latest_settlement_date) as varchar) || ' days before the latest)'
             as detail,
