@@ -26,7 +26,7 @@ seen as (
 
     select
         product_id,
-        mode(name_as_exported) as name_as_exported,
+        arg_max(name_as_exported, (order_lines, name_as_exported)) as name_as_exported,
         min(channel_sku) filter (where channel = 'tiktok_shop') as tiktok_sku_id,
         min(seller_sku) filter (where channel = 'tiktok_shop') as tiktok_seller_sku,
         min(tiktok_product_id) as tiktok_product_id,
@@ -34,7 +34,8 @@ seen as (
         min(seller_sku) filter (where channel = 'amazon') as amazon_seller_sku,
         min(channel_sku) filter (where channel = 'shopify') as shopify_sku,
         -- TikTok Shop's own category of the product's TikTok lines (the most frequent one).
-        mode(platform_category) filter (where channel = 'tiktok_shop' and platform_category is not null)
+        arg_max(platform_category, (order_lines, platform_category))
+            filter (where channel = 'tiktok_shop' and platform_category is not null)
             as tiktok_category_name,
         string_agg(distinct channel, ',' order by channel) filter (where order_lines > 0) as channels_sold,
         string_agg(distinct channel, ',' order by channel) as channels_seen,

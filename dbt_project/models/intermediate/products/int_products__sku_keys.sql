@@ -41,22 +41,66 @@ observed as (
 
 ),
 
-keys as (
+normalized as (
 
     select
         channel,
         nullif(trim(channel_sku), '') as channel_sku,
         {{ normalize_code('seller_sku') }} as seller_sku_norm,
         nullif(trim(tiktok_product_id), '') as tiktok_product_id,
-        min(nullif(trim(seller_sku), '')) as seller_sku,
-        mode(product_name) as product_name,
-        min(product_name) as product_name_first,
-        mode(platform_category) as platform_category,
-        min(order_date) as first_seen_date,
-        max(order_date) as last_seen_date,
-        count(order_date) as order_lines,
+        nullif(trim(seller_sku), '') as seller_sku,
+        product_name,
+        platform_category,
+        order_date,
     from observed
+
+),
+
+-- The name and TikTok category a key is exported with most often (ties: the alphabetically first), so two
+-- builds of the same files always name a discovered product alike.
+name_counts as (
+
+    select channel, channel_sku, seller_sku_norm, tiktok_product_id, product_name, count(*) as n,
+    from normalized where product_name is not null group by all
+
+),
+
+category_counts as (
+
+    select channel, channel_sku, seller_sku_norm, tiktok_product_id, platform_category, count(*) as n,
+    from normalized where platform_category is not null group by all
+
+),
+
+keys as (
+
+    select
+        normalized.channel,
+        normalized.channel_sku,
+        normalized.seller_sku_norm,
+        normalized.tiktok_product_id,
+        min(normalized.seller_sku) as seller_sku,
+        min(normalized.order_date) as first_seen_date,
+        max(normalized.order_date) as last_seen_date,
+        count(normalized.order_date) as order_lines,
+    from normalized
     group by all
+
+),
+
+keys_named as (
+
+    select
+        keys.*,
+        (select arg_max(nc.product_name, (nc.n, -length(nc.product_name), nc.product_name)) from name_counts as nc
+         where nc.channel = keys.channel and nc.channel_sku is not distinct from keys.channel_sku
+           and nc.seller_sku_norm is not distinct from keys.seller_sku_norm
+           and nc.tiktok_product_id is not distinct from keys.tiktok_product_id) as product_name,
+        (select arg_max(cc.platform_category, (cc.n, cc.platform_category)) from category_counts as cc
+         where cc.channel = keys.channel and cc.channel_sku is not distinct from keys.channel_sku
+           and cc.seller_sku_norm is not distinct from keys.seller_sku_norm
+           and cc.tiktok_product_id is not distinct from keys.tiktok_product_id) as platform_category,
+    from keys
 
 ),
 
@@ -77,7 +121,7 @@ catalogue_matches as (
             when codes.code_kind in ('tiktok_sku_id', 'asin', 'tiktok_product_id') then 2
             else 3
         end as priority,
-    from keys
+    from keys_named as keys
     inner join codes
         on (codes.channel = keys.channel and codes.code_kind in ('tiktok_seller_sku', 'amazon_sku', 'shopify_sku')
             and codes.code_norm = keys.seller_sku_norm)
@@ -120,9 +164,9 @@ with_discovery as (
                 when keys.channel = 'tiktok_shop' then 'TIKTOK-PRODUCT-' || keys.tiktok_product_id
                 when keys.channel = 'amazon' and keys.channel_sku is not null then 'ASIN-' || upper(keys.channel_sku)
             end,
-            upper(keys.channel) || '-' || coalesce({{ normalize_code('keys.product_name_first') }}, 'NO-SKU')
+            upper(keys.channel) || '-' || coalesce({{ normalize_code('keys.product_name') }}, 'NO-SKU')
         ) as discovered_id,
-    from keys
+    from keys_named as keys
     left join best_match
         on best_match.channel = keys.channel
         and best_match.channel_sku is not distinct from keys.channel_sku
