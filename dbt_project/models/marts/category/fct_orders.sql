@@ -2,14 +2,15 @@
 -- up to the order's own totals).
 select
     order_id,
-    any_value(channel) as channel,
-    any_value(source_order_id) as source_order_id,
+    min(channel) as channel,
+    min(source_order_id) as source_order_id,
     min(ordered_at_local) as ordered_at_local,
     min(order_date) as order_date,
     min(order_month) as order_month,
-    any_value(order_status) as order_status,
+    min(order_status) as order_status,
     bool_or(is_cancelled) as is_cancelled,
-    any_value(fulfilment_type) as fulfilment_type,
+    -- min(), not any_value(): a deterministic pick when lines of one order differ (two builds, same rows).
+    min(fulfilment_type) as fulfilment_type,
     cast(count(*) as bigint) as lines,
     cast(count(distinct product_id) as bigint) as products,
     bool_or(not is_in_catalogue) as has_product_not_in_catalogue,
