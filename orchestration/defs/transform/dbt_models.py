@@ -26,6 +26,19 @@ class LayeredTranslator(DagsterDbtTranslator):
             return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
         return super().get_asset_key(dbt_resource_props)
 
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
+        """dbt tests as asset checks; only an error-severity test on a *core* model blocks (fails the dbt
+        step and so withholds the snapshot). A failing test on any other model is a failed check that is
+        reported while the rest of the build still publishes."""
+
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or not spec.blocking:
+            return spec
+        parents = [p for p in manifest.get("nodes", {}).get(unique_id, {}).get("depends_on", {}).get("nodes", [])
+                   if p.startswith("model.")]
+        core = bool(parents) and all("core" in manifest["nodes"].get(p, {}).get("tags", []) for p in parents)
+        return spec if core else spec._replace(blocking=False)
+
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
         if len(fqn) >= 3 and fqn[1] == "marts":

@@ -26,7 +26,10 @@ seen as (
 
     select
         product_id,
-        arg_max(name_as_exported, (order_lines, name_as_exported)) as name_as_exported,
+        -- The name a seller would recognise: TikTok's product name, else Shopify's line name, else Amazon's
+        -- (long, brand-prefixed) title; within a channel the most frequent, ties broken by value.
+        arg_max(name_as_exported, (case channel when 'tiktok_shop' then 3 when 'shopify' then 2 else 1 end,
+                                   order_lines, name_as_exported)) as name_as_exported,
         min(channel_sku) filter (where channel = 'tiktok_shop') as tiktok_sku_id,
         min(seller_sku) filter (where channel = 'tiktok_shop') as tiktok_seller_sku,
         min(tiktok_product_id) as tiktok_product_id,
