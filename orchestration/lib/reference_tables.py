@@ -197,9 +197,9 @@ def empty_frame(spec: ReferenceTable) -> pd.DataFrame:
 
 def file_label(path: Path) -> str:
     """The file as a seller or developer recognises it: seeds/… in the checkout, catalogue/… in the home."""
-    for root, prefix in ((settings.REPO_ROOT, ""), (settings.tsw_home(), "")):
+    for root in (settings.REPO_ROOT, settings.tsw_home()):
         if path.is_relative_to(root):
-            return prefix + str(path.relative_to(root))
+            return str(path.relative_to(root))
     return str(path)
 
 

@@ -10,27 +10,18 @@ with products as (
 
 codes as (
 
-    select product_id, 'seller_sku' as code_kind, cast(null as varchar) as channel,
-           unnest(string_split(seller_sku, '|')) as code
-    from products where seller_sku is not null
+    {%- set columns = [('seller_sku', none), ('tiktok_seller_sku', 'tiktok_shop'), ('tiktok_sku_id', 'tiktok_shop'),
+                       ('tiktok_product_id', 'tiktok_shop'), ('amazon_sku', 'amazon'), ('asin', 'amazon'),
+                       ('shopify_sku', 'shopify')] %}
+    {%- for column, channel in columns %}
+    select product_id, '{{ column }}' as code_kind,
+           {{ "'" ~ channel ~ "'" if channel else 'null' }}::varchar as channel,
+           unnest(string_split({{ column }}, '|')) as code
+    from products where {{ column }} is not null
+    {%- if not loop.last %}
     union all
-    select product_id, 'tiktok_seller_sku', 'tiktok_shop', unnest(string_split(tiktok_seller_sku, '|'))
-    from products where tiktok_seller_sku is not null
-    union all
-    select product_id, 'tiktok_sku_id', 'tiktok_shop', unnest(string_split(tiktok_sku_id, '|'))
-    from products where tiktok_sku_id is not null
-    union all
-    select product_id, 'tiktok_product_id', 'tiktok_shop', unnest(string_split(tiktok_product_id, '|'))
-    from products where tiktok_product_id is not null
-    union all
-    select product_id, 'amazon_sku', 'amazon', unnest(string_split(amazon_sku, '|'))
-    from products where amazon_sku is not null
-    union all
-    select product_id, 'asin', 'amazon', unnest(string_split(asin, '|'))
-    from products where asin is not null
-    union all
-    select product_id, 'shopify_sku', 'shopify', unnest(string_split(shopify_sku, '|'))
-    from products where shopify_sku is not null
+    {%- endif %}
+    {%- endfor %}
 
 )
 
