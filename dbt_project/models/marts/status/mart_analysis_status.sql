@@ -57,6 +57,8 @@ judged as (
         case when analyses.unit = 'months' then coverage.months_with_orders else coverage.days_with_orders end
             as have,
         current_date - coverage.last_day as days_since_last_order,
+        case when coverage.channel = 'all' then 'orders' else coverage.channel_en || ' orders' end as orders_en,
+        case when coverage.channel = 'all' then '订单' else coverage.channel_zh || '订单' end as orders_zh,
     from analyses
     cross join coverage
 
@@ -80,13 +82,13 @@ select
     unit as needed_unit,
     case
         when days_with_orders = 0 then
-            'No ' || channel_en || ' orders loaded yet: download the order export and drop it into the inbox.'
+            'No ' || orders_en || ' loaded yet: download the order export and drop it into the inbox.'
         when analysis = 'freshness' and days_since_last_order > {{ stale_after_days }} then
-            'The newest ' || channel_en || ' order is from ' || strftime(last_day, '%Y-%m-%d') || ', '
+            'The newest of the ' || orders_en || ' is from ' || strftime(last_day, '%Y-%m-%d') || ', '
             || days_since_last_order || ' days ago: export the days since then.'
         when have < needed then
             have || ' ' || case when unit = 'months' then 'month' else 'day' end || case when have = 1 then '' else 's' end
-            || ' of ' || channel_en || ' orders; '
+            || ' of ' || orders_en || '; '
             || case analysis
                    when 'category_growth_mom' then 'month-on-month growth needs at least 2 months.'
                    when 'category_growth_yoy' then 'year-on-year growth needs at least 13 months.'
@@ -94,12 +96,12 @@ select
                end
     end as reason_en,
     case
-        when days_with_orders = 0 then '还没有加载' || channel_zh || '订单：请下载订单导出并放入收件箱。'
+        when days_with_orders = 0 then '还没有加载' || orders_zh || '：请下载订单导出并放入收件箱。'
         when analysis = 'freshness' and days_since_last_order > {{ stale_after_days }} then
-            channel_zh || '最新订单日期为 ' || strftime(last_day, '%Y-%m-%d') || '，已过去 ' || days_since_last_order
+            orders_zh || '的最新日期为 ' || strftime(last_day, '%Y-%m-%d') || '，已过去 ' || days_since_last_order
             || ' 天：请导出此后的订单。'
         when have < needed then
-            channel_zh || '订单只有 ' || have || case when unit = 'months' then ' 个月' else ' 天' end || '；'
+            orders_zh || '只有 ' || have || case when unit = 'months' then ' 个月' else ' 天' end || '；'
             || case analysis
                    when 'category_growth_mom' then '环比增长至少需要 2 个月。'
                    when 'category_growth_yoy' then '同比增长至少需要 13 个月。'
