@@ -51,6 +51,14 @@ def build(verbose: bool) -> None:
     terminal = bd.terminal_stream()
     view = bd.BuildView(terminal, live=not verbose)
     view.line(f"Building the warehouse in {settings.tsw_home()}")
+    from orchestration.lib import seller_settings
+
+    try:
+        seller = seller_settings.load()
+    except seller_settings.SellerSettingsError as exc:
+        raise click.ClickException(f"The build did not start. {exc}") from exc
+    if seller.time_zone != seller_settings.DEFAULT_TIME_ZONE:
+        view.line(f"Days and months in {seller.time_zone} (settings.toml)")
     view.line(f"Full log: {log_path}{'' if verbose else ' (tsw build --verbose shows it live)'}")
     from orchestration.lib.recovery import recover  # a killed earlier build must not block this one
 

@@ -407,7 +407,7 @@ _CATEGORIES_MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "page.categories": "Categories",
         "categories.title": "Which categories make money, on which channel",
-        "categories.intro": "The seller's own exports, per category and channel: net revenue, contribution margin after fees, creator commissions, fulfilment, cost of goods and TikTok ads, returns and growth — beside what the cited articles say about each category. US dollars; months in the seller's time zone (America/Los_Angeles).",
+        "categories.intro": "The seller's own exports, per category and channel: net revenue, contribution margin after fees, creator commissions, fulfilment, cost of goods and TikTok ads, returns and growth — beside what the cited articles say about each category. US dollars; months in the seller's time zone ({time_zone}).",
         "categories.filter.channel": "Channel",
         "categories.filter.category": "Category",
         "categories.filter.period": "Months",
@@ -482,7 +482,7 @@ _CATEGORIES_MESSAGES: dict[str, dict[str, str]] = {
     "zh": {
         "page.categories": "品类",
         "categories.title": "哪些品类在哪个渠道赚钱",
-        "categories.intro": "基于卖家自己的导出数据，按品类和渠道：净收入、扣除平台费用、达人佣金、履约、商品成本和 TikTok 广告后的贡献毛利、退货与增长，并列出引用文章对各品类的说法。金额为美元；月份按卖家时区（America/Los_Angeles）。",
+        "categories.intro": "基于卖家自己的导出数据，按品类和渠道：净收入、扣除平台费用、达人佣金、履约、商品成本和 TikTok 广告后的贡献毛利、退货与增长，并列出引用文章对各品类的说法。金额为美元；月份按卖家时区（{time_zone}）。",
         "categories.filter.channel": "渠道",
         "categories.filter.category": "品类",
         "categories.filter.period": "月份",

@@ -18,7 +18,7 @@ with staging as (
     union all
     select
         'amazon',
-        cast(date_trunc('month', timezone('America/Los_Angeles', purchase_date)) as date),
+        cast(date_trunc('month', {{ to_seller_time("purchase_date") }}) as date),
         sum(coalesce(item_price, 0)),
         sum(coalesce(item_promotion_discount, 0)),
         0,
@@ -27,7 +27,7 @@ with staging as (
     union all
     select
         'shopify',
-        cast(date_trunc('month', timezone('America/Los_Angeles', created_at)) as date),
+        cast(date_trunc('month', {{ to_seller_time("created_at") }}) as date),
         sum(coalesce(lineitem_price, 0) * lineitem_quantity),
         sum(case when is_first_line_of_order then coalesce(discount_amount, 0) else 0 end),
         0,

@@ -18,7 +18,7 @@ with staging_sales as (
     union all
     select
         'amazon',
-        cast(date_trunc('month', timezone('America/Los_Angeles', purchase_date)) as date),
+        cast(date_trunc('month', {{ to_seller_time("purchase_date") }}) as date),
         sum(case when order_status <> 'Cancelled'
                  then coalesce(item_price, 0) - coalesce(item_promotion_discount, 0) else 0 end),
     from {{ ref('stg_amazon__orders') }}
@@ -26,7 +26,7 @@ with staging_sales as (
     union all
     select
         'shopify',
-        cast(date_trunc('month', timezone('America/Los_Angeles', created_at)) as date),
+        cast(date_trunc('month', {{ to_seller_time("created_at") }}) as date),
         sum(case when financial_status = 'voided' or cancelled_at is not null then 0
                  else coalesce(lineitem_price, 0) * lineitem_quantity
                       - case when is_first_line_of_order then coalesce(discount_amount, 0) else 0 end end),

@@ -18,7 +18,7 @@ with staging as (
     union all
     select
         'amazon',
-        cast(date_trunc('month', timezone('America/Los_Angeles', purchase_date)) as date),
+        cast(date_trunc('month', {{ to_seller_time("purchase_date") }}) as date),
         sum(coalesce(shipping_price, 0) - coalesce(ship_promotion_discount, 0)),
         sum(coalesce(item_tax, 0) + coalesce(shipping_tax, 0) + coalesce(gift_wrap_tax, 0)),
         -- Amazon refunds: the Transaction report's Refund rows of the order's items (what the buyer got back);
@@ -44,7 +44,7 @@ with staging as (
     union all
     select
         'shopify',
-        cast(date_trunc('month', timezone('America/Los_Angeles', created_at)) as date),
+        cast(date_trunc('month', {{ to_seller_time("created_at") }}) as date),
         sum(coalesce(shipping, 0)) filter (where is_first_line_of_order),
         sum(coalesce(taxes, 0)) filter (where is_first_line_of_order),
         sum(coalesce(refunded_amount, 0)) filter (where is_first_line_of_order),

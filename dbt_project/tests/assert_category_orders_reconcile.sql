@@ -15,7 +15,7 @@ with staging as (
     union all
     select
         'amazon',
-        cast(date_trunc('month', timezone('America/Los_Angeles', purchase_date)) as date),
+        cast(date_trunc('month', {{ to_seller_time("purchase_date") }}) as date),
         count(distinct amazon_order_id),
         count(distinct amazon_order_id) filter (where order_status = 'Cancelled'),
     from {{ ref('stg_amazon__orders') }}
@@ -23,7 +23,7 @@ with staging as (
     union all
     select
         'shopify',
-        cast(date_trunc('month', timezone('America/Los_Angeles', created_at)) as date),
+        cast(date_trunc('month', {{ to_seller_time("created_at") }}) as date),
         count(distinct order_name),
         count(distinct order_name) filter (where financial_status = 'voided' or cancelled_at is not null),
     from {{ ref('stg_shopify__order_lines') }}

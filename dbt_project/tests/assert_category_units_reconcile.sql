@@ -16,7 +16,7 @@ with staging as (
     union all
     select
         'amazon',
-        cast(date_trunc('month', timezone('America/Los_Angeles', purchase_date)) as date),
+        cast(date_trunc('month', {{ to_seller_time("purchase_date") }}) as date),
         sum(case when order_status <> 'Cancelled' then coalesce(quantity, 0) else 0 end),
         -- Amazon returns: the FBA customer returns report's units of the order's items.
         sum(case when order_status <> 'Cancelled' then least(coalesce(returned.units, 0), coalesce(quantity, 0)) else 0 end),
@@ -28,7 +28,7 @@ with staging as (
     union all
     select
         'shopify',
-        cast(date_trunc('month', timezone('America/Los_Angeles', created_at)) as date),
+        cast(date_trunc('month', {{ to_seller_time("created_at") }}) as date),
         sum(case when financial_status = 'voided' or cancelled_at is not null then 0 else lineitem_quantity end),
         null,  -- Shopify returns are derived from refunded amounts; checked against the refunds instead.
     from {{ ref('stg_shopify__order_lines') }}

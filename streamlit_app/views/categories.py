@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from orchestration import settings
+from orchestration.lib import seller_settings
 from streamlit_app import components, data
 from streamlit_app.i18n import current_lang, fmt_count, fmt_money, fmt_percent, label_for, money_axis, t
 
@@ -521,7 +522,7 @@ def analysis_notes(lang: str) -> None:
 def main() -> None:
     lang = current_lang()
     st.title(t("categories.title", lang))
-    st.caption(t("categories.intro", lang))
+    st.caption(t("categories.intro", lang, time_zone=seller_settings.load_or_default().time_zone))
     with components.data_guard():
         performance, categories, unit_economics, unmapped = load()
         latest = data.query("select max(order_date) as d from marts.fct_order_lines")["d"].iloc[0]

@@ -79,6 +79,9 @@ def thin_home(request, demo_files, tmp_path_factory):
             "product_id,product_name,category,seller_sku,unit_cogs_usd\n"
             "MY-SERUM,My serum,beauty_personal_care, bpc-001 ,9.5\n"
             "NEW-ITEM,Not launched yet,home,HOME-999,4\n", encoding="utf-8")
+    if request.param == "amazon_only":
+        # A seller on the US east coast: its days and months are New York's, not the default Los Angeles.
+        (home / "settings.toml").write_text('time_zone = "America/New_York"\n', encoding="utf-8")
     result = _build(home)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return request.param, home, lines
@@ -219,3 +222,19 @@ def test_too_little_data_is_a_status_with_a_reason_in_both_languages(thin_home):
                 "select count(*) from marts.mart_spillover_estimates where status <> 'ok' and ("
                 + " or ".join(f"coalesce({c}, '') = ''" for c in reasons) + ")").fetchone()[0]
             assert bad == 0
+
+
+def test_order_days_are_the_sellers_days_in_the_time_zone_of_its_settings(thin_home):
+    scenario, home, _ = thin_home
+    if scenario != "amazon_only":
+        pytest.skip("the east-coast seller is the Amazon-only one")
+    from zoneinfo import ZoneInfo
+
+    rows = _q(home, "select o.amazon_order_id, o.purchase_date, f.order_date from raw.amazon_all_orders o "
+                    "join marts.fct_order_lines f on f.source_order_id = o.amazon_order_id and f.channel = 'amazon'")
+    assert rows
+    new_york = ZoneInfo("America/New_York")
+    assert all(day == instant.astimezone(new_york).date() for _, instant, day in rows)
+    # Orders placed in the evening in Los Angeles belong to the next day in New York: the setting did something.
+    los_angeles = ZoneInfo("America/Los_Angeles")
+    assert any(day != instant.astimezone(los_angeles).date() for _, instant, day in rows)

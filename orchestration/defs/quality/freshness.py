@@ -1,8 +1,8 @@
 """Freshness expectations on the raw seller-export assets.
 
-The daily_build schedule runs at 06:00 America/Los_Angeles and materializes every seller-export
+The daily_build schedule runs at 06:00 in the seller's time zone (settings.toml) and materializes every seller-export
 asset (a loader with nothing new to load still records a materialization with the table's
-counts). So by 09:00 Los Angeles time each raw export table must have a materialization from
+counts). So by 09:00 in that zone each raw export table must have a materialization from
 after 06:00 that day; otherwise the schedule did not run or the loader failed, and the check
 fails (severity WARN: stale data is worth a look, not a reason to block the marts).
 
@@ -21,8 +21,9 @@ import warnings
 
 import dagster as dg
 
+from orchestration.lib import seller_settings
+
 DEADLINE_CRON = "0 9 * * *"
-TIMEZONE = "America/Los_Angeles"
 # Deadline 09:00 minus 3 h = 06:00, when daily_build starts.
 LOWER_BOUND = dt.timedelta(hours=3)
 SENSOR_NAME = "freshness_checks_sensor"
@@ -46,7 +47,7 @@ def build_freshness_checks() -> list[dg.AssetChecksDefinition]:
                 assets=seller_export_keys(),
                 lower_bound_delta=LOWER_BOUND,
                 deadline_cron=DEADLINE_CRON,
-                timezone=TIMEZONE,
+                timezone=seller_settings.load_or_default().time_zone,
                 severity=dg.AssetCheckSeverity.WARN,
             )
         )

@@ -8,6 +8,7 @@ which the published snapshot carries, and the rest of the build still publishes.
 """
 
 
+import json
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -16,6 +17,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration import settings
+from orchestration.lib import seller_settings
 
 
 class LayeredTranslator(DagsterDbtTranslator):
@@ -62,7 +64,10 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
                            if k in ("TSW_WAREHOUSE", "DBT_SEND_ANONYMOUS_USAGE_STATS", "DO_NOT_TRACK", "TSW_OWNER")})
         # Per-run artifacts and dbt.log under $TSW_HOME, never in the code checkout (recovery keeps the newest).
         target = settings.dbt_runs_dir() / context.run_id
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False, target_path=target)
+        # The seller's settings (time zone) are dbt vars; a bad settings file stops here with its own message.
+        seller = seller_settings.load()
+        invocation = dbt.cli(["build", "--vars", json.dumps(seller.dbt_vars())], context=context,
+                             raise_on_error=False, target_path=target)
         try:
             yield from invocation.stream()
         finally:

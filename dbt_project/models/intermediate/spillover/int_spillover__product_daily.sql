@@ -1,6 +1,6 @@
 -- One row per calendar day x mapped product, every day from the first to the last day any channel has an
 -- order: a day without sales is a 0 row, never a missing row (the estimator needs consecutive days).
--- Days are the seller's US day (America/Los_Angeles): TikTok writes local times without a zone; Amazon and
+-- Days are the seller's day (var seller_time_zone): TikTok writes local times without a zone; Amazon and
 -- Shopify instants are converted. TikTok GMV follows TikTok's own definition (cancelled and refunded orders
 -- included); Amazon and Shopify sales leave cancelled orders out, and Shopify leaves out the TikTok Shop
 -- orders the TikTok channel app copies in (counted once, on TikTok).
@@ -86,7 +86,7 @@ product_ads_daily as (
 
 amazon_items as (
     select
-        cast(timezone('America/Los_Angeles', cast(orders.purchase_date as timestamptz)) as date) as date_day,
+        cast({{ to_seller_time("cast(orders.purchase_date as timestamptz)") }} as date) as date_day,
         products.product_id,
         orders.amazon_order_id,
         orders.quantity,
@@ -135,7 +135,7 @@ amazon_sessions_daily as (
 
 shopify_lines as (
     select
-        cast(timezone('America/Los_Angeles', cast(lines.created_at as timestamptz)) as date) as date_day,
+        cast({{ to_seller_time("cast(lines.created_at as timestamptz)") }} as date) as date_day,
         products.product_id,
         lines.order_name,
         lines.lineitem_quantity,

@@ -22,7 +22,7 @@ lines as (
     select
         lines.order_line_key,
         lines.order_name,
-        cast(timezone('America/Los_Angeles', lines.created_at) as date) as date_day,
+        cast({{ to_seller_time("lines.created_at") }} as date) as date_day,
         products.product_id,
         promotion.category_id,
         promotion.is_promoted_on_tiktok,

@@ -46,7 +46,7 @@ amazon_shipment as (
 
     -- The order report has no ship time: an item Amazon reports Shipped is due from its last update.
     select 'amazon:' || order_item_key as order_line_id,
-           cast(timezone('America/Los_Angeles', last_updated_date) as date) as due_from
+           cast({{ to_seller_time("last_updated_date") }} as date) as due_from
     from {{ ref('stg_amazon__orders') }}
     where order_status in ('Shipped', 'Complete')
 
@@ -55,7 +55,7 @@ amazon_shipment as (
 shopify_charge as (
 
     select 'shopify:' || order_line_key as order_line_id,
-           cast(timezone('America/Los_Angeles', created_at) as date) as due_from
+           cast({{ to_seller_time("created_at") }} as date) as due_from
     from {{ ref('stg_shopify__order_lines') }}
     where (payment_method ilike '%shopify payments%' or payment_method ilike '%shop pay%')
         and not is_tiktok_shop_sync

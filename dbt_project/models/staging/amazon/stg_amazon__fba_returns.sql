@@ -20,7 +20,7 @@ ranked as (
 select
         order_id || '-' || sku || '-' || coalesce(license_plate_number, cast(epoch(return_date) as varchar)) as return_id,
         return_date,
-        cast(timezone('America/Los_Angeles', return_date) as date) as return_date_local,
+        cast({{ to_seller_time("return_date") }} as date) as return_date_local,
         order_id,
         sku,
         asin,

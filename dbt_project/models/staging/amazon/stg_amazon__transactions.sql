@@ -18,7 +18,7 @@ deduped as (
 select
         'amazon:' || coalesce(settlement_id, 'unsettled') || ':' || _row_hash || ':' || _occurrence as transaction_id,
         date_time as posted_at,
-        cast(timezone('America/Los_Angeles', date_time) as date) as posted_date_local,
+        cast({{ to_seller_time("date_time") }} as date) as posted_date_local,
         settlement_id,
         type as transaction_type,
         case

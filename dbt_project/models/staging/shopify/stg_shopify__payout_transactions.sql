@@ -16,7 +16,7 @@ deduped as (
 select
         'shopify:' || coalesce(payout_id, 'pending') || ':' || _row_hash || ':' || _occurrence as payout_transaction_id,
         transaction_date,
-        cast(timezone('America/Los_Angeles', transaction_date) as date) as transaction_date_local,
+        cast({{ to_seller_time("transaction_date") }} as date) as transaction_date_local,
         lower(type) as transaction_type,
         nullif(order_name, '') as order_name,
         card_brand,
