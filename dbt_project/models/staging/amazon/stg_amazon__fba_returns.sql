@@ -32,9 +32,6 @@ select
         reason,
         status,
         license_plate_number,
-        _batch_id as batch_id,
-        _source_file as source_file,
-        _row_number as source_row_number,
-        _loaded_at as loaded_at
+        {{ load_metadata() }}
 from ranked
 where _version_rank = 1

@@ -64,8 +64,5 @@ select
         price_designation,
         _line_in_order as line_in_order,
         _currency as currency_of_amounts,
-        _batch_id as batch_id,
-        _source_file as source_file,
-        _row_number as source_row_number,
-        _loaded_at as loaded_at
+        {{ load_metadata() }}
 from latest

@@ -67,8 +67,5 @@ select
         transaction_status is not null as has_posted_date_columns,
         transaction_release_date,
         coalesce(_currency, 'USD') as currency,
-        _batch_id as batch_id,
-        _source_file as source_file,
-        _row_number as source_row_number,
-        _loaded_at as loaded_at
+        {{ load_metadata() }}
 from deduped

@@ -92,10 +92,7 @@ filled as (
         _line_in_order as line_in_order,
         _line_in_order = 1 as is_first_line_of_order,
         _currency as currency_of_amounts,
-        _batch_id as batch_id,
-        _source_file as source_file,
-        _row_number as source_row_number,
-        _loaded_at as loaded_at
+        {{ load_metadata() }}
     from latest
 
 )

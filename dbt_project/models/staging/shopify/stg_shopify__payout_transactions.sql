@@ -33,8 +33,5 @@ select
         presentment_amount,
         presentment_currency,
         upper(coalesce(currency, _currency, 'USD')) as currency,
-        _batch_id as batch_id,
-        _source_file as source_file,
-        _row_number as source_row_number,
-        _loaded_at as loaded_at
+        {{ load_metadata() }}
 from deduped

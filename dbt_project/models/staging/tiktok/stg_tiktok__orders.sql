@@ -85,8 +85,5 @@ select
         row_number() over (partition by order_id order by _line_in_order) = 1 as is_first_line_of_order,
         _currency as currency,
         _file_exported_at as file_exported_at,
-        _batch_id as batch_id,
-        _source_file as source_file,
-        _row_number as source_row_number,
-        _loaded_at as loaded_at
+        {{ load_metadata() }}
 from latest

@@ -75,8 +75,5 @@ select
         actual_return_shipping_fee,
         adjustment_amount,
         adjustment_reason,
-        _batch_id as batch_id,
-        _source_file as source_file,
-        _row_number as source_row_number,
-        _loaded_at as loaded_at
+        {{ load_metadata() }}
 from deduped

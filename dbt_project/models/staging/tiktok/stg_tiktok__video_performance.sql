@@ -33,9 +33,6 @@ select
         _file_period_start as period_start,
         _file_period_end as period_end,
         _currency as currency_of_amounts,
-        _batch_id as batch_id,
-        _source_file as source_file,
-        _row_number as source_row_number,
-        _loaded_at as loaded_at
+        {{ load_metadata() }}
 from ranked
 where _version_rank = 1
