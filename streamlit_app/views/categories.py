@@ -22,7 +22,9 @@ PERFORMANCE_COLUMNS = (
     "channel, category_id, category_name, order_month, orders, cancelled_orders, units_sold, units_returned, "
     "gmv_usd, list_subtotal_usd, seller_discount_usd, platform_discount_usd, net_sales_usd, return_refunds_usd, "
     "net_revenue_usd, platform_fees_usd, affiliate_commission_usd, fulfilment_cost_usd, cogs_usd, ad_spend_usd, "
-    "contribution_margin_usd, net_revenue_with_cost_usd, market_signal, signal_claim_ids, signal_source_ids"
+    "contribution_margin_usd, net_revenue_with_cost_usd, net_revenue_settled_usd, "
+    "case when return_rate is null and units_sold > 0 then units_sold else 0 end as units_sold_returns_unknown, "
+    "market_signal, signal_claim_ids, signal_source_ids"
 )
 CATEGORY_COLUMNS = (
     "category_id, category_name, category_name_zh, is_in_taxonomy, market_signal, market_signal_detail, "
@@ -53,9 +55,11 @@ ADDITIVE = [
     "ad_spend_usd",
     "contribution_margin_usd",
     "net_revenue_with_cost_usd",
+    "net_revenue_settled_usd",
+    # Units of rows whose returns are unknown (Amazon before its FBA customer returns report is loaded):
+    # their return figures are unknown, not zero.
+    "units_sold_returns_unknown",
 ]
-# Amazon's All Orders report carries no returns: its return figures are unknown, not zero.
-CHANNELS_WITHOUT_RETURNS = {"amazon"}
 
 # Per-unit economics for any window, from the line fact (same definitions as mart_sku_unit_economics).
 UNIT_ECONOMICS_SQL = """
@@ -66,7 +70,7 @@ summed as (
         bool_and(is_in_catalogue) as is_in_catalogue, bool_and(returns_in_export) as returns_in_export,
         bool_and(has_cost) as has_cost, bool_or(has_cost) as has_some_cost,
         sum(units_sold) as units_sold, sum(units_returned) as units_returned,
-        sum(net_sales_usd) as net_sales_usd, sum(return_refunds_usd) as return_refunds_usd,
+        sum(net_sales_usd) as net_sales_usd, sum(net_sales_usd - net_revenue_usd) as return_refunds_usd,
         sum(platform_fees_usd) as platform_fees_usd, sum(affiliate_commission_usd) as affiliate_commission_usd,
         sum(fulfilment_cost_usd) as fulfilment_cost_usd, sum(cogs_usd) as cogs_usd,
         case when bool_and(has_cost) then sum(contribution_before_ads_usd) end as contribution_usd,
@@ -145,7 +149,7 @@ def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
     revenue = out["net_revenue_usd"].where(out["net_revenue_usd"] != 0)
     out["share_of_revenue_without_cost"] = 1 - out["net_revenue_with_cost_usd"] / revenue
     units = out["units_sold"].where(out["units_sold"] != 0)
-    has_returns = ~out["channel"].isin(CHANNELS_WITHOUT_RETURNS) if "channel" in out else True
+    has_returns = out["units_sold_returns_unknown"] == 0 if "units_sold_returns_unknown" in out else True
     out["return_rate"] = (out["units_returned"] / units).where(has_returns)
     sold_orders = (out["orders"] - out["cancelled_orders"]).where(lambda s: s != 0)
     out["avg_order_value_usd"] = out["net_sales_usd"] / sold_orders
@@ -216,7 +220,7 @@ def kpis(summed: pd.DataFrame, lang: str) -> None:
     revenue = summed["net_revenue_usd"].sum()
     with_cost = summed["net_revenue_with_cost_usd"].sum()
     margin = summed["contribution_margin_usd"].sum(min_count=1) if with_cost else None
-    with_returns = summed[~summed["channel"].isin(CHANNELS_WITHOUT_RETURNS)]
+    with_returns = summed[summed["units_sold_returns_unknown"] == 0]
     units = with_returns["units_sold"].sum()
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("categories.kpi.net_revenue", lang), fmt_money(revenue, lang))
@@ -231,6 +235,9 @@ def kpis(summed: pd.DataFrame, lang: str) -> None:
     )
     if revenue and with_cost < revenue - 0.005:
         st.caption(t("seller.cost_missing_share", lang, share=fmt_percent(1 - with_cost / revenue, lang)))
+    if revenue:
+        settled = summed["net_revenue_settled_usd"].sum()
+        st.caption(t("categories.settled_share", lang, share=fmt_percent(settled / revenue, lang)))
 
 
 def table_section(summed: pd.DataFrame, categories: pd.DataFrame, lang: str) -> None:
@@ -336,7 +343,8 @@ def waterfall_steps(row: pd.Series) -> list[tuple[str, float]]:
     return [
         ("gmv", row["gmv_usd"]),
         ("discounts", row["net_sales_usd"] - row["gmv_usd"]),
-        ("refunds", -row["return_refunds_usd"]),
+        # Net revenue minus net sales: refunds as settled where a statement paid them, else as exported.
+        ("refunds", row["net_revenue_usd"] - row["net_sales_usd"]),
         ("fees", -row["platform_fees_usd"]),
         ("fulfilment", -row["fulfilment_cost_usd"]),
         ("cogs", -row["cogs_usd"]),

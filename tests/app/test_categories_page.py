@@ -81,10 +81,16 @@ def test_kpis_and_category_table_match_the_mart(marts, lang):
     assert kpis[t("categories.kpi.margin_pct", lang)] == fmt_percent(margin / with_cost, lang)
     # The demo leaves one product without costs: the share of revenue left out is stated.
     assert any(fmt_percent(1 - with_cost / revenue, lang) in c.value for c in at.caption)
-    with_returns = perf[perf["channel"] != "amazon"]
+    # The demo loads Amazon's FBA customer returns report: every channel's returns are known (was: Amazon left
+    # out while no returns report existed; deliberate change).
+    assert perf.loc[perf["units_sold"] > 0, "return_rate"].notna().all()
     assert kpis[t("categories.kpi.return_rate", lang)] == fmt_percent(
-        with_returns["units_returned"].sum() / with_returns["units_sold"].sum(), lang
+        perf["units_returned"].sum() / perf["units_sold"].sum(), lang
     )
+    # How much of the figures is settled money, from the mart's own split.
+    settled_share = perf["net_revenue_settled_usd"].sum() / revenue
+    assert 0.5 < settled_share < 1
+    assert t("categories.settled_share", lang, share=fmt_percent(settled_share, lang)) in [c.value for c in at.caption]
 
     table = frame_with(at, t("categories.col.net_revenue", lang))
     grouped = perf.groupby(["category_id", "channel"])
@@ -98,9 +104,9 @@ def test_kpis_and_category_table_match_the_mart(marts, lang):
         t("seller.cost_missing", lang) if pd.isna(v) else fmt_money(v, lang) for v in by_pair["contribution_margin_usd"]
     }
     assert expected <= shown
-    # Amazon's returns are unknown: its rows show a dash, never 0 %.
+    # Amazon's returns come from its returns report: its rows show a rate, not a dash.
     amazon = table[table[t("categories.col.channel", lang)] == t("categories.channel.amazon", lang)]
-    assert len(amazon) > 0 and set(amazon[t("categories.col.return_rate", lang)]) == {"—"}
+    assert len(amazon) > 0 and "—" not in set(amazon[t("categories.col.return_rate", lang)])
 
 
 def test_market_signal_and_citations_beside_each_category(marts):

@@ -66,6 +66,28 @@ def test_every_statement_and_payment_is_reproduced_to_the_cent(con, truth):
     assert {k: float(v) for k, v in payments.items()} == pytest.approx(truth["tiktok_shop"]["payment_totals_usd"], abs=0.01)
 
 
+def test_category_money_reconciles_to_each_statement(con, truth):
+    # What the order lines (and so the category marts) carry from each statement adds back up to the
+    # statement's total within a cent: nothing lost or counted twice on the way to the margins.
+    by_statement = dict(con.execute("""
+        select statement_id, round(sum(amount_usd * weight), 2) from intermediate.int_settlement_allocation
+        where channel = 'tiktok_shop' group by 1""").fetchall())
+    expected = truth["tiktok_shop"]["statement_totals_usd"]
+    assert by_statement.keys() == expected.keys()
+    assert max(abs(by_statement[k] - v) for k, v in expected.items()) <= 0.01
+    # In the marts: settled revenue less the fees actually charged, creator commissions and shipping as settled.
+    marts_money = one(con, """
+        select sum(coalesce(f.actual_net_revenue_usd, 0) - coalesce(f.actual_platform_fees_usd, 0))
+               + sum(coalesce(s.settled_affiliate_fee_usd, 0) + coalesce(s.settled_shipping_usd, 0))
+        from marts.fct_order_lines as f
+        left join intermediate.int_order_line_settlements as s using (order_line_id)
+        where f.channel = 'tiktok_shop'""")[0]
+    assert marts_money == pytest.approx(truth["tiktok_shop"]["total_settled_usd"], abs=0.01 * len(expected))
+    share = one(con, """select sum(net_revenue_settled_usd) / sum(net_revenue_usd)
+                        from marts.mart_category_performance where channel = 'tiktok_shop'""")[0]
+    assert 0.8 < share < 1
+
+
 def test_payouts_add_up_and_nothing_is_unexplained(con, truth):
     rows = con.execute("""
         select channel, payout_id, paid_usd, expected_sales_usd + sales_difference_usd + orphan_sales_usd + shipping_usd

@@ -1,7 +1,7 @@
 -- Every settled money movement of every channel in one long shape: one row per settlement row and
 -- money component, amounts in USD (the exports' currency converted at the posting year's rate).
--- Components: sales (goods; Amazon also buyer shipping), shipping (TikTok Shop: buyer and platform
--- shipping on sale rows), refunds, fees, adjustments,
+-- Components: sales (goods after the seller's discounts), shipping (what buyers and the platform paid for
+-- shipping and gift wrap), refunds, fees, adjustments,
 -- reimbursements, account_fees (fees naming no order: subscriptions, storage) and transfer (the bank
 -- payout itself, negative). For every settlement row the components add up to its own total, and per
 -- payout everything except the transfer adds up to minus the transfer.
@@ -68,7 +68,9 @@ amazon as (
         currency,
         total as row_total,
         -- Tax Amazon collects and remits itself is withheld on the same row: goods are net of it.
-        buyer_amount + coalesce(marketplace_withheld_tax, 0) as goods,
+        buyer_amount + coalesce(marketplace_withheld_tax, 0)
+            - coalesce(shipping_credits, 0) - coalesce(gift_wrap_credits, 0) as goods,
+        coalesce(shipping_credits, 0) + coalesce(gift_wrap_credits, 0) as shipping,
         fees,
         coalesce(selling_fees, 0) as referral_fee,
         0.0 as affiliate_fee,
@@ -87,6 +89,7 @@ amazon_components as (
     cross join lateral (
         select * from (values
             ('sales', case when line_kind = 'order' then goods else 0 end),
+            ('shipping', case when line_kind in ('order', 'refund') then shipping else 0 end),
             ('refunds', case when line_kind = 'refund' then goods else 0 end),
             ('fees', case when line_kind in ('order', 'refund') then fees else 0 end),
             ('adjustments', case when line_kind in ('order', 'refund') then other_amount

@@ -36,6 +36,10 @@ sales as (
         -- margin rather than the 0 of its cancellations.
         sum(contribution_before_ads_usd) filter (where not is_cancelled) as contribution_before_ads_usd,
         sum(net_revenue_usd) filter (where has_cost and not is_cancelled) as net_revenue_with_cost_usd,
+        -- Settled money (statements, transaction reports, payouts) inside the figures above (a cancelled
+        -- line is never settled).
+        sum(net_revenue_usd) filter (where is_settled) as net_revenue_settled_usd,
+        sum(platform_fees_usd) filter (where is_settled) as platform_fees_settled_usd,
         count(distinct product_id) filter (where not has_cost and not is_cancelled) as products_without_cost,
     from lines
     group by all
@@ -76,6 +80,8 @@ combined as (
         coalesce(ads.ad_spend_usd, 0) as ad_spend_usd,
         sales.contribution_before_ads_usd,
         coalesce(sales.net_revenue_with_cost_usd, 0) as net_revenue_with_cost_usd,
+        coalesce(sales.net_revenue_settled_usd, 0) as net_revenue_settled_usd,
+        coalesce(sales.platform_fees_settled_usd, 0) as platform_fees_settled_usd,
         coalesce(sales.products_without_cost, 0) as products_without_cost,
         -- Margin over the lines whose unit cost is known ("cost missing" lines are left out, never counted
         -- at zero cost), less the share of the month's ads those lines account for by net revenue.
@@ -152,6 +158,12 @@ select
     cast(1 - with_context.net_revenue_with_cost_usd / nullif(with_context.net_revenue_usd, 0) as double)
         as share_of_revenue_without_cost,
     cast(with_context.products_without_cost as bigint) as products_without_cost,
+    -- Actual vs estimated: net revenue and platform fees of lines a statement / transaction report / payout
+    -- has settled (actual money); the rest of each figure is estimated from the orders and the rate cards.
+    cast(with_context.net_revenue_settled_usd as double) as net_revenue_settled_usd,
+    cast(with_context.platform_fees_settled_usd as double) as platform_fees_settled_usd,
+    cast(with_context.net_revenue_settled_usd / nullif(with_context.net_revenue_usd, 0) as double)
+        as settled_share_of_net_revenue,
     -- Amazon returns are not in its order report: an unknown rate is null, not zero.
     cast(case when with_context.returns_in_export
               then with_context.units_returned / nullif(with_context.units_sold, 0) end as double) as return_rate,

@@ -35,7 +35,10 @@ summed as (
         sum(units_sold) as units_sold,
         sum(units_returned) as units_returned,
         sum(net_sales_usd) as net_sales_usd,
-        sum(return_refunds_usd) as return_refunds_usd,
+        -- Everything between net sales and net revenue: refunds as settled where settled, else as exported.
+        sum(net_sales_usd - net_revenue_usd) as return_refunds_usd,
+        sum(net_revenue_usd) as net_revenue_usd,
+        coalesce(sum(net_revenue_usd) filter (where is_settled), 0) as net_revenue_settled_usd,
         sum(platform_fees_usd) as platform_fees_usd,
         sum(affiliate_commission_usd) as affiliate_commission_usd,
         sum(fulfilment_cost_usd) as fulfilment_cost_usd,
@@ -75,5 +78,8 @@ select
     cast(case when summed.returns_in_export then summed.units_returned / nullif(summed.units_sold, 0) end as double)
         as return_rate,
     coalesce(summed.contribution_usd < 0, false) as is_losing_money,
+    -- How much of the figures above is settled money (statements, transaction reports, payouts) rather than
+    -- estimates from the orders and the rate cards, as a share of net revenue.
+    cast(summed.net_revenue_settled_usd / nullif(summed.net_revenue_usd, 0) as double) as settled_share_of_net_revenue,
 from summed
 cross join bounds

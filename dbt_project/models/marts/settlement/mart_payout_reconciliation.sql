@@ -1,8 +1,7 @@
 -- Per channel and bank payout (TikTok Shop Payment ID, Amazon settlement, Shopify payout): what the
 -- orders say should be paid, what was paid, and the difference split into fees, refunds, adjustments,
 -- reimbursements, account-level fees and what nothing explains.
---   expected_sales_usd  the order exports' value of the goods after the seller's discounts (Amazon: with buyer
---                       shipping; Shopify: what the
+--   expected_sales_usd  the order exports' value of the goods after the seller's discounts (Shopify: what the
 --                       buyer paid) for the sales this payout settles
 --   paid_usd            the bank transfer (TikTok Shop: the sum of the payment's statements, which is the deposit)
 --   paid_usd = expected_sales_usd + sales_difference_usd + shipping_usd + refunds_usd + fees_usd
@@ -34,7 +33,7 @@ expected_by_row as (
                 when s.channel = 'amazon' and l.order_status = 'Pending' and l.list_subtotal_usd = 0
                     then s.amount_usd * s.weight
                 when s.channel = 'tiktok_shop' then l.list_subtotal_usd - l.seller_discount_usd
-                when s.channel = 'amazon' then l.list_subtotal_usd - l.seller_discount_usd + l.shipping_charged_usd
+                when s.channel = 'amazon' then l.list_subtotal_usd - l.seller_discount_usd
                 else l.buyer_paid_usd
             end) as expected_sales_usd,
     from {{ ref('int_settlement_allocation') }} as s
