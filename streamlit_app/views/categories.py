@@ -237,7 +237,11 @@ def kpis(summed: pd.DataFrame, lang: str) -> None:
         st.caption(t("seller.cost_missing_share", lang, share=fmt_percent(1 - with_cost / revenue, lang)))
     if revenue:
         settled = summed["net_revenue_settled_usd"].sum()
-        st.caption(t("categories.settled_share", lang, share=fmt_percent(settled / revenue, lang)))
+        if abs(settled) < 0.005:
+            # No statement, transaction report or payout settles these sales (none loaded, or not paid yet).
+            st.caption(t("categories.settled_none", lang))
+        else:
+            st.caption(t("categories.settled_share", lang, share=fmt_percent(settled / revenue, lang)))
 
 
 def table_section(summed: pd.DataFrame, categories: pd.DataFrame, lang: str) -> None:

@@ -147,6 +147,33 @@ def test_waterfall_steps_add_up_to_the_contribution(marts):
     )
 
 
+def test_amazon_waterfall_counts_its_refunds_and_says_how_much_is_settled(marts):
+    # Issue 11: Amazon's margin read "Refunds $0" while its world returns 4-31 % of units. With the Transaction
+    # report's Refund rows and the FBA returns report loaded, its waterfall takes the refunds off.
+    perf = default_period(marts["mart_category_performance"], marts["latest"]["d"].iloc[0])
+    amazon = perf[perf["channel"] == "amazon"]
+    category_id = amazon.groupby("category_id")["net_revenue_usd"].sum().idxmax()
+    at = run_page()
+    at.selectbox(key="categories_waterfall_category.en").set_value(category_id).run()
+    at.selectbox(key="categories_waterfall_channel.en").set_value("amazon").run()
+    assert not at.exception, [e.value for e in at.exception]
+    row = amazon[amazon["category_id"] == category_id].sum(numeric_only=True)
+    assert row["units_returned"] > 0 and row["net_revenue_usd"] < row["net_sales_usd"]
+    table = frame_with(at, t("categories.col.step", "en"))
+    amounts = dict(zip(table[t("categories.col.step", "en")], table[t("categories.col.usd", "en")], strict=True))
+    refunds = amounts[t("categories.waterfall.refunds", "en")]
+    assert refunds == fmt_money(row["net_revenue_usd"] - row["net_sales_usd"], "en")
+    assert refunds not in (fmt_money(0.0, "en"), fmt_money(-0.0, "en"))
+    # The category table shows the channel's return rate, recomputed from the units, not a dash.
+    cats = frame_with(at, t("categories.col.net_revenue", "en"))
+    name = marts["dim_categories"].set_index("category_id").loc[category_id, "category_name"]
+    shown = cats[(cats[t("categories.col.category", "en")] == name)
+                 & (cats[t("categories.col.channel", "en")] == t("categories.channel.amazon", "en"))]
+    assert list(shown[t("categories.col.return_rate", "en")]) == [
+        fmt_percent(row["units_returned"] / row["units_sold"], "en")
+    ]
+
+
 def test_products_losing_money_are_flagged_and_unmapped_products_listed(marts):
     at = run_page()
     products = frame_with(at, t("categories.col.flag", "en"))
@@ -185,6 +212,11 @@ def test_another_window_is_recomputed_from_the_order_lines(marts):
         per_pair["units_sold"] > 0
     )
     shown = set(products[t("categories.col.contribution_unit", "en")])
-    # A product without a unit cost reads "cost missing", never $0 or a margin at zero cost.
-    assert {t("seller.cost_missing", "en") if pd.isna(v) else fmt_money(v, "en") for v in per_unit} <= shown
+    # A product without a unit cost reads "cost missing", never $0 or a margin at zero cost. A figure on a
+    # half cent (19.355) may round either way depending on the order DuckDB and pandas add the lines in.
+    missing = [v for v in per_unit if not (
+        t("seller.cost_missing", "en") in shown if pd.isna(v)
+        else {fmt_money(v - 1e-9, "en"), fmt_money(v + 1e-9, "en")} & shown
+    )]
+    assert missing == []
     assert any("30" in c.value or end.strftime("%Y-%m-%d") in c.value for c in at.caption)

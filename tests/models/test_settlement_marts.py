@@ -42,7 +42,7 @@ def one(con, sql: str, params=None):
 
 
 def test_amazon_margins_include_returns_and_refunds(con, truth):
-    returned, sold, refunds, rate = one(con, """
+    returned, _sold, refunds, rate = one(con, """
         select sum(units_returned), sum(units_sold), sum(refunds_usd), sum(units_returned) / sum(units_sold)
         from marts.mart_category_performance where channel = 'amazon'""")
     assert returned == truth["amazon"]["returned_units_reported"] > 0
@@ -86,6 +86,78 @@ def test_category_money_reconciles_to_each_statement(con, truth):
     share = one(con, """select sum(net_revenue_settled_usd) / sum(net_revenue_usd)
                         from marts.mart_category_performance where channel = 'tiktok_shop'""")[0]
     assert 0.8 < share < 1
+
+
+def test_every_amazon_settlement_and_shopify_payout_reaches_the_order_lines_to_the_cent(con):
+    # Per Amazon settlement and Shopify payout that reached the bank: the money attached to order lines plus
+    # the rows naming no order (subscription, storage) is the bank transfer in the seller's own file.
+    rows = con.execute("""
+        with attached as (
+            select channel, payout_id, sum(amount_usd * weight) as usd
+            from intermediate.int_settlement_allocation group by all
+        ),
+        unattached as (
+            select c.channel, c.payout_id, sum(c.amount_usd) as usd
+            from intermediate.int_settlement_components as c
+            where c.component <> 'transfer' and not exists (
+                select 1 from intermediate.int_settlement_allocation as a
+                where a.settlement_row_id = c.settlement_row_id and a.component = c.component)
+            group by all
+        ),
+        transfers as (
+            select channel, payout_id, -sum(amount_usd) as usd
+            from intermediate.int_settlement_components where component = 'transfer' group by all
+        )
+        select t.channel, t.payout_id, coalesce(a.usd, 0) + coalesce(u.usd, 0), t.usd
+        from transfers as t
+        left join attached as a using (channel, payout_id)
+        left join unattached as u using (channel, payout_id)
+        where t.channel in ('amazon', 'shopify')""").fetchall()
+    by_channel = {c: [r for r in rows if r[0] == c] for c in ("amazon", "shopify")}
+    assert len(by_channel["amazon"]) > 20 and len(by_channel["shopify"]) > 300
+    off = [(c, p, round(got, 2), round(paid, 2)) for c, p, got, paid in rows if abs(got - paid) > 0.01]
+    assert off == []
+
+
+def test_settled_figures_in_the_marts_are_the_money_the_statements_attach(con):
+    # Per channel, the category mart's settled revenue and fees are exactly the order lines' actual figures,
+    # and those are the statement money attached to the lines, component by component (within a cent).
+    rows = con.execute("""
+        with lines as (
+            select channel, sum(actual_net_revenue_usd) as revenue, sum(actual_platform_fees_usd) as fees,
+                   sum(actual_fulfilment_cost_usd) as fba,
+                   sum(net_revenue_usd) filter (where is_settled) as settled_revenue,
+                   sum(platform_fees_usd) filter (where is_settled) as settled_fees
+            from marts.fct_order_lines group by 1
+        ),
+        attached as (
+            select s.channel,
+                   sum(coalesce(settled_sales_usd, 0) + coalesce(settled_refunds_usd, 0)) as revenue,
+                   -sum(coalesce(settled_fees_usd, 0) - coalesce(settled_affiliate_fee_usd, 0)
+                        - coalesce(settled_fulfilment_fee_usd, 0)) as fees,
+                   -sum(coalesce(settled_fulfilment_fee_usd, 0)) as fba
+            from intermediate.int_order_line_settlements as s
+            join marts.fct_order_lines as f using (order_line_id)
+            where f.is_settled group by 1
+        ),
+        mart as (
+            select channel, sum(net_revenue_settled_usd) as revenue, sum(platform_fees_settled_usd) as fees
+            from marts.mart_category_performance group by 1
+        )
+        select l.channel, l.revenue, a.revenue, l.fees, a.fees, l.fba, a.fba, l.settled_revenue, m.revenue,
+               l.settled_fees, m.fees
+        from lines as l join attached as a using (channel) join mart as m using (channel)""").fetchall()
+    got = {r[0]: r[1:] for r in rows}
+    assert set(got) == {"tiktok_shop", "amazon", "shopify"}
+    for channel, (rev, a_rev, fees, a_fees, fba, a_fba, settled_rev, m_rev, settled_fees, m_fees) in got.items():
+        assert settled_rev == pytest.approx(m_rev, abs=0.01), channel
+        assert settled_fees == pytest.approx(m_fees, abs=0.01), channel
+        assert fees == pytest.approx(a_fees, abs=0.01), channel
+        if channel == "shopify":  # a payout charge mixes goods, shipping and tax: revenue stays the export's
+            assert rev is None and fba is None
+        else:
+            assert rev == pytest.approx(a_rev, abs=0.01), channel
+    assert got["amazon"][4] == pytest.approx(got["amazon"][5], abs=0.01) and got["amazon"][4] > 0
 
 
 def test_payouts_add_up_and_nothing_is_unexplained(con, truth):

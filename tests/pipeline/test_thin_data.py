@@ -20,6 +20,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from streamlit_app.i18n import fmt_money, t
 from tests.app.marts_fixture import APP_PATH
 from tests.pipeline.thin_sellers import cut_orders
 
@@ -41,7 +42,8 @@ SCENARIOS = {
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 HAND_MADE = ("tiktok/All order-2025-10-31-09_15.csv", "tiktok/订单导出-2025-10-31.csv",
              "amazon/All Orders Report 2025-10.txt", "shopify/orders_export_1.csv")
-PAGES = ("market", "sources", "categories", "spillover", "overview", "data_quality", "sql", "catalogue")
+PAGES = ("market", "sources", "categories", "spillover", "settlements", "overview", "data_quality", "sql",
+         "catalogue")
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +142,39 @@ def test_margins_without_costs_are_never_shown_as_profit(thin_home):
     for margin, share, revenue in rows:
         if name != "tiktok_only":
             assert margin is None and share == pytest.approx(1.0), (margin, share)
+
+
+def test_without_settlement_files_every_figure_is_an_estimate_and_the_page_says_so(thin_home, monkeypatch):
+    # None of these sellers loaded a statement, Transaction report or payout: every order line keeps the
+    # estimates from its order export and the rate cards, nothing reads as settled, no finding is invented.
+    _, home, _ = thin_home
+    settled, actuals, drift = _q(home, """
+        select count(*) filter (where is_settled),
+               count(actual_net_revenue_usd) + count(actual_platform_fees_usd) + count(actual_fulfilment_cost_usd),
+               coalesce(max(abs(net_revenue_usd - estimated_net_revenue_usd)
+                            + abs(platform_fees_usd - estimated_platform_fees_usd)
+                            + abs(fulfilment_cost_usd - estimated_fulfilment_cost_usd)), 0)
+        from marts.fct_order_lines""")[0]
+    assert (settled, actuals) == (0, 0) and drift < 1e-9
+    assert _q(home, """select coalesce(sum(abs(net_revenue_settled_usd) + abs(platform_fees_settled_usd)), 0),
+                              count(*) filter (where settled_share_of_net_revenue <> 0)
+                       from marts.mart_category_performance""")[0] == (0, 0)
+    assert _q(home, "select count(*) filter (where settled_share_of_net_revenue <> 0) "
+                    "from marts.mart_sku_unit_economics")[0][0] == 0
+    assert _q(home, "select count(*) from marts.mart_settlement_exceptions")[0][0] == 0
+    monkeypatch.setenv("TSW_HOME", str(home))
+    for lang in ("en", "zh"):
+        at = AppTest.from_file(str(APP_PATH), default_timeout=120)
+        at.query_params["lang"] = lang
+        at.run()
+        at.switch_page("views/categories.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        captions = [c.value for c in at.caption]
+        shared = t("categories.settled_share", lang, share="\x00").split("\x00")[1][:20]
+        assert not [c for c in captions if shared in c], captions
+        revenue = {m.label: m.value for m in at.metric}.get(t("categories.kpi.net_revenue", lang))
+        if revenue not in (None, fmt_money(0.0, lang)):
+            assert t("categories.settled_none", lang) in captions, captions
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
