@@ -7,33 +7,8 @@
 {{ config(meta={'dagster': {'ref': {'name': 'mart_category_performance'}}}) }}
 with staging as (
 
-    select
-        'tiktok_shop' as channel,
-        cast(date_trunc('month', created_time) as date) as order_month,
-        sum(coalesce(sku_subtotal_before_discount, 0) - coalesce(sku_seller_discount, 0)) as gmv,
-        sum(coalesce(sku_seller_discount, 0)) as seller_discount,
-        sum(coalesce(sku_platform_discount, 0)) as platform_discount,
-    from {{ ref('stg_tiktok__orders') }}
-    group by all
-    union all
-    select
-        'amazon',
-        cast(date_trunc('month', {{ to_seller_time("purchase_date") }}) as date),
-        sum(coalesce(item_price, 0)),
-        sum(coalesce(item_promotion_discount, 0)),
-        0,
-    from {{ ref('stg_amazon__orders') }}
-    group by all
-    union all
-    select
-        'shopify',
-        cast(date_trunc('month', {{ to_seller_time("created_at") }}) as date),
-        sum(coalesce(lineitem_price, 0) * lineitem_quantity),
-        sum(case when is_first_line_of_order then coalesce(discount_amount, 0) else 0 end),
-        0,
-    from {{ ref('stg_shopify__order_lines') }}
-    where not is_tiktok_shop_sync
-    group by all
+    select channel, order_month, gmv, seller_discount, platform_discount,
+    from {{ ref('int_reconciliation__exports_monthly') }}
 
 ),
 
