@@ -111,3 +111,14 @@ def writer_runs(dagster_home):
     runs = WriterRuns(dagster_home)
     yield runs
     runs.stop_all()
+
+
+@pytest.fixture(autouse=True)
+def _no_dagster_state_left_behind():
+    """A schedule or sensor context opened without `with` leaves Dagster's current state storage pointing at
+    the test's (soon deleted) instance, and a dg.materialize far later in the session fails on it: fail here."""
+    from dagster._core.storage.defs_state.base import DefsStateStorage
+
+    before = DefsStateStorage.get()
+    yield
+    assert DefsStateStorage.get() is before, "a Dagster context or instance was left open (use `with`)"

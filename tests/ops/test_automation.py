@@ -47,6 +47,12 @@ def _drop(relative: str, name: str | None = None) -> Path:
     return target
 
 
+def _tick(sensor, **context_args):
+    """One evaluation of `sensor`, in a context that is closed again (see the schedule test)."""
+    with dg.build_sensor_context(**context_args) as context:
+        return sensor.evaluate_tick(context)
+
+
 # ---------------------------------------------------------------------------------------------
 # Schedule
 # ---------------------------------------------------------------------------------------------
@@ -59,8 +65,11 @@ def test_daily_schedule_requests_the_full_build_every_morning_in_los_angeles(def
         # Across the March DST change the tick stays at 06:00 local time.
         for day in (dt.datetime(2026, 3, 7, 6, 0), dt.datetime(2026, 3, 9, 6, 0)):
             when = day.replace(tzinfo=ZoneInfo("America/Los_Angeles"))
-            context = dg.build_schedule_context(instance=instance, scheduled_execution_time=when)
-            result = schedule.evaluate_tick(context)
+            # A context opens its own instance from the reference on first use: only `with` closes it (left
+            # open, Dagster's current state storage keeps pointing at this test's deleted folder and the next
+            # dg.materialize in the session fails with "unable to open database file").
+            with dg.build_schedule_context(instance=instance, scheduled_execution_time=when) as context:
+                result = schedule.evaluate_tick(context)
             assert result.skip_message is None
             assert len(result.run_requests) == 1
             request = result.run_requests[0]
@@ -85,14 +94,14 @@ def test_inbox_sensor_starts_one_run_per_tick_for_all_new_files(definitions, hom
     assert sensor.job_name == "ingest_and_build_job"
     with dg.instance_for_test() as instance:
         # Empty inbox: nothing to do.
-        first = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=None))
+        first = _tick(sensor, instance=instance, cursor=None)
         assert first.run_requests == []
 
         # A seller's download folder dropped in at once: every distinct export, one run for the set.
         dropped = [_drop(str(p.relative_to(FIXTURES))) for p in sorted(FIXTURES.glob("*/*.*"))
                    if p.suffix in (".csv", ".txt", ".tsv", ".xlsx")]
         assert len(dropped) >= 20
-        tick = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+        tick = _tick(sensor, instance=instance, cursor=first.cursor)
         assert len(tick.run_requests) == 1
         [request] = tick.run_requests
         hashes = {file_sha256(p) for p in dropped}
@@ -102,19 +111,19 @@ def test_inbox_sensor_starts_one_run_per_tick_for_all_new_files(definitions, hom
         assert request.tags["tsw/files"].startswith(", ".join(names[:2]) + ", ")  # a short, readable list
 
         # Same files on the next tick (the daemon passes the stored cursor): no new run.
-        again = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=tick.cursor))
+        again = _tick(sensor, instance=instance, cursor=tick.cursor)
         assert again.run_requests == []
         assert "no new file" in (again.skip_message or "")
 
         # The same content under another name (a re-download) is still the same content.
         _drop("tiktok/affiliate_orders_2025-10.csv", "affiliate_orders_2025-10 (1).csv")
-        copy = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=again.cursor))
+        copy = _tick(sensor, instance=instance, cursor=again.cursor)
         assert copy.run_requests == []
 
         # A genuinely new export does start a run, for just that content.
         new_file = settings.inbox_dir() / "orders_export_2.csv"
         new_file.write_bytes((FIXTURES / "shopify/orders_export_1.csv").read_bytes().replace(b"#1001", b"#2001"))
-        new = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=copy.cursor))
+        new = _tick(sensor, instance=instance, cursor=copy.cursor)
         assert [r.run_key for r in new.run_requests] == [batch_run_key([file_sha256(new_file)])]
         assert new.run_requests[0].tags["tsw/files"] == "orders_export_2.csv"
 
@@ -125,14 +134,14 @@ def test_stale_runs_sensor_is_on_by_default_and_fails_a_dead_run(definitions, da
     assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
     run_id = writer_runs.kill()
     instance = dg.DagsterInstance.from_config(str(dagster_home))
-    result = sensor.evaluate_tick(dg.build_sensor_context(instance=instance))
+    result = _tick(sensor, instance=instance)
     assert result.run_requests == []
     assert run_id[:8] in (result.skip_message or "")
     assert instance.get_run_by_id(run_id).status == dg.DagsterRunStatus.FAILURE
     info = instance.event_log_storage.get_concurrency_info(POOL)
     assert info.claimed_slots == [] and info.pending_steps == []
     # Nothing left to do on the next tick.
-    assert "no interrupted runs" in sensor.evaluate_tick(dg.build_sensor_context(instance=instance)).skip_message
+    assert "no interrupted runs" in _tick(sensor, instance=instance).skip_message
 
 
 # ---------------------------------------------------------------------------------------------
