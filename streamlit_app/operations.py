@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from orchestration import settings
+from orchestration.lib import seller_settings
 from streamlit_app import data
 
 INSTANCE_TTL_SECONDS = 30
@@ -24,21 +25,27 @@ CHECK_EVENTS_SCANNED = 3_000
 PUBLISH_ASSET = ("published_snapshot",)
 # A source loaded by the daily build is at most a day old; a little slack for a slow morning.
 STALE_AFTER_HOURS = 26
-# A seller export whose newest day is older than this is stale however recently it was loaded.
-STALE_DATA_AFTER_DAYS = 7
+# A seller export whose newest day is older than this is stale however recently it was loaded: the seller's
+# setting (settings.toml stale_after_days), read when a page asks; this is its default.
+STALE_DATA_AFTER_DAYS = seller_settings.DEFAULT_STALE_AFTER_DAYS
+
+
+def stale_data_after_days() -> int:
+    return seller_settings.load_or_default().stale_after_days
 
 
 FRESH, STALE, OLD_DATA, NEVER = "fresh", "stale", "old_data", "never"
 
 
-def freshness_status(hours: float | None, data_age_days: float | None = None) -> str:
+def freshness_status(hours: float | None, data_age_days: float | None = None,
+                     stale_after_days: int = STALE_DATA_AFTER_DAYS) -> str:
     """Fresh means loaded within STALE_AFTER_HOURS *and*, for a seller export, its newest day no older than
-    STALE_DATA_AFTER_DAYS (a ten-month-old export loaded this morning is old data)."""
+    `stale_after_days` (a ten-month-old export loaded this morning is old data)."""
     if hours is None:
         return NEVER
     if hours > STALE_AFTER_HOURS:
         return STALE
-    if data_age_days is not None and data_age_days > STALE_DATA_AFTER_DAYS:
+    if data_age_days is not None and data_age_days > stale_after_days:
         return OLD_DATA
     return FRESH
 

@@ -54,13 +54,14 @@ def headline(lang: str) -> None:
 
 def freshness(lang: str) -> None:
     st.subheader(t("overview.freshness.header", lang))
+    stale_after_days = operations.stale_data_after_days()
     st.caption(t("overview.freshness.intro", lang, hours=operations.STALE_AFTER_HOURS) + " "
-               + t("overview.freshness.data_intro", lang, days=operations.STALE_DATA_AFTER_DAYS))
+               + t("overview.freshness.data_intro", lang, days=stale_after_days))
     frame = operations.source_freshness()
     hours = [operations.hours_since(v) for v in frame["last_loaded_at"]]
     data_days = [operations.days_since(v) if kind == "seller_export" else None
                  for v, kind in zip(frame["newest_period_end"], frame["source_type"], strict=True)]
-    status = [freshness_status(h, d) for h, d in zip(hours, data_days, strict=True)]
+    status = [freshness_status(h, d, stale_after_days) for h, d in zip(hours, data_days, strict=True)]
     frame = frame.assign(age_hours=hours, freshness=status)
     display = pd.DataFrame(
         {

@@ -14,7 +14,8 @@ from orchestration.lib import seller_settings
 
 def test_a_home_without_settings_uses_tiktok_shop_us_time(tmp_path):
     assert seller_settings.load(tmp_path).time_zone == "America/Los_Angeles"
-    assert seller_settings.load(tmp_path).dbt_vars() == {"seller_time_zone": "America/Los_Angeles"}
+    assert seller_settings.load(tmp_path).dbt_vars() == {"seller_time_zone": "America/Los_Angeles",
+                                                         "stale_after_days": 7}
 
 
 def test_the_time_zone_a_seller_writes_is_used(tmp_path):
@@ -49,3 +50,20 @@ def test_tsw_build_stops_before_loading_anything_when_the_settings_are_wrong(tmp
     assert result.returncode != 0
     assert "settings.toml" in result.stderr and "'EST' is not a time zone name" in result.stderr
     assert not (home / "warehouse.duckdb").exists()
+
+
+def test_a_seller_can_say_when_old_data_reads_stale(tmp_path):
+    (tmp_path / "settings.toml").write_text("stale_after_days = 30\n", encoding="utf-8")
+    assert seller_settings.load(tmp_path).stale_after_days == 30
+    (tmp_path / "settings.toml").write_text("stale_after_days = 0\n", encoding="utf-8")
+    with pytest.raises(seller_settings.SellerSettingsError, match="stale_after_days = 0 must be a whole number"):
+        seller_settings.load(tmp_path)
+
+
+def test_dbt_declares_the_same_defaults_as_the_settings():
+    import yaml
+
+    from orchestration import settings
+
+    declared = yaml.safe_load((settings.DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+    assert declared == seller_settings.SellerSettings().dbt_vars()

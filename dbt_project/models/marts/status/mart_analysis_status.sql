@@ -4,8 +4,8 @@
 -- not enough), not_applicable (nothing to analyse: no orders on that channel).
 {% set min_growth_months = 2 %}
 {% set min_yoy_months = 13 %}
-{#- Same threshold as the Overview page (streamlit_app/operations.py STALE_DATA_AFTER_DAYS). -#}
-{% set stale_after_days = var('stale_after_days', 7) | int %}
+{#- The seller's setting (settings.toml stale_after_days), the same number the Overview page uses. -#}
+{% set stale_after_days = var('stale_after_days') | int %}
 
 with lines as (
 
