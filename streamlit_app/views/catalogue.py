@@ -8,21 +8,16 @@ separate `tsw build` process), never by the app.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from orchestration import settings
 from orchestration.lib import catalogue as cat
 from orchestration.lib.gx_validation import ValidationFailed
 from orchestration.lib.reference_tables import COST_COLUMNS, taxonomy_ids
-from streamlit_app import components, data
+from streamlit_app import build_runner, components, data
 from streamlit_app.i18n import current_lang, fmt_count, t
 
 EDITED_COLUMNS = ["product_id", "product_name", "category", "seller_sku", "unit_cogs_usd", "tiktok_fbs_fulfilment_usd",
@@ -31,60 +26,18 @@ EDITED_COLUMNS = ["product_id", "product_name", "category", "seller_sku", "unit_
 SHOWN_INFO = ["info_category_found", "info_category_rule", "info_channels_sold", "info_units_sold", "info_cost_status"]
 
 
-def _build_state_path() -> Path:
-    return settings.tsw_home() / "logs" / "catalogue_build.json"
-
-
-def _running_build() -> dict | None:
-    path = _build_state_path()
-    if not path.exists():
-        return None
-    state = json.loads(path.read_text(encoding="utf-8"))
-    try:
-        os.kill(int(state["pid"]), 0)
-        state["running"] = True
-    except (ProcessLookupError, PermissionError, ValueError):
-        state["running"] = False
-    return state
-
-
-def start_build() -> None:
-    """Start `tsw build` in its own process (the app never writes the warehouse), logging to $TSW_HOME/logs."""
-    logs = settings.tsw_home() / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    log = logs / "catalogue_build.log"
-    tsw = Path(sys.executable).parent / "tsw"
-    with open(log, "w", encoding="utf-8") as out:
-        proc = subprocess.Popen([str(tsw), "build"], stdout=out, stderr=subprocess.STDOUT,
-                                env=settings.subprocess_env(), start_new_session=True)
-    _build_state_path().write_text(json.dumps({"pid": proc.pid, "started": time.time(), "log": str(log)}),
-                                   encoding="utf-8")
-
-
-def _last_progress(log: Path) -> str:
-    if not log.exists():
-        return ""
-    lines = [ln for ln in log.read_text(encoding="utf-8", errors="replace").splitlines()[-400:]
-             if " - DEBUG - " not in ln and ln.strip()]
-    for line in reversed(lines):
-        if "STEP_START" in line or "Started execution of step" in line or " - INFO - " in line:
-            return line.split(" - ")[-1][:160]
-    return lines[-1][:160] if lines else ""
-
-
 @st.fragment(run_every=3)
 def build_status(lang: str) -> None:
-    state = _running_build()
+    state = build_runner.running_build()
     if not state:
         return
     elapsed = int(time.time() - state["started"])
     if state["running"]:
-        st.info(t("catalogue.build.running", lang, seconds=elapsed, step=_last_progress(Path(state["log"]))),
+        st.info(t("catalogue.build.running", lang, seconds=elapsed, step=build_runner.last_progress(Path(state["log"]))),
                 icon=":material/sync:")
     else:
         log = Path(state["log"])
-        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:] if log.exists() else ""
-        ok = "succeeded" in tail
+        ok = state["returncode"] == 0
         (st.success if ok else st.warning)(t("catalogue.build.done" if ok else "catalogue.build.failed", lang,
                                              log=str(log)), icon=":material/check:" if ok else ":material/error:")
 
@@ -117,7 +70,7 @@ def editor(lang: str) -> None:
     save, save_build = st.columns(2)
     clicked_save = save.button(t("catalogue.save", lang), icon=":material/save:")
     clicked_build = save_build.button(t("catalogue.save_and_build", lang), icon=":material/play_arrow:",
-                                      type="primary", disabled=bool((_running_build() or {}).get("running")))
+                                      type="primary", disabled=bool((build_runner.running_build() or {}).get("running")))
     if clicked_save or clicked_build:
         out = edited.copy()
         written = frame.set_index("product_id")
@@ -144,7 +97,7 @@ def editor(lang: str) -> None:
             return
         st.success(t("catalogue.saved", lang, path=str(cat.products_path())), icon=":material/check:")
         if clicked_build:
-            start_build()
+            build_runner.start_build()
             st.rerun()
 
 
