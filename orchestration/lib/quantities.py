@@ -86,7 +86,7 @@ def _cn_integer(run: str) -> float:
 
 def _is_number_start(text: str, i: int) -> bool:
     ch = text[i]
-    if ch.isdigit() or ch in _CN_DIGITS or ch in _CN_UNITS:
+    if ch.isdecimal() or ch in _CN_DIGITS or ch in _CN_UNITS:  # decimal digits only: not ¹ or ①
         return True
     nxt = text[i + 1] if i + 1 < len(text) else ""
     if ch == "几":
@@ -100,7 +100,7 @@ def _is_number_start(text: str, i: int) -> bool:
 def _scan_number(text: str, i: int) -> _Number:
     start = i
     ch = text[i]
-    if ch.isdigit():
+    if ch.isdecimal():
         m = _ARABIC.match(text, i)
         raw = m.group().rstrip(",")
         value = float(raw.replace(",", ""))
@@ -190,10 +190,14 @@ def _parse_share(text: str) -> ParsedQuantity | None:
             den = {"千": 1e3, "百": 1e2, "万": 1e4}[denominator]
         else:
             den = _scan_number(denominator, 0).low
+        if den == 0:
+            raise QuantityParseError(f"the fraction in {text!r} has a zero denominator")
         qualifier = _qualifier(text[:den_start], text[numerator.end:])
         return _result(numerator.low / den * 100, numerator.high / den * 100, qualifier, None)
     m = _SLASH_FRACTION.search(text)
     if m:
+        if float(m.group(2)) == 0:
+            raise QuantityParseError(f"the fraction in {text!r} has a zero denominator")
         value = float(m.group(1)) / float(m.group(2)) * 100
         return _result(value, value, _qualifier(text[:m.start()], text[m.end():]), None)
     if "一半" in text:
