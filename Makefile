@@ -10,7 +10,11 @@ export GX_ANALYTICS_ENABLED := false
 # numpy/statsmodels: BLAS threads fight over the 2 cores and slow everything down.
 export OPENBLAS_NUM_THREADS := 1
 
-.PHONY: install run build demo serve test test-fast dagster docs bench lint clean
+# Tests run on two pytest-xdist workers; tests/conftest.py groups them so the demo warehouse is built once.
+PYTEST_WORKERS ?= 2
+PYTEST := $(RUN) pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+.PHONY: install run build demo serve test test-unit test-fast dagster docs bench lint clean
 
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv>=0.5"
@@ -30,11 +34,16 @@ demo: install
 serve: install
 	$(RUN) tsw serve
 
+# Lanes (README "Tests"): test = everything (CI); test-unit = no build, under a minute;
+# test-fast = everything but the slow and browser tests (the unit lane plus the built demo warehouse).
 test: install
-	$(RUN) pytest
+	$(PYTEST)
+
+test-unit: install
+	$(PYTEST) -m "not slow and not browser and not warehouse"
 
 test-fast: install
-	$(RUN) pytest -m "not slow and not browser"
+	$(PYTEST) -m "not slow and not browser"
 
 dagster: install
 	$(RUN) tsw dagster

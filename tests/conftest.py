@@ -1,14 +1,32 @@
-"""Shared fixtures: one real build of the whole pipeline per test session.
+"""Shared fixtures and the test lanes.
 
-`built_warehouse` runs what a new user runs — the demo seller written into the inbox and its
-catalogue into the home's catalogue/ folder (as `tsw demo` does), then
-the full Dagster job (load + GX, dbt build with its tests, publish) — into a temporary
-TSW_HOME, and points TSW_HOME at it for the rest of the session.
+Lanes (pyproject.toml lists the markers; README's "Tests" section says which command runs which):
+- `warehouse`: the test uses the session's built demo warehouse (`built_warehouse`, directly or through
+  another fixture). Added here automatically: nobody has to remember it.
+- `slow`: the test itself takes more than ~10 s (its own build, a statistical fit, a subprocess run).
+  Written by the test's author.
+- `browser`: drives chromium. Written by the test's author.
+- Everything else is the unit lane (`make test-unit`, `-m "not slow and not browser and not warehouse"`):
+  no build, under a minute in parallel.
+
+Under pytest-xdist (`make test` and `make test-unit` run `-n 2 --dist loadgroup`) a test runs on the worker
+of its group: every `built_warehouse` test on one worker (one build per session, never two processes on the
+same DuckDB file), and the tests of one module with a module-scoped fixture (one value of it when the
+fixture is parametrised) together, so no expensive module fixture is set up on both workers.
+
+`demo_source` is the demo seller as `tsw demo` writes it, generated once per session (once for all xdist
+workers: the first one writes it, the others wait for it and read it). It is read-only: copy from it.
+
+`built_warehouse` runs what a new user runs — the demo seller's exports in the inbox and its catalogue in
+the home's catalogue/ folder (copied from `demo_source`), then the full Dagster job (load + GX, dbt build
+with its tests, publish) — into a temporary TSW_HOME, and points TSW_HOME at it for the rest of the session.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,19 +34,75 @@ import pytest
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
+WAREHOUSE_FIXTURE = "built_warehouse"
+_SHARED_SCOPES = ("module", "package", "session")
+
+
+def _xdist_group(item: pytest.Item) -> str:
+    if WAREHOUSE_FIXTURE in item.fixturenames:
+        return WAREHOUSE_FIXTURE
+    group = item.nodeid.split("::")[0]
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None:
+        for name in sorted(callspec.params):
+            defs = item._fixtureinfo.name2fixturedefs.get(name)
+            if defs and defs[-1].scope in _SHARED_SCOPES:
+                group += f"[{name}={callspec.params[name]}]"
+    return group
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if WAREHOUSE_FIXTURE in item.fixturenames:
+            item.add_marker(pytest.mark.warehouse)
+        if not any(item.iter_markers("xdist_group")):
+            item.add_marker(pytest.mark.xdist_group(_xdist_group(item)))
+
+
+def _shared_dir(tmp_path_factory, name: str) -> Path:
+    """A directory shared by every xdist worker of this run (pytest's own temp root without xdist)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's basetemp; each worker's own is a child of it
+    return root / name
+
 
 @pytest.fixture(scope="session")
-def built_warehouse(tmp_path_factory) -> Path:
-    from orchestration import settings
+def demo_source(tmp_path_factory):
+    """The demo seller (seed 7, 400 days) as `tsw demo` writes it: `inbox/` (the exports), `demo_truth/`
+    (ground truth, manifest, PII canaries) and `catalogue/`. Returns the generator's manifest
+    (`.out_dir` is the inbox, `.truth_dir` the truth). Shared: never write into it."""
+    from filelock import FileLock
+
     from orchestration.demo import catalogue
-    from orchestration.demo.generate import generate_demo
+    from orchestration.demo.generate import DemoFile, DemoManifest, generate_demo
+
+    root = _shared_dir(tmp_path_factory, "demo_source")
+    root.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(root) + ".lock"):
+        done = root / ".complete"
+        if not done.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            manifest = generate_demo(root / "inbox", seed=7, truth_dir=root / "demo_truth")
+            catalogue.write(root / "catalogue", seed=7)
+            done.write_text("ok")
+            return manifest
+    files = json.loads((root / "demo_truth" / "manifest.json").read_text(encoding="utf-8"))["files"]
+    return DemoManifest(out_dir=root / "inbox", truth_dir=root / "demo_truth", files=[DemoFile(**f) for f in files])
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory, demo_source) -> Path:
+    from orchestration import settings
     from orchestration.lib.build import run_full_build
 
     home = tmp_path_factory.mktemp("tsw_home")
+    source = demo_source.out_dir.parent
+    for part in ("inbox", "demo_truth", "catalogue"):
+        shutil.copytree(source / part, home / part)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TSW_HOME", str(home))
-        generate_demo(settings.inbox_dir(), seed=7, truth_dir=settings.demo_truth_dir())
-        catalogue.write(settings.catalogue_dir(), seed=7)  # as `tsw demo` does: the seller's own files
         result = run_full_build()
         assert result.success, "\n".join(result.summary_lines())
         assert settings.published_path().exists()

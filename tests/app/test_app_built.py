@@ -22,11 +22,7 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def published(request) -> dict[str, pd.DataFrame]:
-    try:
-        request.getfixturevalue("built_warehouse")
-    except pytest.FixtureLookupError:
-        pytest.skip("tests/conftest.py does not provide the built_warehouse fixture yet")
+def published(built_warehouse) -> dict[str, pd.DataFrame]:
     path = published_path()
     assert path.is_file(), f"built_warehouse did not publish {path}"
     with duckdb.connect(str(path), read_only=True) as con:

@@ -22,8 +22,7 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def marts(request) -> dict[str, pd.DataFrame]:
-    request.getfixturevalue("built_warehouse")
+def marts(built_warehouse) -> dict[str, pd.DataFrame]:
     with duckdb.connect(str(published_path()), read_only=True) as con:
         frames = {
             name: con.execute(f"select * from marts.{name}").df()

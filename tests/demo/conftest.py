@@ -1,4 +1,4 @@
-"""One full demo per test session (about 20 s), shared by the file-level tests."""
+"""The file-level tests read the session's one demo (tests/conftest.py's `demo_source`, about 20 s)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.demo.generate import generate_demo
-
 
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo") / "inbox"
-    manifest = generate_demo(out, seed=7, days=400)
-    return manifest
+def demo(demo_source):
+    """The demo seller's files as generated (seed 7, 400 days); read-only."""
+    return demo_source
 
 
 @pytest.fixture(scope="session")

@@ -22,8 +22,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def home(request) -> Path:
-    return request.getfixturevalue("built_warehouse")
+def home(built_warehouse) -> Path:
+    return built_warehouse
 
 
 @pytest.fixture(scope="module")

@@ -47,12 +47,9 @@ PAGES = ("market", "sources", "categories", "spillover", "settlements", "overvie
 
 
 @pytest.fixture(scope="module")
-def demo_files(tmp_path_factory) -> Path:
-    from orchestration.demo.generate import generate_demo
-
-    root = tmp_path_factory.mktemp("demo_source")
-    generate_demo(root / "files", seed=7, truth_dir=root / "truth")
-    return root
+def demo_files(demo_source) -> Path:
+    """The session's demo (tests/conftest.py): files/ and truth/ under one root, read-only."""
+    return demo_source.out_dir.parent
 
 
 def _build(home: Path) -> subprocess.CompletedProcess:
@@ -71,7 +68,7 @@ def thin_home(request, demo_files, tmp_path_factory):
         for name in HAND_MADE:
             shutil.copy(FIXTURES / name, home / "inbox" / Path(name).name)
     if channels:
-        lines = cut_orders(demo_files / "files", demo_files / "truth", home / "inbox", start=START, days=days,
+        lines = cut_orders(demo_files / "inbox", demo_files / "demo_truth", home / "inbox", start=START, days=days,
                            channels=channels)
     if request.param == "tiktok_only":
         # A catalogue declaring one product that sold (by its seller SKU, written in another case) and
