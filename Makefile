@@ -10,9 +10,12 @@ export GX_ANALYTICS_ENABLED := false
 # numpy/statsmodels: BLAS threads fight over the 2 cores and slow everything down.
 export OPENBLAS_NUM_THREADS := 1
 
-# Tests run on two pytest-xdist workers; tests/conftest.py groups them so the demo warehouse is built once.
+# The lanes run on two pytest-xdist workers; tests/conftest.py groups the tests so the demo warehouse is built
+# once. `make test` (CI) stays one process until a whole parallel run has passed on main; try it with
+# make test TEST_ARGS="-n 2 --dist loadgroup".
 PYTEST_WORKERS ?= 2
 PYTEST := $(RUN) pytest -n $(PYTEST_WORKERS) --dist loadgroup
+TEST_ARGS ?=
 
 .PHONY: install run build demo serve test test-unit test-fast dagster docs bench lint clean
 
@@ -37,7 +40,7 @@ serve: install
 # Lanes (README "Tests"): test = everything (CI); test-unit = no build, under a minute;
 # test-fast = everything but the slow and browser tests (the unit lane plus the built demo warehouse).
 test: install
-	$(PYTEST)
+	$(RUN) pytest $(TEST_ARGS)
 
 test-unit: install
 	$(PYTEST) -m "not slow and not browser and not warehouse"

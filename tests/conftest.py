@@ -9,10 +9,10 @@ Lanes (pyproject.toml lists the markers; README's "Tests" section says which com
 - Everything else is the unit lane (`make test-unit`, `-m "not slow and not browser and not warehouse"`):
   no build, under a minute in parallel.
 
-Under pytest-xdist (`make test` and `make test-unit` run `-n 2 --dist loadgroup`) a test runs on the worker
+Under pytest-xdist (`make test-unit` and `make test-fast` run `-n 2 --dist loadgroup`) a test runs on the worker
 of its group: every `built_warehouse` test on one worker (one build per session, never two processes on the
-same DuckDB file), and the tests of one module with a module-scoped fixture (one value of it when the
-fixture is parametrised) together, so no expensive module fixture is set up on both workers.
+same DuckDB file), and the tests of one file together (one group per value of a parametrised module-scoped
+fixture, e.g. each thin seller), so no module fixture is set up on both workers.
 
 `demo_source` is the demo seller as `tsw demo` writes it, generated once per session (once for all xdist
 workers: the first one writes it, the others wait for it and read it). It is read-only: copy from it.
@@ -49,6 +49,15 @@ def _xdist_group(item: pytest.Item) -> str:
             if defs and defs[-1].scope in _SHARED_SCOPES:
                 group += f"[{name}={callspec.params[name]}]"
     return group
+
+
+def pytest_configure(config):
+    """With xdist, refresh dbt's manifest once before the workers start: two workers that both find it stale
+    would both run `dbt parse` into the same target/ folder, and one could read the other's half-written file."""
+    if getattr(config.option, "numprocesses", None) and not os.environ.get("PYTEST_XDIST_WORKER"):
+        from orchestration.defs.transform.project import ensure_manifest
+
+        ensure_manifest()
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
