@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import re
+import zipfile
+import zlib
 from pathlib import Path
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -106,3 +109,24 @@ class FileRejected(IngestError):
         self.row = row
         where = f" (row {row})" if row is not None else ""
         super().__init__(f"{display_name(self.path)}{where}: rule '{rule}': {reason}")
+
+
+# What a file's bytes can make a reader raise (as opposed to the machine: disk full, memory, interrupts).
+# OSError is the machine's; a damaged zip or XML, a stray byte, a parser's ValueError are the file's.
+CONTENT_ERRORS: tuple[type[BaseException], ...] = (
+    FileRejected, ValueError, LookupError, ArithmeticError, TypeError, AttributeError, EOFError,
+    SyntaxError,  # xml.etree's ParseError
+    zipfile.BadZipFile, zlib.error, csv.Error,
+)
+
+
+def as_rejection(path: Path, exc: BaseException) -> FileRejected:
+    """A content error as the file's rejection. Only the exception's type is kept: its text may quote the file."""
+    if isinstance(exc, FileRejected):
+        return exc
+    what = "damaged_xlsx" if isinstance(exc, (SyntaxError, zipfile.BadZipFile, zlib.error)) else "unreadable_file"
+    return FileRejected(
+        path, what,
+        f"the file cannot be read ({type(exc).__name__}); it is probably damaged (cut or corrupted during "
+        "download or copy) — re-download the export",
+    )

@@ -54,6 +54,45 @@ def test_assets_load_their_kind_and_report_metadata(home):
     assert list(settings.inbox_dir().iterdir()) == []
 
 
+def test_each_inbox_file_is_detected_once_per_build_by_the_twelve_loaders(home):
+    from orchestration.defs.ingest import seller_exports
+    from orchestration.ingest import detect
+
+    _drop("tiktok/All order-2025-10-31-09_15.csv", "shopify/orders_export_1.csv", "tiktok/affiliate_orders_2025-10.csv",
+          "amazon/All Orders Report 2025-10.txt")
+    (settings.inbox_dir() / "notes.csv").write_text("what,ever\n1,2\n", encoding="utf-8")  # nobody's format
+    before = detect.detections()
+    result = dg.materialize(seller_exports.assets)
+    assert result.success
+    assert detect.detections() - before == 5  # was 12 assets x 5 files = 60
+    statuses = {f["file"]: f["status"] for m in result.get_asset_materialization_events()
+                for f in m.materialization.metadata["files"].value}
+    assert statuses["notes.csv"] == "quarantined_file"
+    assert {statuses[n] for n in statuses if n != "notes.csv"} == {"loaded"}
+    assert list(settings.inbox_dir().iterdir()) == []
+
+
+def test_a_new_process_reuses_the_detection_but_not_after_the_file_or_a_format_changed(home, monkeypatch):
+    """Dagster's multiprocess executor runs each loader in its own process: the detection is remembered on
+    disk, keyed by the file's identity and the format definitions, never by its name."""
+    from orchestration.ingest import detect
+
+    (path,) = [settings.inbox_dir() / "All order-2025-10-31-09_15.csv"]
+    _drop("tiktok/All order-2025-10-31-09_15.csv")
+    assert detect.inbox_kinds([path]) == {path: "tiktok_orders"}
+    before = detect.detections()
+    assert detect.inbox_kinds([path]) == {path: "tiktok_orders"}
+    assert detect.detections() == before
+    # Same name, other content (a Shopify export saved over it): detected again.
+    shutil.copyfile(FIXTURES / "shopify/orders_export_1.csv", path)
+    assert detect.inbox_kinds([path]) == {path: "shopify_orders"}
+    assert detect.detections() == before + 1
+    # A changed format definition (another fingerprint) invalidates what was remembered.
+    monkeypatch.setattr(detect, "_formats_fingerprint", lambda directory: "edited")
+    detect.inbox_kinds([path])
+    assert detect.detections() == before + 2
+
+
 def test_sensor_requests_one_run_for_the_new_contents(home):
     from orchestration.defs.automation.sensors import batch_run_key, inbox_sensor
     from orchestration.ingest import ingest_paths

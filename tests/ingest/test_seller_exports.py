@@ -300,7 +300,7 @@ def test_same_content_twice_is_a_duplicate(drop, query):
 
 
 def test_failure_mid_file_rolls_everything_back(drop, query, monkeypatch):
-    from orchestration.ingest import engine
+    from orchestration.ingest import load
 
     ok_path, bad_path = drop("tiktok/affiliate_orders_2025-10.csv", TT_CSV)
     ingest_paths([ok_path])
@@ -309,7 +309,7 @@ def test_failure_mid_file_rolls_everything_back(drop, query, monkeypatch):
     def explode(*args, **kwargs):  # runs after the raw rows and quarantined rows were inserted
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(engine, "_summary", explode)
+    monkeypatch.setattr(load, "_summary", explode)
     with pytest.raises(RuntimeError, match="disk full"):
         ingest_paths([bad_path])
     assert query("SELECT count(*) FROM raw.tiktok_orders") == [(0,)]
