@@ -38,7 +38,7 @@ def main() -> None:
     probe = (
         "import time, dagster as dg\n"
         "from orchestration.lib.dagster_instance import project_context\n"
-        "from orchestration.lib.status import _check_keys\n"
+        "from orchestration.status import _check_keys\n"
         "with project_context() as instance:\n"
         "    t = time.perf_counter(); keys = _check_keys(instance); plan = time.perf_counter() - t\n"
         "    from orchestration.definitions import defs\n"

@@ -72,7 +72,7 @@ def build(verbose: bool) -> None:
             poller = bd.ProgressPoller(run_id, view)
             poller.start()
             try:
-                from orchestration.lib.build import run_full_build
+                from orchestration.build import run_full_build
 
                 result = run_full_build(run_id=run_id)
             finally:
@@ -134,7 +134,7 @@ def sql(query: str, max_rows: int, timeout: float, as_csv: bool, as_json: bool) 
 @main.command()
 def status() -> None:
     """What is loaded, when, and which checks fail."""
-    from orchestration.lib.status import collect_status
+    from orchestration.status import collect_status
 
     for line in collect_status().lines():
         click.echo(line)
@@ -238,7 +238,7 @@ def catalogue() -> None:
 def rebuild() -> None:
     """Rebuild the warehouse from $TSW_HOME/archive (with the catalogue and seeds/): same marts, row for row."""
     from orchestration.ingest.archive import reload_archive
-    from orchestration.lib.build import run_full_build
+    from orchestration.build import run_full_build
 
     reloaded = reload_archive()
     for line in reloaded.lines():

@@ -104,7 +104,7 @@ def demo_source(tmp_path_factory):
 @pytest.fixture(scope="session")
 def built_warehouse(tmp_path_factory, demo_source) -> Path:
     from orchestration import settings
-    from orchestration.lib.build import run_full_build
+    from orchestration.build import run_full_build
 
     home = tmp_path_factory.mktemp("tsw_home")
     source = demo_source.out_dir.parent

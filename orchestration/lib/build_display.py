@@ -7,7 +7,7 @@ display is drawn from the run's own events in the Dagster instance (polled twice
 files and rows loaded, dbt models and tests, elapsed time. On a terminal it is a live `rich` display; when
 the output is redirected it is a few plain lines without colour codes.
 
-Nothing here decides what a build does: `orchestration/lib/build.py` runs it.
+Nothing here decides what a build does: `orchestration/build.py` runs it.
 """
 
 from __future__ import annotations

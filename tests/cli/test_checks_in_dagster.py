@@ -23,7 +23,7 @@ def test_reconciliation_tests_are_evaluated_as_asset_checks(built_warehouse):
     import dagster as dg
 
     from orchestration.lib.dagster_instance import project_instance
-    from orchestration.lib.status import collect_status
+    from orchestration.status import collect_status
 
     instance = project_instance()
     for name, asset in RECONCILIATIONS.items():

@@ -41,7 +41,7 @@ def test_core_models_and_their_tests_are_core_the_other_marts_are_not(manifest_p
 
 
 def test_a_withheld_build_is_named_by_status_and_on_every_page(tmp_path, monkeypatch):
-    from orchestration.lib.status import Status
+    from orchestration.status import Status
 
     monkeypatch.setenv("TSW_HOME", str(tmp_path))
     build_state.record(published=False, failed_models=["fct_order_lines"], message="fct_order_lines: Binder Error")
