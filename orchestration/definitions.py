@@ -37,8 +37,7 @@ def defs() -> dg.Definitions:
     ]
     sensors: list = [*automation_sensors.sensors, freshness.freshness_sensor]
 
-    upstream = [key for a in assets for key in a.keys]
-    assets.append(build_publish_asset(upstream))
+    assets.append(build_publish_asset(sinks(assets)))
 
     return dg.Definitions(
         assets=assets,
@@ -48,3 +47,11 @@ def defs() -> dg.Definitions:
         sensors=sensors,
         resources={"dbt": DbtCliResource(project_dir=project, dbt_executable=str(settings.dbt_executable()))},
     )
+
+
+def sinks(assets: list[dg.AssetsDefinition]) -> list[dg.AssetKey]:
+    """The assets nothing else depends on. Every asset is upstream of one of them, so an asset that
+    depends on these (the published snapshot) runs last and waits for everything."""
+    produced = {key for a in assets for key in a.keys}
+    needed = {dep for a in assets for deps in a.asset_deps.values() for dep in deps}
+    return sorted(produced - needed, key=lambda key: key.to_user_string())
