@@ -7,10 +7,13 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pytest
 
 from orchestration import settings
+from orchestration.defs.resources import WarehouseResource
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "exports"
+RESOURCES = {"warehouse": WarehouseResource()}
 
 
 def _drop(*names: str) -> None:
@@ -22,14 +25,14 @@ def _drop(*names: str) -> None:
 def test_one_asset_per_raw_table_in_the_writer_pool():
     from orchestration.defs.ingest import seller_exports
 
-    keys = {key.to_user_string() for a in seller_exports.assets for key in a.keys}
+    keys = {key.to_user_string() for a in seller_exports.build_assets() for key in a.keys}
     assert keys == {
         "raw/tiktok_orders", "raw/tiktok_affiliate_orders", "raw/tiktok_video_performance",
         "raw/tiktok_product_analytics", "raw/tiktok_ads_campaign_daily", "raw/amazon_all_orders",
         "raw/amazon_business_report", "raw/shopify_orders", "raw/tiktok_statements", "raw/amazon_transactions",
         "raw/amazon_fba_returns", "raw/shopify_payouts",
     }
-    for a in seller_exports.assets:
+    for a in seller_exports.build_assets():
         assert a.op.pool == "warehouse_writer"
         assert a.group_names_by_key[a.key] == "seller_exports"
 
@@ -38,7 +41,7 @@ def test_assets_load_their_kind_and_report_metadata(home):
     from orchestration.defs.ingest import seller_exports
 
     _drop("tiktok/All order-2025-10-31-09_15.csv", "shopify/orders_export_1.csv")
-    result = dg.materialize(seller_exports.assets)
+    result = dg.materialize(seller_exports.build_assets(), resources=RESOURCES)
     assert result.success
     meta = {
         m.asset_key.to_user_string(): m.metadata
@@ -48,12 +51,13 @@ def test_assets_load_their_kind_and_report_metadata(home):
     assert meta["raw/tiktok_orders"]["rows_quarantined"].value == 1
     assert meta["raw/shopify_orders"]["table_rows"].value == 3
     # Nothing new: every asset is a no-op that still reports the table's size.
-    again = dg.materialize(seller_exports.assets)
+    again = dg.materialize(seller_exports.build_assets(), resources=RESOURCES)
     (m,) = again.asset_materializations_for_node("raw__tiktok_orders")
     assert m.metadata["files_loaded"].value == 0 and m.metadata["table_rows"].value == 3
     assert list(settings.inbox_dir().iterdir()) == []
 
 
+@pytest.mark.slow  # materializes the twelve loaders
 def test_each_inbox_file_is_detected_once_per_build_by_the_twelve_loaders(home):
     from orchestration.defs.ingest import seller_exports
     from orchestration.ingest import detect
@@ -62,7 +66,7 @@ def test_each_inbox_file_is_detected_once_per_build_by_the_twelve_loaders(home):
           "amazon/All Orders Report 2025-10.txt")
     (settings.inbox_dir() / "notes.csv").write_text("what,ever\n1,2\n", encoding="utf-8")  # nobody's format
     before = detect.detections()
-    result = dg.materialize(seller_exports.assets)
+    result = dg.materialize(seller_exports.build_assets(), resources=RESOURCES)
     assert result.success
     assert detect.detections() - before == 5  # was 12 assets x 5 files = 60
     statuses = {f["file"]: f["status"] for m in result.get_asset_materialization_events()

@@ -12,9 +12,11 @@ import hostile
 import pytest
 
 from orchestration import settings
+from orchestration.defs.resources import WarehouseResource
 from orchestration.ingest import ingest_inbox, ingest_paths, xlsx
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "exports"
+RESOURCES = {"warehouse": WarehouseResource()}
 TT_CSV = "tiktok/All order-2025-10-31-09_15.csv"
 TT_XLSX = "tiktok/All order-2025-11-01-08_00.xlsx"
 TIKTOK_HEADERS = ["Order ID", "Order Status", "SKU ID", "Product ID", "Quantity", "Created Time", "Order Amount"]
@@ -51,7 +53,7 @@ def test_corrupted_xlsx_never_fails_the_loader_assets(home, query):
     _inbox("Product Analytics.xlsx", hostile.garble_sheet_xml((FIXTURES / "tiktok/Product Analytics.xlsx").read_bytes()))
     for rel in (TT_CSV, "shopify/orders_export_1.csv", "tiktok/Video List 2025-10-01_2025-10-31.xlsx"):
         _inbox(Path(rel).name, (FIXTURES / rel).read_bytes())
-    result = dg.materialize(seller_exports.assets, raise_on_error=False)
+    result = dg.materialize(seller_exports.build_assets(), resources=RESOURCES, raise_on_error=False)
     assert result.success
     status = {f: (s, r) for f, s, r, _ in _load_log(query)}
     assert status == {
@@ -72,7 +74,7 @@ def test_each_xlsx_is_opened_once_by_the_eight_loader_assets(home):
     for rel in names:
         _inbox(Path(rel).name, (FIXTURES / rel).read_bytes())
     before = xlsx.open_count()
-    assert dg.materialize(seller_exports.assets).success
+    assert dg.materialize(seller_exports.build_assets(), resources=RESOURCES).success
     assert xlsx.open_count() - before == 3  # was 25 per workbook (detection by every asset, per layout)
 
 

@@ -20,17 +20,10 @@ POOL = "warehouse_writer"
 
 @pytest.fixture(scope="module")
 def definitions():
-    """The code location exactly as `dagster dev` loads it, with the freshness checks and their
-    sensor (merged here until definitions.py wires them in)."""
+    """The code location exactly as `dagster dev` loads it."""
     from orchestration.definitions import defs
-    from orchestration.defs.quality.freshness import freshness_checks, freshness_sensor
 
-    base = defs()
-    wired = {key for checks in freshness_checks for key in checks.check_keys} <= set(
-        base.resolve_asset_graph().asset_check_keys)
-    if wired:
-        return base
-    return dg.Definitions.merge(base, dg.Definitions(asset_checks=freshness_checks, sensors=[freshness_sensor]))
+    return defs()
 
 
 @pytest.fixture
@@ -148,8 +141,9 @@ def test_stale_runs_sensor_is_on_by_default_and_fails_a_dead_run(definitions, da
 # Freshness checks
 # ---------------------------------------------------------------------------------------------
 def test_freshness_checks_cover_every_raw_seller_export_and_have_a_sensor(definitions):
-    from orchestration.defs.quality.freshness import freshness_checks, seller_export_keys
+    from orchestration.defs.quality.freshness import build_freshness_checks, seller_export_keys
 
+    freshness_checks = build_freshness_checks()
     covered = {key.asset_key for checks in freshness_checks for key in checks.check_keys}
     assert covered == set(seller_export_keys())
     assert len(covered) == len(list((settings.FORMATS_DIR).glob("*.yaml")))

@@ -119,6 +119,7 @@ def test_bad_registry_rows_are_named_in_the_error(tmp_path):
 
 def test_bad_registry_fails_the_asset_and_keeps_previous_data(built_warehouse, tmp_path, monkeypatch):
     from orchestration.defs.ingest.articles import article_registry
+    from orchestration.defs.resources import WarehouseResource
 
     work = tmp_path / "home"
     shutil.copytree(built_warehouse, work, ignore=shutil.ignore_patterns("dagster", "inbox", "archive"))
@@ -131,7 +132,7 @@ def test_bad_registry_fails_the_asset_and_keeps_previous_data(built_warehouse, t
     from orchestration.lib.dagster_instance import project_context
 
     with project_context():
-        result = dg.materialize([article_registry], raise_on_error=False)
+        result = dg.materialize([article_registry], resources={"warehouse": WarehouseResource()}, raise_on_error=False)
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure)
     assert "row 5" in failure.step_failure_data.error.message or "row 5" in str(failure.step_failure_data)

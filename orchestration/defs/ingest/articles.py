@@ -10,7 +10,7 @@ previous good data. The same suites run again as asset checks on what was stored
 import dagster as dg
 import pandas as pd
 
-from orchestration.lib import warehouse
+from orchestration.defs.resources import WarehouseResource
 from orchestration.lib.article_registry import (
     checks_suite,
     claims_suite,
@@ -47,7 +47,7 @@ def _stamp(frame: pd.DataFrame, source_file: str, loaded_at: pd.Timestamp) -> pd
     ],
     pool=POOL,
 )
-def article_registry(context: dg.AssetExecutionContext):
+def article_registry(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Validate the four registry files together, then replace the four raw tables atomically."""
     try:
         reg = validate_registry(read_registry())
@@ -60,8 +60,7 @@ def article_registry(context: dg.AssetExecutionContext):
         "raw.metric_vocabularies": _stamp(reg.vocabularies, "seeds/articles/vocabularies.csv", now),
         "raw.claim_check_definitions": _stamp(reg.checks, "seeds/articles/claim_checks.csv", now),
     }
-    with warehouse.writer() as conn:
-        warehouse.replace_tables(conn, frames)
+    warehouse.replace_tables(frames)
     for qualified, frame in frames.items():
         yield dg.MaterializeResult(
             asset_key=["raw", qualified.split(".")[1]],
@@ -79,22 +78,20 @@ def _reference_asset(name: str) -> dg.AssetsDefinition:
         description=f"Reference table {spec.repo_path} (documented in the README beside it).",
         pool=POOL,
     )
-    def _load(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    def _load(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         try:
             frame = validate_reference_table(spec)
         except ValidationFailed as exc:
             raise dg.Failure(description=str(exc)) from exc
         frame = _stamp(frame, spec.repo_path, pd.Timestamp.now(tz="UTC").tz_localize(None))
-        with warehouse.writer() as conn:
-            warehouse.replace_tables(conn, {spec.raw_table: frame})
+        warehouse.replace_tables({spec.raw_table: frame})
         return dg.MaterializeResult(metadata={"rows": dg.MetadataValue.int(len(frame))})
 
     return _load
 
 
-def _stored(table: str) -> pd.DataFrame:
-    with warehouse.writer() as conn:
-        return conn.execute(f"select * exclude (_source_file, _loaded_at) from {table}").df()
+def _stored(warehouse: WarehouseResource, table: str) -> pd.DataFrame:
+    return warehouse.read(f"select * exclude (_source_file, _loaded_at) from {table}")
 
 
 def _check_result(frame: pd.DataFrame, suite: list, label: str) -> dg.AssetCheckResult:
@@ -112,32 +109,32 @@ def _check_result(frame: pd.DataFrame, suite: list, label: str) -> dg.AssetCheck
 def _registry_checks() -> list[dg.AssetChecksDefinition]:
     @dg.asset_check(asset=["raw", "article_sources"], name="gx_article_sources", pool=POOL,
                     description="Great Expectations suite for the article list, re-run on the stored table.")
-    def gx_article_sources():
-        return _check_result(_stored("raw.article_sources"), sources_suite(), "raw.article_sources")
+    def gx_article_sources(warehouse: WarehouseResource):
+        return _check_result(_stored(warehouse, "raw.article_sources"), sources_suite(), "raw.article_sources")
 
     @dg.asset_check(asset=["raw", "metric_vocabularies"], name="gx_metric_vocabularies", pool=POOL,
                     description="Great Expectations suite for the controlled vocabularies.")
-    def gx_metric_vocabularies():
-        return _check_result(_stored("raw.metric_vocabularies"), vocabularies_suite(), "raw.metric_vocabularies")
+    def gx_metric_vocabularies(warehouse: WarehouseResource):
+        return _check_result(_stored(warehouse, "raw.metric_vocabularies"), vocabularies_suite(), "raw.metric_vocabularies")
 
     @dg.asset_check(asset=["raw", "cited_metrics"], name="gx_cited_metrics", pool=POOL,
                     additional_deps=[["raw", "article_sources"], ["raw", "metric_vocabularies"]],
                     description="Great Expectations suite for cited claims: vocabularies, periods, bounds, "
                                 "qualifier and currency agreeing with the text.")
-    def gx_cited_metrics():
-        claims = _stored("raw.cited_metrics")
+    def gx_cited_metrics(warehouse: WarehouseResource):
+        claims = _stored(warehouse, "raw.cited_metrics")
         claims["is_forecast"] = claims["is_forecast"].map({True: "true", False: "false"})
         claims["parse_error"] = None
-        vocab = _stored("raw.metric_vocabularies")
-        sources = _stored("raw.article_sources")
+        vocab = _stored(warehouse, "raw.metric_vocabularies")
+        sources = _stored(warehouse, "raw.article_sources")
         return _check_result(claims, claims_suite(vocab, sorted(sources["source_id"])), "raw.cited_metrics")
 
     @dg.asset_check(asset=["raw", "claim_check_definitions"], name="gx_claim_check_definitions", pool=POOL,
                     additional_deps=[["raw", "cited_metrics"]],
                     description="Great Expectations suite for claim-check definitions.")
-    def gx_claim_check_definitions():
-        checks = _stored("raw.claim_check_definitions")
-        known = set(_stored("raw.cited_metrics")["claim_id"])
+    def gx_claim_check_definitions(warehouse: WarehouseResource):
+        checks = _stored(warehouse, "raw.claim_check_definitions")
+        known = set(_stored(warehouse, "raw.cited_metrics")["claim_id"])
         checks["unknown_input_claim_ids"] = [
             ";".join(i for i in ids.split(";") if i.strip() and i.strip() not in known) or None
             for ids in checks["input_claim_ids"].fillna("")
@@ -153,8 +150,8 @@ def _reference_check(name: str) -> dg.AssetChecksDefinition:
 
     @dg.asset_check(asset=["raw", name], name=f"gx_{name}", pool=POOL,
                     description=f"Great Expectations suite for {name}, re-run on the stored table.")
-    def _check():
-        frame = _stored(spec.raw_table)
+    def _check(warehouse: WarehouseResource):
+        frame = _stored(warehouse, spec.raw_table)
         for col in spec.numeric + spec.optional_numeric:
             if col in frame.columns:
                 frame[f"{col}__not_a_number"] = None

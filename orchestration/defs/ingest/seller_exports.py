@@ -9,6 +9,7 @@ warehouse, so all of them run in the `warehouse_writer` pool (limit 1: DuckDB ha
 
 import dagster as dg
 
+from orchestration.defs.resources import WarehouseResource
 from orchestration.formats import FormatDefinition, load_formats
 
 POOL = "warehouse_writer"
@@ -24,11 +25,11 @@ def _table_stats(conn, fmt: FormatDefinition) -> dict:
     return {"table_rows": rows, "files_loaded_total": batches, "rows_quarantined_total": quarantined}
 
 
-def load_kind(context: dg.AssetExecutionContext, fmt: FormatDefinition) -> dg.MaterializeResult:
+def load_kind(context: dg.AssetExecutionContext, fmt: FormatDefinition, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The one helper every seller-export asset runs."""
     from orchestration.ingest import ingest_inbox, open_warehouse
 
-    results = ingest_inbox(kinds={fmt.kind})
+    results = ingest_inbox(kinds={fmt.kind}, warehouse=warehouse.path())
     mine = [r for r in results if r.kind == fmt.kind]
     for r in results:
         if r.status == "quarantined_file":
@@ -37,7 +38,7 @@ def load_kind(context: dg.AssetExecutionContext, fmt: FormatDefinition) -> dg.Ma
             context.log.warning(r.message)
         else:
             context.log.info(r.message)
-    conn = open_warehouse()
+    conn = open_warehouse(warehouse.path())
     try:
         stats = _table_stats(conn, fmt)
     finally:
@@ -69,20 +70,12 @@ def _seller_export_asset(fmt: FormatDefinition) -> dg.AssetsDefinition:
         description=f"{fmt.description} Grain: {fmt.grain}. Definition: orchestration/formats/{fmt.kind}.yaml.",
         pool=POOL,
     )
-    def _asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        return load_kind(context, fmt)
+    def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        return load_kind(context, fmt, warehouse)
 
     return _asset
 
 
-def _build_assets() -> list[dg.AssetsDefinition]:
+def build_assets() -> list[dg.AssetsDefinition]:
+    """One loader asset per export definition (reads the format YAML files: called when definitions load)."""
     return [_seller_export_asset(fmt) for fmt in load_formats()]
-
-
-def __getattr__(name: str):
-    # `assets` is built on first access (definitions load), not at import: it reads the YAML definitions.
-    if name == "assets":
-        built = _build_assets()
-        globals()["assets"] = built
-        return built
-    raise AttributeError(name)

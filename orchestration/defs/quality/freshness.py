@@ -10,8 +10,8 @@ How fresh the *seller's* data is (newest order, newest export file) is a differe
 Overview page answers it from `raw._load_log`, and dbt sources declare `loaded_at_field` for
 `dbt source freshness`.
 
-`freshness_checks` and `freshness_sensor` are built on first access, not at import: building
-them reads the export-format YAML files.
+The checks and their sensor are built when the definitions load (defs/quality/definitions.py), not at
+import: building them reads the export-format YAML files.
 """
 
 from __future__ import annotations
@@ -63,15 +63,3 @@ def build_freshness_sensor(checks: list[dg.AssetChecksDefinition]) -> dg.SensorD
             name=SENSOR_NAME,
             minimum_interval_seconds=600,
         )
-
-
-def __getattr__(name: str):
-    if name == "freshness_checks":
-        checks = build_freshness_checks()
-        globals()["freshness_checks"] = checks
-        return checks
-    if name == "freshness_sensor":
-        sensor = build_freshness_sensor(__getattr__("freshness_checks"))
-        globals()["freshness_sensor"] = sensor
-        return sensor
-    raise AttributeError(name)

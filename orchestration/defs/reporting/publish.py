@@ -5,8 +5,7 @@ from collections.abc import Iterable
 
 import dagster as dg
 
-from orchestration import settings
-from orchestration.lib import warehouse
+from orchestration.defs.resources import WarehouseResource
 
 
 def build_publish_asset(upstream: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
@@ -19,7 +18,7 @@ def build_publish_asset(upstream: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
         description="Atomically replaces $TSW_HOME/published.duckdb with the finished warehouse, so "
                     "readers only ever see complete builds and never hold the writer's lock.",
     )
-    def published_snapshot() -> dg.MaterializeResult:
+    def published_snapshot(warehouse: WarehouseResource) -> dg.MaterializeResult:
         from orchestration.lib import build_state
 
         path = warehouse.publish()
@@ -27,7 +26,7 @@ def build_publish_asset(upstream: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
         return dg.MaterializeResult(metadata={
             "path": str(path),
             "bytes": dg.MetadataValue.int(path.stat().st_size),
-            "warehouse": str(settings.warehouse_path()),
+            "warehouse": str(warehouse.path()),
         })
 
     return published_snapshot

@@ -17,6 +17,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration import settings
+from orchestration.defs.resources import WarehouseResource
 from orchestration.lib import seller_settings
 
 
@@ -58,7 +59,7 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         name="dbt_models",
         pool="warehouse_writer",
     )
-    def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
         # dbt's profile reads the warehouse path from the environment of this step.
         os.environ.update({k: v for k, v in settings.subprocess_env().items()
                            if k in ("TSW_WAREHOUSE", "DBT_SEND_ANONYMOUS_USAGE_STATS", "DO_NOT_TRACK", "TSW_OWNER")})
@@ -77,7 +78,7 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
                 invocation.process.terminate()
                 invocation.process.wait(timeout=60)
         outcome = summarize_run(invocation.get_artifact("run_results.json"), project.manifest_path)
-        record_outcome(outcome)
+        record_outcome(outcome, warehouse)
         for node in outcome:
             if node["status"] in FAILED and not node["is_core"]:
                 context.log.error(f"{node['name']} failed ({node['status']}); the rest of the build still "
@@ -138,13 +139,10 @@ def summarize_run(run_results: Mapping[str, Any], manifest_path) -> list[dict[st
     return rows
 
 
-def record_outcome(outcome: list[dict[str, Any]]) -> None:
+def record_outcome(outcome: list[dict[str, Any]], warehouse: WarehouseResource) -> None:
     """Write the run's per-model outcome to raw._build_models (replaced each build; published with it)."""
     import pandas as pd
 
-    from orchestration.lib import warehouse
-
     frame = pd.DataFrame(outcome, columns=["unique_id", "name", "resource_type", "status", "message", "is_core"])
     frame["built_at"] = pd.Timestamp.now(tz="UTC").tz_localize(None)
-    with warehouse.writer() as conn:
-        warehouse.replace_tables(conn, {"raw._build_models": frame})
+    warehouse.replace_tables({"raw._build_models": frame})
