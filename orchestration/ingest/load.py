@@ -108,6 +108,7 @@ def _ingest_file(conn, path: Path, period, now: datetime, emit: EventSink, name:
     exported_at = given_exported_at or periods.exported_at_from_filename(fmt, name)
     rows_read = 0
     resolved_period = None
+    gate = None  # the Great Expectations gate: None (not reached), "failed" or "passed"
     # Outside the file's transaction: the (empty) table must exist for dbt even if this file is refused.
     load_log.ensure_raw_table(conn, fmt)
     conn.execute("BEGIN TRANSACTION")
@@ -123,12 +124,15 @@ def _ingest_file(conn, path: Path, period, now: datetime, emit: EventSink, name:
             plan = _parse(conn, path, fmt, mapping, seen, resolved_period, exported_at, now, warnings)
 
             emit(ProgressEvent(shown, "validating"))
+            gate = "failed"
             _gate(conn, path, fmt, plan, shown)
+            gate = "passed"
 
             emit(ProgressEvent(shown, "writing"))
             result = LoadResult(shown, fmt.kind, batch_id, sha, "loaded", rows_read, period=resolved_period,
                                 stored_as=str(settings.archive_dir() / load_log.stored_name(info.extension, sha)),
-                                warnings=warnings, exported_at=exported_at, original_name=name, loaded_at=now)
+                                warnings=warnings, exported_at=exported_at, original_name=name, loaded_at=now,
+                                gate=gate)
             _write(conn, fmt, mapping, plan, result, info.encoding)
             _drop_work_tables(conn)
         conn.execute("COMMIT")
@@ -136,7 +140,7 @@ def _ingest_file(conn, path: Path, period, now: datetime, emit: EventSink, name:
         conn.execute("ROLLBACK")
         result = LoadResult(shown, fmt.kind, batch_id, sha, "quarantined_file", rows_read=rows_read,
                             rows_quarantined=rows_read, message=str(exc), rule=exc.rule, period=resolved_period,
-                            stored_as=str(settings.quarantine_dir() / shown))
+                            stored_as=str(settings.quarantine_dir() / shown), gate=gate)
         load_log.record_rejection(conn, result, info.encoding, now)
         return result
     except UnknownFormatError as exc:

@@ -48,6 +48,9 @@ class LoadResult:
     exported_at: datetime | None = None
     original_name: str | None = None  # the name the file arrived with (kept in the archive's sidecar)
     loaded_at: datetime | None = None
+    # The Great Expectations gate on the parsed file: "passed", "failed" (the file was refused by it) or None
+    # (not reached: a duplicate, or refused before parsing). Reported as each loader's `gx_export_gate` check.
+    gate: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -76,6 +76,27 @@ def test_each_inbox_file_is_detected_once_per_build_by_the_twelve_loaders(home):
     assert list(settings.inbox_dir().iterdir()) == []
 
 
+@pytest.mark.slow  # materializes the twelve loaders
+def test_the_export_gate_is_an_asset_check_failing_for_the_kind_whose_file_it_refused(home):
+    """Great Expectations' verdict on each export reaches Dagster as the loader's `gx_export_gate` check,
+    so a refused file shows in the Dagster UI, `tsw status` and the Data quality page, not only in the log."""
+    from orchestration.defs.ingest import seller_exports
+
+    _drop("tiktok/orders_mixed_currency.csv", "tiktok/affiliate_orders_2025-10.csv", "shopify/orders_export_1.csv")
+    result = dg.materialize(seller_exports.build_assets(), resources=RESOURCES)
+    assert result.success  # a refused file is quarantined; the build goes on
+    gate = {e.asset_key.to_user_string(): e for e in result.get_asset_check_evaluations()
+            if e.check_name == "gx_export_gate"}
+    assert len(gate) == 12  # one per loader
+    orders = gate["raw/tiktok_orders"]
+    assert not orders.passed and orders.metadata["files_refused"].value == 1
+    assert "one_currency_per_file" in orders.metadata["failures"].value
+    assert "orders_mixed_currency.csv" in orders.metadata["failures"].value
+    for key in ("raw/tiktok_affiliate_orders", "raw/shopify_orders"):
+        assert gate[key].passed and gate[key].metadata["files_checked"].value == 1
+    assert gate["raw/amazon_all_orders"].passed and gate["raw/amazon_all_orders"].metadata["files_checked"].value == 0
+
+
 def test_a_new_process_reuses_the_detection_but_not_after_the_file_or_a_format_changed(home, monkeypatch):
     """Dagster's multiprocess executor runs each loader in its own process: the detection is remembered on
     disk, keyed by the file's identity and the format definitions, never by its name."""

@@ -13,6 +13,7 @@ from orchestration.defs.resources import WarehouseResource
 from orchestration.formats import FormatDefinition, load_formats
 
 POOL = "warehouse_writer"
+GATE_CHECK = "gx_export_gate"
 
 
 def _table_stats(conn, fmt: FormatDefinition) -> dict:
@@ -58,7 +59,24 @@ def load_kind(context: dg.AssetExecutionContext, fmt: FormatDefinition, warehous
             "files_loaded_total": dg.MetadataValue.int(stats["files_loaded_total"]),
             "rows_quarantined_total": dg.MetadataValue.int(stats["rows_quarantined_total"]),
             "grain": fmt.grain,
-        }
+        },
+        check_results=[export_gate_result(mine)],
+    )
+
+
+def export_gate_result(results) -> dg.AssetCheckResult:
+    """The gate's verdict on this build's files of one kind (a file refused earlier, e.g. unreadable, never
+    reached it and is not counted here; it is in the load log and quarantine/ all the same)."""
+    checked = [r for r in results if r.gate is not None]
+    refused = [r for r in checked if r.gate == "failed"]
+    return dg.AssetCheckResult(
+        check_name=GATE_CHECK,
+        passed=not refused,
+        metadata={
+            "files_checked": dg.MetadataValue.int(len(checked)),
+            "files_refused": dg.MetadataValue.int(len(refused)),
+            "failures": dg.MetadataValue.md("\n".join(f"- {r.message}" for r in refused[:50]) or "none"),
+        },
     )
 
 
@@ -69,6 +87,12 @@ def _seller_export_asset(fmt: FormatDefinition) -> dg.AssetsDefinition:
         kinds={"duckdb", "python"},
         description=f"{fmt.description} Grain: {fmt.grain}. Definition: orchestration/formats/{fmt.kind}.yaml.",
         pool=POOL,
+        check_specs=[dg.AssetCheckSpec(
+            GATE_CHECK, asset=["raw", fmt.raw_table],
+            description="Great Expectations gate on every file of this kind the build loaded (required columns, "
+                        "keys, dates inside the file's period, one currency, known statuses): fails when a file was "
+                        "refused by it (the file is in quarantine/ with its reason; the rest of the build goes on).",
+        )],
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         return load_kind(context, fmt, warehouse)
