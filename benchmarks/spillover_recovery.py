@@ -5,9 +5,10 @@ same panel:
     estimator   orchestration.analysis.spillover.estimate_spillover as the warehouse runs it (lags chosen
                 from the data, controls when the seller has never-promoted products);
     first       the first estimator (lags 0..14, all free, the same controls) — what issue 12 measured;
-    true_shape  a regression given the TRUE lag shape: one regressor sum_l w_l GMV(t-l), the same nuisance
-                terms and the same block-bootstrap interval — the practical limit of any estimator that must
-                learn the shape from the data.
+    true_shape  the estimator's own fit and bootstrap interval with the lag family replaced by the TRUE lag
+                shape (one regressor sum_l w_l GMV(t-l)) — on the same days and with the same nuisance terms,
+                so it differs only in knowing the shape: the practical limit of any estimator that must learn
+                the shape from the data.
 Figures per world and method: median relative error |est - truth| / truth, median bias (est - truth) /
 truth, coverage of the 95 % interval, the share of intervals excluding zero where the truth is zero (null
 world: false positives), peak-lag accuracy (within 2 days of the true peak), the share of the effect after
@@ -34,27 +35,18 @@ from orchestration.analysis import spillover as sp
 from orchestration.analysis.spillover_worlds import WORLD_TYPES, SimulatedWorld, world
 
 
-def true_shape_regression(w: SimulatedWorld, knot_days: int | None = None) -> tuple[float, float, float]:
-    """OLS of target on the true lag-shaped regressor plus the estimator's nuisance design; HAC-HC3 interval."""
+def true_shape_regression(w: SimulatedWorld) -> tuple[float, float, float]:
+    """The estimator's own fit and interval (same days, nuisance terms, controls with their lags, bootstrap)
+    with the lag family replaced by one candidate: the TRUE lag weights. It differs from the estimator only
+    in knowing the shape."""
     control = "control_sales" if w.has_control else None
     df = sp.validate_panel(w.panel, control_col=control)
-    lag = len(w.lag_weights) - 1
-    knot_days = knot_days or sp.trend_knot_days(control)
-    Z = sp.control_design(df, event_cols=sp.event_columns(df), control_col=control, first_row=lag,
-                          knot_days=knot_days)
-    X = np.column_stack([w.true_lag_regressor, Z.to_numpy()])
-    ok = np.arange(len(df)) >= lag
-    keep = [0] + [j + 1 for j in range(Z.shape[1]) if j == 0 or np.ptp(Z.to_numpy()[ok, j]) > 0]
-    X = X[:, keep]
-    y = df["target_sales"].to_numpy(dtype=float)
-    fit = sp.ols(y[ok], X[ok])
-    combos = np.zeros((X.shape[1], 1))
-    combos[0, 0] = 1.0
-    # the same interval as the estimator's: moving-block bootstrap of (y, X) rows
-    full = sp.block_bootstrap_cov(y[ok], X[ok], block=sp.BOOTSTRAP_BLOCK_DAYS, reps=300)
-    cov = combos.T @ full @ combos
-    est, _, lo, hi = sp._interval(fit.params[0], cov[0, 0], fit.df_resid, 0.95)
-    return est, lo, hi
+    weights = np.zeros(sp.MAX_LAG_LIMIT + 1)
+    weights[: len(w.lag_weights)] = w.lag_weights
+    truth = sp.LagCandidates(["true lag shape"], [weights[:, None]], [0])
+    r, _, _ = sp.fit_lag_family(df, control_col=control, knot_days=sp.trend_knot_days(control),
+                                control_lags=True, candidates=truth)
+    return r.estimate, r.ci_low, r.ci_high
 
 
 def first_estimator(w: SimulatedWorld) -> tuple[float, float, float, int]:
@@ -75,7 +67,7 @@ def run(seeds: int) -> pd.DataFrame:
             est = sp.estimate_spillover(w.panel, control_col=control)
             seconds = time.perf_counter() - t0
             df = sp.validate_panel(w.panel, control_col=control)
-            es = sp.burst_event_study(df)
+            es = sp.burst_event_study(df, control_col=control)
             base = {"world": name, "seed": seed, "truth": w.beta, "true_peak": w.peak_lag,
                     "true_after_14": w.share_after_14}
             rows.append({**base, "method": "estimator", "estimate": est.estimate, "ci_low": est.ci_low,

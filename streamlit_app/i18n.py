@@ -879,8 +879,8 @@ _SPILLOVER_MESSAGES: dict[str, dict[str, str]] = {
         "spill.verdict.includes_zero": "The interval includes zero: no spillover is shown for this channel.",
         "spill.no_estimate": "No regression estimate for this channel.",
         "spill.no_lags": "Not enough days for a lag profile.",
-        "spill.no_spikes": "No TikTok sales spike in this group by the event-study rule (the first day at the "
-        "95th percentile after a week below the median) — no event-study chart.",
+        "spill.no_spikes": "No TikTok sales burst in this group by the event-study rule (a day at least twice the "
+        "median of the 28 days before it) — no event-study chart.",
         "spill.chart.estimate": "Modelled spillover (95% interval)",
         "spill.chart.floor": "Traceable floor",
         "spill.chart.estimates_title": "Extra {channel} sales per $1 of TikTok Shop GMV, by product group",
@@ -976,7 +976,7 @@ _SPILLOVER_MESSAGES: dict[str, dict[str, str]] = {
         "spill.verdict.includes_zero": "区间包含零：该渠道未显示外溢。",
         "spill.no_estimate": "该渠道没有回归估计。",
         "spill.no_lags": "天数不足，无法计算滞后曲线。",
-        "spill.no_spikes": "按事件研究规则（中位数以下一周后首次达到第 95 百分位）该组没有 TikTok 销售高峰——无事件研究图。",
+        "spill.no_spikes": "按事件研究规则（某天至少是之前 28 天中位数的两倍）该组没有 TikTok 销售高峰——无事件研究图。",
         "spill.chart.estimate": "模型估计的外溢（95% 区间）",
         "spill.chart.floor": "可追溯下限",
         "spill.chart.estimates_title": "每 1 美元 TikTok Shop GMV 带来的{channel}额外销售额（按商品组）",

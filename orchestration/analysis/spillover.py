@@ -24,9 +24,10 @@ Methods
                     then soak up the season itself); every 56 days with one (the control carries the season,
                     and a 14-day spline would also eat slow responses). Control series: the same channel's
                     never-promoted products, that day and the days either side, with a linear drift in weight.
-                    Interval: moving-block pairs bootstrap (28-day blocks, 300 replicates) of the whole
-                    procedure, the shape choice included; the leverage-adjusted Newey-West of the first version
-                    covered 50-95 % on the issue-12 worlds (benchmarks/spillover_recovery.md).
+                    Interval: moving-block pairs bootstrap (14-day blocks, 300 replicates) of the whole
+                    procedure, the shape choice included, standard error = the replicates' IQR / 1.349, t
+                    quantile; the leverage-adjusted Newey-West of the first version covered 50-95 % on the
+                    issue-12 worlds (benchmarks/spillover_recovery.md).
                     ``lag_selection="fixed"``, ``interval="hac_hc3"``, ``knot_days=14``, ``control_lags=False``
                     give the first version back.
                     Peak lag: argmax of the lag coefficients after 1-2-1 smoothing.
@@ -36,7 +37,7 @@ Methods
                     window views.
     placebo         the same regression plus TikTok GMV at leads 1..L (the FUTURE), pooled in blocks.  Sales
                     cannot respond to TikTok sales that have not happened, so the leads' summed coefficient
-                    should be zero; an interval excluding zero signals a shared driver the controls miss and
+                    should be zero; a 99 % interval excluding zero signals a shared driver the controls miss and
                     raises the confounding warning, with or without a control series.  The lags stay in the
                     placebo model because TikTok GMV is autocorrelated.
     event_study     the burst study (``burst_event_study``): bursts are days TikTok GMV is at least twice, and
@@ -44,8 +45,8 @@ Methods
                     after inside the panel and no Prime Day / BFCM in that window; excess = sum over days 0..14
                     of (value - mean of days -14..-1), the target's net of the control's scaled excess; ratio =
                     sum of excess target / sum of excess TikTok GMV; interval = percentile bootstrap over
-                    bursts; no figure from fewer than 5 bursts.  ``detect_spikes`` / ``event_study`` (95th
-                    percentile after a quiet week) remain only as the mirror of the SQL spike chart.
+                    bursts; no figure from fewer than 5 bursts.  The same bursts make the page's spike chart
+                    (``BurstStudy.profile`` → marts.mart_spillover_burst_profile): the spike rule has one owner.
     lag_correlation both series minus their centred 29-day moving average; Pearson correlation between
                     target_t and tiktok_gmv_{t-l} for l = 0..N; the peak lag is the lag of the largest
                     correlation.  Interval: Fisher z with n - 3 (ignores autocorrelation, so it is too narrow).
@@ -65,7 +66,7 @@ without a control series the two cannot be separated, so a warning there is not 
 A group-level estimate weights each product by how much its TikTok GMV *varies* (viral products dominate);
 it equals the group's GMV-weighted spillover only when the group's products respond alike.
 
-The event-study and lag-correlation definitions are mirrored in SQL (dbt); keep them in step.
+The lag-correlation definition is mirrored in SQL (dbt, mart_spillover_lag_profile); keep them in step.
 """
 
 from __future__ import annotations
@@ -85,7 +86,6 @@ CONFOUNDING_CORR = 0.7
 CONFOUNDING_WINDOW = 57
 SEASONAL_WINDOW = 29
 CONTROL_SMOOTH_DAYS = 1
-QUIET_DAYS = 7
 EVENT_WINDOW = 14
 DEFAULT_KNOT_DAYS = 14
 CONTROLLED_KNOT_DAYS = 56
@@ -371,7 +371,15 @@ LAG_BLOCKS = ((0, 0), (1, 1), (2, 2), (3, 3), (4, 5), (6, 7), (8, 10), (11, 14),
 LAG_CANDIDATES = (7, 10, 14, 20, 27, 35)
 MAX_LAG_LIMIT = 35
 LAG_CRITERION = "aic"
-BOOTSTRAP_BLOCK_DAYS = 28
+# Two weeks: a push and most of its response stay in one block. With 28-day blocks and the replicates'
+# standard deviation the interval covered the truth in 100 % of seeds in four world types (too wide);
+# measured side by side in benchmarks/spillover_recovery.md.
+BOOTSTRAP_BLOCK_DAYS = 14
+# The placebo warns at 99 %, not 95 %: it is a yes/no alarm raised on every group x channel, so at 95 % a
+# seller with ten groups on two channels would see one false alarm in every build (measured: 5-15 % of
+# unconfounded simulated worlds); a shared driver strong enough to bias the figure fails the leads
+# decisively, and without controls the seasonal check catches it anyway.
+PLACEBO_CONFIDENCE = 0.99
 
 
 def trend_knot_days(control_col: str | None) -> int:
@@ -560,6 +568,15 @@ class LagModel:
     criterion: float
 
 
+def bootstrap_spread(draws: np.ndarray) -> float:
+    """Standard error from bootstrap replicates: the interquartile range / 1.349 (the SD of a normal with that
+    IQR). A few replicates whose blocks miss a rare day (Prime Day) or stack the same burst several times fit
+    wildly; the replicates' SD let them widen every interval (coverage 100 % in four simulated world types),
+    the IQR does not."""
+    q75, q25 = np.quantile(draws, [0.75, 0.25])
+    return float((q75 - q25) / 1.349)
+
+
 def _moving_block_rows(n: int, block: int, reps: int, seed: int) -> np.ndarray:
     """reps x n row indices of a moving-block bootstrap (blocks of ``block`` consecutive days)."""
     block = max(1, min(block, n))
@@ -641,6 +658,7 @@ def fit_lag_family(
     confidence: float = CONFIDENCE,
     seed: int = 0,
     blocks: bool = False,
+    candidates: LagCandidates | None = None,
     **_ignored,
 ) -> tuple[RegressionResult, np.ndarray, str]:
     """The spillover regression with its lag shape chosen from the gamma family (GAMMA_PEAKS x GAMMA_SHAPES
@@ -651,11 +669,12 @@ def fit_lag_family(
     the kernel and refits; the spread of the replicates' coefficients gives the standard error (t quantile).
     Choosing among 78 shapes on the same data the interval is computed from would otherwise make the
     interval too narrow (in the null world it excluded zero in 10 % of seeds). Returns the result, the
-    chosen lag weights and a label.
+    chosen lag weights and a label. ``candidates`` replaces the family (the benchmark passes the true shape
+    alone, to get the same fit and interval with the shape known).
     """
     max_lag = MAX_LAG_LIMIT
     event_cols = event_columns(df) if event_cols is None else event_cols
-    cand = LagCandidates.default(blocks=blocks)
+    cand = LagCandidates.default(blocks=blocks) if candidates is None else candidates
     x = df["tiktok_gmv"].to_numpy(dtype=float)
     y = df["target_sales"].to_numpy(dtype=float)
     lags = np.column_stack([shifted(x, k) for k in range(max_lag + 1)])
@@ -683,7 +702,7 @@ def fit_lag_family(
             draws.append(_fit_candidates(yk[idx], Zb[:, keep], Lk[idx], cand)[1])
         except np.linalg.LinAlgError:
             continue
-    se = float(np.std(draws, ddof=1)) if len(draws) > 10 else float("nan")
+    se = bootstrap_spread(np.asarray(draws)) if len(draws) > 10 else float("nan")
     df_resid = n - Z.shape[1] - cand.bases[best].shape[1]
     est, se, lo, hi = _interval(estimate, se**2, df_resid, confidence)
     # the per-lag shape is the chosen candidate's, scaled to the (averaged) total
@@ -761,7 +780,9 @@ def select_lag_model(
 
 
 def placebo_test(df: pd.DataFrame, **kwargs) -> tuple[float, float, float, bool]:
-    """Summed coefficient of FUTURE TikTok GMV (leads 1..N): (estimate, ci_low, ci_high, passed)."""
+    """Summed coefficient of FUTURE TikTok GMV (leads 1..N): (estimate, ci_low, ci_high, passed), at
+    PLACEBO_CONFIDENCE unless ``confidence`` is given."""
+    kwargs.setdefault("confidence", PLACEBO_CONFIDENCE)
     r = fit_distributed_lag(df, with_leads=True, **kwargs)
     assert r.lead_estimate is not None
     passed = bool(r.lead_ci_low <= 0.0 <= r.lead_ci_high)
@@ -791,17 +812,6 @@ def lag_correlation(df: pd.DataFrame, max_lag: int = DEFAULT_MAX_LAG) -> pd.Data
     return pd.DataFrame(rows)
 
 
-def detect_spikes(x: np.ndarray, quiet_days: int = QUIET_DAYS) -> list[int]:
-    """Day indices where x is at or above its 95th percentile and each of the ``quiet_days`` days before was
-    below its median (the first crossing after a quiet week). Mirrored by mart_spillover_event_study.sql."""
-    x = np.asarray(x, dtype=float)
-    if len(x) <= quiet_days:
-        return []
-    p95, med = np.percentile(x, 95), np.median(x)
-    below = x < med
-    return [t for t in range(quiet_days, len(x)) if x[t] >= p95 and below[t - quiet_days : t].all()]
-
-
 def spike_episodes(x: np.ndarray, min_gap: int = EVENT_WINDOW) -> list[int]:
     """Distinct bursts: days x crosses its 95th percentile at least ``min_gap`` days after the previous one.
 
@@ -819,55 +829,6 @@ def spike_episodes(x: np.ndarray, min_gap: int = EVENT_WINDOW) -> list[int]:
     return out
 
 
-@dataclass
-class EventStudyResult:
-    events: pd.DataFrame  # one row per event: date, excess_tiktok_gmv, excess_target, ratio
-    estimate: float
-    ci_low: float
-    ci_high: float
-    peak_lag: int | None
-
-
-def event_study(
-    df: pd.DataFrame, window: int = EVENT_WINDOW, confidence: float = CONFIDENCE
-) -> EventStudyResult:
-    """Excess target sales after TikTok spikes relative to the 14 days before (see module docstring)."""
-    x = df["tiktok_gmv"].to_numpy(dtype=float)
-    y = df["target_sales"].to_numpy(dtype=float)
-    rows, profiles = [], []
-    for t in detect_spikes(x):
-        if t - window < 0 or t + window >= len(x):
-            continue  # an event needs a full pre-window and post-window
-        pre = slice(t - window, t)
-        post = slice(t, t + window + 1)
-        ex_x = x[post] - x[pre].mean()
-        ex_y = y[post] - y[pre].mean()
-        rows.append(
-            {
-                "event_date": df["date"].iloc[t],
-                "excess_tiktok_gmv": float(ex_x.sum()),
-                "excess_target": float(ex_y.sum()),
-                "ratio": float(ex_y.sum() / ex_x.sum()) if ex_x.sum() > 0 else np.nan,
-            }
-        )
-        profiles.append(ex_y)
-    events = pd.DataFrame(rows, columns=["event_date", "excess_tiktok_gmv", "excess_target", "ratio"])
-    k = len(events)
-    if k == 0:
-        return EventStudyResult(events, np.nan, np.nan, np.nan, None)
-    sx, sy = events["excess_tiktok_gmv"].sum(), events["excess_target"].sum()
-    ratio = float(sy / sx) if sx > 0 else np.nan
-    if k >= 2 and sx > 0:
-        resid = events["excess_target"] - ratio * events["excess_tiktok_gmv"]
-        se = float(np.sqrt(k / (k - 1) * (resid**2).sum()) / sx)
-        q = stats.t.ppf(0.5 + confidence / 2, df=k - 1)
-        lo, hi = ratio - q * se, ratio + q * se
-    else:
-        lo = hi = np.nan
-    peak = int(np.argmax(np.mean(profiles, axis=0))) if profiles else None
-    return EventStudyResult(events, ratio, lo, hi, peak)
-
-
 # ----------------------------------------------------------------------------- the burst event study
 BURST_BASELINE_DAYS = 28  # rolling baseline: median of the 28 days before
 BURST_RATIO = 2.0  # a burst starts on a day at least twice its baseline ...
@@ -878,6 +839,9 @@ BOOTSTRAP_REPS = 2000
 MIN_EVENTS = MIN_BURST_EVENTS
 
 
+PROFILE_COLUMNS = ("days_from_spike", "n_spikes", "avg_excess_tiktok_gmv_usd", "avg_excess_target_sales_usd")
+
+
 @dataclass
 class BurstStudy:
     events: pd.DataFrame  # one row per burst: event_date, excess_tiktok_gmv, excess_target, excess_control
@@ -886,6 +850,9 @@ class BurstStudy:
     ci_high: float
     peak_lag: int | None
     controlled: bool
+    # the page's "around TikTok spikes" chart: per day -window..window of the same bursts, the mean over
+    # bursts of TikTok GMV and target sales (net of the control's scaled change) minus the 14 days before
+    profile: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(PROFILE_COLUMNS)))
 
 
 def find_bursts(
@@ -942,14 +909,19 @@ def burst_event_study(
     c = df[control_col].to_numpy(dtype=float) if control_col else None
     flags = [col for col in ("is_prime_day", "is_bfcm") if col in df.columns]
     blocked = df[flags].to_numpy(dtype=float).max(axis=1) > 0 if flags else None
-    rows, profiles = [], []
+    rows, profiles, around_x, around_y = [], [], [], []
     for t in find_bursts(x, window=window, blocked=blocked):
         pre, post = slice(t - window, t), slice(t, t + window + 1)
         ex_x = x[post] - x[pre].mean()
         ex_y = y[post] - y[pre].mean()
         ex_c = np.zeros_like(ex_y)
+        around = slice(t - window, t + window + 1)
+        ex_c_around = np.zeros(2 * window + 1)
         if c is not None and c[pre].mean() > 0:
             ex_c = (c[post] - c[pre].mean()) * (y[pre].mean() / c[pre].mean())
+            ex_c_around = (c[around] - c[pre].mean()) * (y[pre].mean() / c[pre].mean())
+        around_x.append(x[around] - x[pre].mean())
+        around_y.append(y[around] - y[pre].mean() - ex_c_around)
         rows.append(
             {
                 "event_date": df["date"].iloc[t],
@@ -960,10 +932,20 @@ def burst_event_study(
         )
         profiles.append(ex_y - ex_c)
     events = pd.DataFrame(rows, columns=["event_date", "excess_tiktok_gmv", "excess_target", "excess_control"])
+    profile = pd.DataFrame(columns=list(PROFILE_COLUMNS))
+    if rows:
+        profile = pd.DataFrame(
+            {
+                "days_from_spike": np.arange(-window, window + 1),
+                "n_spikes": len(rows),
+                "avg_excess_tiktok_gmv_usd": np.mean(around_x, axis=0),
+                "avg_excess_target_sales_usd": np.mean(around_y, axis=0),
+            }
+        )
     nan = float("nan")
     k = len(events)
     if k < MIN_BURST_EVENTS or events["excess_tiktok_gmv"].sum() <= 0:
-        return BurstStudy(events, nan, nan, nan, None, c is not None)
+        return BurstStudy(events, nan, nan, nan, None, c is not None, profile)
     ex_x, ex_y = events["excess_tiktok_gmv"].to_numpy(), events["excess_target"].to_numpy()
     ratio = float(ex_y.sum() / ex_x.sum())
     rng = np.random.default_rng(seed)
@@ -974,7 +956,7 @@ def burst_event_study(
     lo, hi = (float(v) for v in np.quantile(draws, [alpha, 1 - alpha]))
     lo, hi = min(lo, ratio), max(hi, ratio)
     peak = int(np.argmax(np.mean(profiles, axis=0)))
-    return BurstStudy(events, ratio, lo, hi, peak, c is not None)
+    return BurstStudy(events, ratio, lo, hi, peak, c is not None, profile)
 
 
 # ----------------------------------------------------------------------------- diagnostics
@@ -1284,8 +1266,9 @@ def _channel_words(channel: str) -> dict[str, str]:
     return {"en": en, "zh": _CHANNEL_WORDS_ZH.get(str(channel), en)}
 
 
-def _group_rows(group: str, channel: str, p: pd.DataFrame, max_lag: int) -> list[dict]:
-    """The three method rows of one product group x target channel (see estimate_all)."""
+def _group_rows(group: str, channel: str, p: pd.DataFrame, max_lag: int) -> tuple[list[dict], pd.DataFrame]:
+    """The three method rows of one product group x target channel (see estimate_all), and the burst
+    profile of the event study's own bursts (the page's spike chart)."""
     # Stacked panels of different channels leave a channel's absent event (e.g. no stockouts on
     # Shopify) empty for the whole group: that column does not apply here. Partly empty still fails.
     p = p.drop(columns=[c for c in event_columns(p) if p[c].isna().all()])
@@ -1335,6 +1318,7 @@ def _group_rows(group: str, channel: str, p: pd.DataFrame, max_lag: int) -> list
 
     es_status = data_status(df, "event_study")
     es = burst_event_study(df, control_col=control) if es_status.ok else None
+    profile = es.profile if es is not None else pd.DataFrame(columns=list(PROFILE_COLUMNS))
     if es is not None and not np.isfinite(es.estimate):
         es_status = Status(
             STATUS_INSUFFICIENT, "too_few_events", {"k": len(es.events), "need": MIN_BURST_EVENTS}
@@ -1389,7 +1373,7 @@ def _group_rows(group: str, channel: str, p: pd.DataFrame, max_lag: int) -> list
         )
     else:
         rows.append({**missing("lag_correlation", lc_status), **common})
-    return rows
+    return rows, profile
 
 
 def _failed_rows(group: str, channel: str, exc: BaseException, days: int, window: tuple) -> list[dict]:
@@ -1403,7 +1387,12 @@ def _failed_rows(group: str, channel: str, exc: BaseException, days: int, window
     ]
 
 
-def estimate_all(
+def estimate_all(panels: pd.DataFrame, **kwargs) -> pd.DataFrame:
+    """The rows of mart_spillover_estimates (``estimate_tables`` without the burst profiles)."""
+    return estimate_tables(panels, **kwargs)[0]
+
+
+def estimate_tables(
     panels: pd.DataFrame,
     *,
     max_lag: int = DEFAULT_MAX_LAG,
@@ -1411,8 +1400,10 @@ def estimate_all(
     channel_col: str = "target_channel",
     channels: tuple[str, ...] = (),
     empty_group: str = "all",
-) -> pd.DataFrame:
-    """Rows for mart_spillover_estimates: one per product_group x target_channel x method, each with a status.
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows for mart_spillover_estimates: one per product_group x target_channel x method, each with a status;
+    and the burst profiles (product_group, target_channel, PROFILE_COLUMNS) of the bursts the event study
+    used, for the page's spike chart — so the chart and the figure come from the same events.
 
     ``panels`` is the long form of the daily panel with ``product_group`` and ``target_channel`` columns.
     A ``control_sales`` column is used when it is present and not entirely empty for that group.
@@ -1424,10 +1415,14 @@ def estimate_all(
         if c not in panels.columns:
             raise PanelError(f"panels: missing column {c!r}; present: {list(panels.columns)}")
     rows: list[dict] = []
+    profiles: list[pd.DataFrame] = []
     for (group, channel), p in panels.groupby([group_col, channel_col], sort=True):
         p = p.drop(columns=[group_col, channel_col])
         try:
-            rows += _group_rows(str(group), str(channel), p, max_lag)
+            group_rows, profile = _group_rows(str(group), str(channel), p, max_lag)
+            rows += group_rows
+            if len(profile):
+                profiles.append(profile.assign(product_group=str(group), target_channel=str(channel)))
         except Exception as exc:  # noqa: BLE001  (a bug must not cost the seller every other figure)
             dates = pd.to_datetime(p["date"], errors="coerce") if "date" in p else pd.Series(dtype="datetime64[ns]")
             window = (
@@ -1447,4 +1442,7 @@ def estimate_all(
             for m in METHODS
         ]
     out = pd.DataFrame(rows, columns=MART_COLUMNS)
-    return out.sort_values(["product_group", "target_channel"], kind="stable").reset_index(drop=True)
+    out = out.sort_values(["product_group", "target_channel"], kind="stable").reset_index(drop=True)
+    columns = ["product_group", "target_channel", *PROFILE_COLUMNS]
+    profile = pd.concat(profiles, ignore_index=True)[columns] if profiles else pd.DataFrame(columns=columns)
+    return out, profile

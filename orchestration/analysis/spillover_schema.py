@@ -49,3 +49,16 @@ MART_SCHEMA: dict[str, str] = {
     "window_end": "date",
 }
 MART_COLUMNS = list(MART_SCHEMA)
+
+# marts.mart_spillover_burst_profile (the page's "around TikTok spikes" chart): per product group x channel,
+# per day from 14 before to 14 after the event study's own bursts, the mean over those bursts of TikTok GMV
+# and of the target channel's sales (net of the never-promoted products' scaled change when they exist)
+# minus the mean of the 14 days before each burst. Written by the same step as the estimates.
+PROFILE_SCHEMA: dict[str, str] = {
+    "product_group": "varchar",
+    "target_channel": "varchar",
+    "days_from_spike": "integer",
+    "n_spikes": "integer",
+    "avg_excess_tiktok_gmv_usd": "double",
+    "avg_excess_target_sales_usd": "double",
+}

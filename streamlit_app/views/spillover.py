@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from orchestration.analysis.spillover_schema import MART_COLUMNS, STATUS_FAILED, STATUS_OK
+from orchestration.analysis.spillover_schema import MART_COLUMNS, PROFILE_SCHEMA, STATUS_FAILED, STATUS_OK
 from streamlit_app import components, data
 from streamlit_app.i18n import MISSING, current_lang, fmt_count, fmt_money, fmt_number, label_for, t
 
@@ -17,6 +17,7 @@ CHANNELS = ("amazon", "shopify")
 VERDICT_MARK = {True: ":material/check_circle:", False: ":material/warning:"}
 
 ESTIMATE_COLUMNS = ", ".join(MART_COLUMNS)
+PROFILE_COLUMNS = ", ".join(PROFILE_SCHEMA)
 FLOOR_COLUMNS = (
     "product_group, target_channel, has_attribution_data, attributed_orders, attributed_sales_usd, "
     "orders_with_creator_code, orders_with_tiktok_note, orders_with_tiktok_tag, synced_tiktok_orders_excluded, "
@@ -34,11 +35,8 @@ def load() -> dict[str, pd.DataFrame]:
             "select product_group, target_channel, lag_days, correlation, is_peak_lag "
             "from marts.mart_spillover_lag_profile where grain in ('category', 'all') order by lag_days"
         ),
-        "profile": data.query(
-            "select product_group, target_channel, days_from_spike, n_spikes, avg_excess_tiktok_gmv_usd, "
-            "avg_excess_target_sales_usd from marts.mart_spillover_event_profile "
-            "where grain in ('category', 'all') order by days_from_spike"
-        ),
+        # the event study's own bursts (written with the estimates), so the chart shows the figure's events
+        "profile": data.query(f"select {PROFILE_COLUMNS} from marts.mart_spillover_burst_profile order by days_from_spike"),
     }
 
 

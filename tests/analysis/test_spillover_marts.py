@@ -1,5 +1,5 @@
 """Spillover marts on the real demo build: the regression recovers the demo's true spillover, the SQL lag
-profile and event study equal the Python estimator's on the same panels, and the attribution floor leaves
+profile equals the Python estimator's on the same panels, the spike chart shows the event study's own bursts, and the attribution floor leaves
 out the TikTok Shop orders synced into Shopify and stays below the modelled estimate.
 
 Ground truth (`<TSW_HOME>/demo_truth/ground_truth.json`, written by orchestration/demo/world.py): the truth of
@@ -164,35 +164,33 @@ def test_sql_lag_profile_equals_python(con):
     assert worst < 1e-6, worst
 
 
-def test_sql_event_study_equals_python(con):
-    sql = con.execute(
-        "select grain, product_group, target_channel, spike_date, excess_tiktok_gmv_usd, excess_target_sales_usd, "
-        "n_spikes, spillover_ratio, ratio_ci_low, ratio_ci_high from marts.mart_spillover_event_study"
-    ).df()
-    events = 0
-    panels_with_spikes = 0
-    for (grain, group, channel), panel in panels(con).items():
-        py = sp.event_study(panel)
-        got = sql[(sql.grain == grain) & (sql.product_group == group) & (sql.target_channel == channel)]
-        got = got.sort_values("spike_date")
-        assert len(got) == len(py.events), (grain, group, channel)
-        if py.events.empty:
+def test_spike_chart_shows_the_bursts_the_event_study_used(con):
+    """One owner for the spike rule: the page's chart (marts.mart_spillover_burst_profile) is written from
+    the event study's own bursts, so for every group x channel its burst count equals the event study's and
+    its day-0..14 excess adds up to the bursts' excess the figure divides. (Was: a SQL spike rule of its own,
+    which found other days than the figure.)"""
+    from orchestration.defs.analysis.spillover_estimates import read_panels
+
+    profile = con.execute("select * from marts.mart_spillover_burst_profile").df()
+    compared = 0
+    for (group, channel), panel in read_panels(con).groupby(["product_group", "target_channel"]):
+        control = "control_sales" if panel["control_sales"].notna().all() else None
+        df = sp.validate_panel(panel, control_col=control)
+        es = sp.burst_event_study(df, control_col=control)
+        got = profile[(profile.product_group == group) & (profile.target_channel == channel)]
+        if es.events.empty:
+            assert got.empty, (group, channel)
             continue
-        panels_with_spikes += 1
-        events += len(got)
-        assert [pd.Timestamp(d) for d in got["spike_date"]] == list(pd.to_datetime(py.events["event_date"]))
-        np.testing.assert_allclose(got["excess_tiktok_gmv_usd"], py.events["excess_tiktok_gmv"], atol=1e-6)
-        np.testing.assert_allclose(got["excess_target_sales_usd"], py.events["excess_target"], atol=1e-6)
-        first = got.iloc[0]
-        assert first["spillover_ratio"] == pytest.approx(py.estimate, abs=1e-6)
-        if np.isfinite(py.ci_low):
-            assert first["ratio_ci_low"] == pytest.approx(py.ci_low, abs=1e-6)
-            assert first["ratio_ci_high"] == pytest.approx(py.ci_high, abs=1e-6)
-        else:
-            assert pd.isna(first["ratio_ci_low"])
-    # The demo's panels hold few spikes by the rule's definition (a quiet week below the median first);
-    # the interval formula is compared on a spikier panel below.
-    assert events >= 5 and panels_with_spikes >= 5, (events, panels_with_spikes)
+        assert set(got["n_spikes"]) == {len(es.events)}, (group, channel)
+        after = got[got["days_from_spike"] >= 0]
+        assert after["avg_excess_target_sales_usd"].sum() * len(es.events) == pytest.approx(
+            es.events["excess_target"].sum(), rel=1e-6, abs=1e-6
+        )
+        assert after["avg_excess_tiktok_gmv_usd"].sum() * len(es.events) == pytest.approx(
+            es.events["excess_tiktok_gmv"].sum(), rel=1e-6, abs=1e-6
+        )
+        compared += 1
+    assert compared >= 5
 
 
 def spiky_panel(seed: int = 3, days: int = 300) -> pd.DataFrame:
@@ -238,19 +236,8 @@ def run_model_sql(tmp_path, model: str, panel: pd.DataFrame) -> pd.DataFrame:
         conn.close()
 
 
-def test_sql_event_study_interval_equals_python_on_a_spiky_panel(tmp_path):
+def test_sql_lag_profile_equals_python_on_a_spiky_panel(tmp_path):
     panel = spiky_panel()
-    py = sp.event_study(panel)
-    assert len(py.events) >= 5 and np.isfinite(py.ci_low)
-    got = run_model_sql(tmp_path, "mart_spillover_event_study", panel)
-    got = got[got.target_channel == "amazon"].sort_values("spike_date")
-    assert len(got) == len(py.events)
-    np.testing.assert_allclose(got["excess_target_sales_usd"], py.events["excess_target"], atol=1e-6)
-    assert got["spillover_ratio"].iloc[0] == pytest.approx(py.estimate, abs=1e-6)
-    assert got["ratio_ci_low"].iloc[0] == pytest.approx(py.ci_low, abs=1e-6)
-    assert got["ratio_ci_high"].iloc[0] == pytest.approx(py.ci_high, abs=1e-6)
-    # the ratio recovers the planted 0.2 roughly, and the profile peaks where the kernel does
-    assert 0.1 < py.estimate < 0.3
     lag = run_model_sql(tmp_path, "mart_spillover_lag_profile", panel)
     lag = lag[lag.target_channel == "amazon"].set_index("lag_days").sort_index()
     ref = sp.lag_correlation(panel)
@@ -260,7 +247,7 @@ def test_sql_event_study_interval_equals_python_on_a_spiky_panel(tmp_path):
 def test_event_study_rows_publish_an_interval_wherever_they_publish_a_figure(con):
     """The event_study rows are the burst study (rolling baseline, bootstrap over bursts): a figure only from
     MIN_BURST_EVENTS bursts or more, always with its interval around it; otherwise the reason.
-    (Was: the SQL spike ratio, which published from a single spike; the SQL spike table is now the chart's.)"""
+    (Was: the SQL spike ratio, which published from a single spike.)"""
     rows = con.execute(
         "select status, estimate, ci_low, ci_high, reason, explanation from marts.mart_spillover_estimates "
         "where method = 'event_study'"

@@ -1,5 +1,7 @@
 """The estimator's main guarantees on the simulated sellers of issue 12 (orchestration/analysis/spillover_worlds.py),
-deterministic (fixed seeds; the world tests are marked slow: 6-12 bootstrapped estimates each); benchmarks/spillover_recovery.py measures the same over 20 seeds per world.
+deterministic (fixed seeds): one seed per guarantee in the unit lane (a second or two each), six seeds in the
+slow lane (6-12 bootstrapped estimates each); benchmarks/spillover_recovery.py measures the same over 20 seeds
+per world.
 
 - a seasonal driver shared by TikTok, the target and the never-promoted products: with those products as the
   control series the estimate is not biased upward;
@@ -39,6 +41,32 @@ def test_every_world_type_of_the_issue_is_simulated_with_its_truth():
     pd.testing.assert_frame_equal(world("low_noise", 3).panel, world("low_noise", 3).panel)
 
 
+# ------------------------------------------------------------------- fast guarantees (unit lane, one seed each)
+def test_fast_controls_take_out_a_shared_seasonal_driver():
+    w = world("confounded_controls", 2)
+    est = estimate(w)
+    assert abs(est.estimate - w.beta) / w.beta <= 0.10
+    assert est.ci_low <= w.beta <= est.ci_high and not est.confounding_warning
+    # the same panel without the control series is well above the truth: the driver is really there
+    naive = sp.estimate_spillover(w.panel.drop(columns="control_sales"))
+    assert (naive.estimate - w.beta) / w.beta >= 0.2
+
+
+def test_fast_null_world_interval_contains_zero_and_says_something():
+    est = estimate(world("null", 2))
+    assert est.ci_low <= 0 <= est.ci_high
+    assert est.ci_high - est.ci_low < 0.15  # an interval as wide as any spillover would pass trivially
+    assert not est.confounding_warning
+
+
+def test_fast_confounding_warning_fires_without_controls():
+    w = world("confounded_no_controls", 0)
+    est = estimate(w)
+    assert est.confounding_warning and "may be too high" in est.explanation
+    assert est.estimate > w.beta  # what the warning is about
+
+
+# ------------------------------------------------------------------- the same over six seeds (slow lane)
 @pytest.mark.slow  # 6-12 estimates with their bootstrap: 3-8 s alone, more on a shared machine
 def test_controls_remove_a_shared_seasonal_driver():
     biases, naive = [], []

@@ -12,14 +12,11 @@ from orchestration.lib.warehouse import publish
 from tests.analysis.thin_marts import mart_rows, write_mart
 from tests.app.marts_fixture import APP_PATH
 
-# The page also reads the SQL spillover marts; on thin data the lag profile and event profile are empty and
-# the floor has its 'all' rows with a status, as dbt builds them.
+# The page also reads the SQL spillover marts; on thin data the lag profile is empty and the floor has its
+# 'all' rows with a status, as dbt builds them (the burst profile is written by run_spillover_step, empty here).
 SQL_MARTS = """
 create table marts.mart_spillover_lag_profile (grain varchar, product_group varchar, target_channel varchar,
     lag_days integer, n_days integer, correlation double, is_peak_lag boolean);
-create table marts.mart_spillover_event_profile (grain varchar, product_group varchar, target_channel varchar,
-    days_from_spike integer, n_spikes integer, avg_excess_tiktok_gmv_usd double,
-    avg_excess_target_sales_usd double);
 create table marts.mart_spillover_attribution_floor as
 select 'all' as product_group, channel as target_channel, channel = 'shopify' as has_attribution_data,
     cast(0 as bigint) as attributed_orders, 0.0 as attributed_sales_usd, cast(0 as bigint) as orders_with_creator_code,

@@ -1,7 +1,7 @@
 """The spillover regression as a Dagster asset: marts.mart_spillover_estimates.
 
 dbt builds the daily panel (marts.mart_channel_daily) and the SQL views of the same data (lag profile,
-event study, attribution floor); what SQL cannot do — the distributed-lag regression with HAC intervals,
+attribution floor); what SQL cannot do — the distributed-lag regression with HAC intervals,
 the placebo, the sufficiency and confounding diagnostics — runs here, by calling
 `orchestration.analysis.spillover.estimate_all` on panels read from the mart:
 
@@ -11,7 +11,9 @@ the placebo, the sufficiency and confounding diagnostics — runs here, by calli
 - control series: the same channel's sales of the never-promoted products that day;
 - events: Prime Day, BFCM, the share of the group's products on promotion and stocked out.
 
-The table is replaced in one statement, so readers of the warehouse never see half an update.
+Beside it the step writes marts.mart_spillover_burst_profile: the average day-by-day excess around the
+event study's own bursts (the page's spike chart), so chart and figure come from the same events.
+Each table is replaced in one statement, so readers of the warehouse never see half an update.
 """
 
 from pathlib import Path
@@ -32,6 +34,10 @@ METHODS = schema.METHODS
 SUFFICIENCY_REASONS = ("too_few_days", "too_little_variation", "too_few_spikes")
 UNITS = ("usd_per_usd_tiktok_gmv", "correlation")
 COLUMN_TYPES: dict[str, str] = schema.MART_SCHEMA  # the mart's one schema, owned by the estimator
+# The page's "around TikTok spikes" chart: written by the same step from the event study's own bursts, so
+# the chart shows the events the figure used (the spike rule has one owner, find_bursts).
+PROFILE_TABLE = "marts.mart_spillover_burst_profile"
+PROFILE_TYPES: dict[str, str] = schema.PROFILE_SCHEMA
 
 _PANEL_SQL = f"""
     select
@@ -91,35 +97,49 @@ def read_panels(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def estimate_with_profiles(panels: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """estimate_tables on the panels: every group x channel x method gets a row with its status; beside it
+    the burst profiles of the event study's own bursts (the page's spike chart)."""
+    from orchestration.analysis.spillover import estimate_tables
+
+    rows, profiles = estimate_tables(panels, channels=TARGET_CHANNELS)
+    return rows[list(COLUMN_TYPES)], profiles
+
+
 def estimate(panels: pd.DataFrame) -> pd.DataFrame:
-    """estimate_all on the panels: every group x channel x method gets a row with its status."""
-    from orchestration.analysis.spillover import estimate_all
-
-    rows = estimate_all(panels, channels=TARGET_CHANNELS)
-    return rows[list(COLUMN_TYPES)]
+    """The estimates mart's rows only (estimate_with_profiles)."""
+    return estimate_with_profiles(panels)[0]
 
 
-def write_estimates(conn: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
-    frame = rows[list(COLUMN_TYPES)].copy()
+def _replace_table(conn: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, types: dict[str, str]) -> None:
     # float NaN → SQL NULL: "no estimate" must read as missing, not as a number.
-    frame = frame.astype(object).where(frame.notna(), None)
+    frame = frame[list(types)].astype(object).where(frame[list(types)].notna(), None)
     conn.register("_spillover_rows", frame)
     try:
-        casts = ",\n".join(f"cast({c} as {t}) as {c}" for c, t in COLUMN_TYPES.items())
+        casts = ",\n".join(f"cast({c} as {t}) as {c}" for c, t in types.items())
         conn.execute("create schema if not exists marts")
-        conn.execute(f"create or replace table {TABLE} as select {casts} from _spillover_rows")
+        conn.execute(f"create or replace table {table} as select {casts} from _spillover_rows")
     finally:
         conn.unregister("_spillover_rows")
 
 
+def write_estimates(
+    conn: duckdb.DuckDBPyConnection, rows: pd.DataFrame, profiles: pd.DataFrame | None = None
+) -> None:
+    _replace_table(conn, TABLE, rows, COLUMN_TYPES)
+    if profiles is None:
+        profiles = pd.DataFrame(columns=list(PROFILE_TYPES))
+    _replace_table(conn, PROFILE_TABLE, profiles, PROFILE_TYPES)
+
+
 def run_spillover_step(path: Path | None = None) -> pd.DataFrame:
-    """Read the panels, estimate, write the mart; returns the rows written."""
+    """Read the panels, estimate, write the estimates mart and the burst profiles; returns the rows written."""
     with warehouse.writer(path) as conn:
         panels = read_panels(conn)
     # The estimation holds no connection: it is the slow part and needs none.
-    rows = estimate(panels)
+    rows, profiles = estimate_with_profiles(panels)
     with warehouse.writer(path) as conn:
-        write_estimates(conn, rows)
+        write_estimates(conn, rows, profiles)
     return rows
 
 
@@ -183,7 +203,8 @@ def check_estimates(rows: pd.DataFrame) -> list:
     pool=POOL,
     description="How much extra Amazon / Shopify revenue follows $1 of TikTok Shop GMV, per product group "
     "and channel: distributed-lag regression with placebo, event study and lag correlation, "
-    "each with its interval, diagnostics and a plain-words explanation.",
+    "each with its interval, diagnostics and a plain-words explanation; beside it "
+    "marts.mart_spillover_burst_profile, the sales around the event study's own bursts.",
 )
 def mart_spillover_estimates(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     try:
