@@ -1,7 +1,7 @@
 """The one definition of marts.mart_spillover_estimates: its columns, their DuckDB types, its statuses.
 
 Kept free of numpy/scipy so the Spillover page can import it cheaply; the estimator
-(orchestration/analysis/spillover.py) fills these columns and the Dagster asset writes them with these casts.
+(orchestration/analysis/spillover/) fills these columns and the Dagster asset writes them with these casts.
 """
 
 from __future__ import annotations

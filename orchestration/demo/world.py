@@ -1,7 +1,7 @@
 """A simulated cross-border seller on TikTok Shop US, Amazon US and Shopify, with known ground truth.
 
 The demo exports (orchestration/demo/exports.py) turn this world into files in the platforms' real layouts;
-the spillover estimator (orchestration/analysis/spillover.py) is validated against ``World.truth``.
+the spillover estimator (orchestration/analysis/spillover/) is validated against ``World.truth``.
 Everything is deterministic given ``WorldConfig.seed`` (one ``numpy.random.Generator``, fixed draw order).
 The world holds *expected* quantities; realised orders (Poisson draws of units) are made by whoever consumes it.
 

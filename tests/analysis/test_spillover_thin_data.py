@@ -19,6 +19,7 @@ import pytest
 
 from orchestration.analysis import spillover as sp
 from orchestration.analysis import spillover_schema as schema
+from orchestration.analysis.spillover import mart_rows as mart_rows_module
 from orchestration.defs.analysis import spillover_estimates as step
 from tests.analysis.thin_marts import mart_rows, write_mart
 
@@ -123,7 +124,8 @@ def test_a_crash_in_one_group_is_a_failed_row_and_the_others_are_estimated(tmp_p
         return real(df, *args, **kwargs)
 
     buggy.calls = 0
-    monkeypatch.setattr(sp, "burst_event_study", buggy)
+    # the per-group rows are made in spillover.mart_rows, which looks the study up there
+    monkeypatch.setattr(mart_rows_module, "burst_event_study", buggy)
     rows = run_step(tmp_path, mart_rows(200, seed=5))
     failed = rows[rows["status"] == sp.STATUS_FAILED]
     assert len(failed) == len(sp.METHODS)  # the first group x channel only
@@ -155,7 +157,7 @@ def test_dagster_asset_succeeds_on_an_empty_home_and_its_check_fails_only_on_a_c
     def crash(*args, **kwargs):
         raise RuntimeError("a bug in the estimator")
 
-    monkeypatch.setattr(sp, "estimate_spillover", crash)
+    monkeypatch.setattr(mart_rows_module, "estimate_spillover", crash)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = dg.materialize(
