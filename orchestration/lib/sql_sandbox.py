@@ -344,6 +344,10 @@ def _manifest_descriptions(manifest_path: Path) -> dict[tuple[str, str], tuple[s
         name = node.get("alias") or node.get("name")
         columns = {col: (info.get("description") or "") for col, info in (node.get("columns") or {}).items()}
         out[(node.get("schema", ""), name)] = (node.get("description") or "", columns)
+    # Marts written by Python assets are declared as dbt sources (orchestration/lib/descriptions.py).
+    for source in manifest.get("sources", {}).values():
+        columns = {col: (info.get("description") or "") for col, info in (source.get("columns") or {}).items()}
+        out.setdefault((source.get("schema", ""), source.get("name", "")), (source.get("description") or "", columns))
     return out
 
 
