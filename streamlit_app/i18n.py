@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import string
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 LANGS: tuple[str, ...] = ("en", "zh")
@@ -410,9 +412,22 @@ _CATEGORIES_MESSAGES: dict[str, dict[str, str]] = {
         "categories.intro": "The seller's own exports, per category and channel: net revenue, contribution margin after fees, creator commissions, fulfilment, cost of goods and TikTok ads, returns and growth — beside what the cited articles say about each category. US dollars; months in the seller's time zone ({time_zone}).",
         "categories.filter.channel": "Channel",
         "categories.filter.category": "Category",
-        "categories.filter.period": "Months",
+        "categories.filter.period": "Period",
         "categories.filter.help": "Leave empty to show all",
-        "categories.filter.period_help": "Orders run to {latest}; the period ends on the last full month unless you move it.",
+        "categories.filter.period_help": "Orders run to {latest}: the last 7/30/90 days and this month end on that day, the previous month is the month before it. Figures are compared with the same number of days just before the period.",
+        "categories.filter.custom": "Days",
+        "categories.period.all_months": "All full months",
+        "categories.period.last_7": "Last 7 days",
+        "categories.period.last_30": "Last 30 days",
+        "categories.period.last_90": "Last 90 days",
+        "categories.period.this_month": "This month",
+        "categories.period.previous_month": "Previous month",
+        "categories.period.custom": "Custom range",
+        "categories.period.caption": "{start} – {end} ({n} days).",
+        "categories.period.versus": "Changes compare it with {start} – {end}, the same number of days before.",
+        "categories.period.no_previous": "The data does not cover as many days before {start}, so there is no comparison.",
+        "categories.delta.points": "{n} pts",
+        "categories.period.empty": "No orders in this period: pick another one above.",
         "categories.channel.tiktok_shop": "TikTok Shop",
         "categories.channel.amazon": "Amazon",
         "categories.channel.shopify": "Shopify",
@@ -432,7 +447,8 @@ _CATEGORIES_MESSAGES: dict[str, dict[str, str]] = {
         "categories.col.margin_pct": "Margin %",
         "categories.col.return_rate": "Return rate",
         "categories.col.aov": "Avg. order value",
-        "categories.col.growth": "Net revenue, last month vs previous",
+        "categories.col.prev_period": "Net revenue, previous period",
+        "categories.col.change": "Net revenue vs previous period",
         "categories.col.signal": "Market signal",
         "categories.col.signal_detail": "What the articles say (who, where, article and line)",
         "categories.col.articles": "Articles",
@@ -455,7 +471,9 @@ _CATEGORIES_MESSAGES: dict[str, dict[str, str]] = {
         "categories.chart.revenue": "Net revenue by category and channel",
         "categories.chart.margin_pct": "Contribution margin as % of net revenue",
         "categories.chart.return_rate": "Return rate (units returned / units sold; Amazon not in its export)",
-        "categories.chart.growth": "Net revenue per month by category (all chosen channels)",
+        "categories.chart.trend.day": "Net revenue per day by category (all chosen channels)",
+        "categories.chart.trend.week": "Net revenue per week by category (all chosen channels)",
+        "categories.chart.trend.month": "Net revenue per month by category (all chosen channels)",
         "categories.charts.source": "Seller's own exports (TikTok Shop, Amazon, Shopify) with the costs of your catalogue and the platforms' published fees (seeds/reference/platform_fees.csv); mart_category_performance.",
         "categories.unit.percent": "%",
         "categories.waterfall.header": "From GMV to contribution",
@@ -487,9 +505,22 @@ _CATEGORIES_MESSAGES: dict[str, dict[str, str]] = {
         "categories.intro": "基于卖家自己的导出数据，按品类和渠道：净收入、扣除平台费用、达人佣金、履约、商品成本和 TikTok 广告后的贡献毛利、退货与增长，并列出引用文章对各品类的说法。金额为美元；月份按卖家时区（{time_zone}）。",
         "categories.filter.channel": "渠道",
         "categories.filter.category": "品类",
-        "categories.filter.period": "月份",
+        "categories.filter.period": "时间段",
         "categories.filter.help": "留空则显示全部",
-        "categories.filter.period_help": "订单数据截至 {latest}；默认截至最后一个完整月份，可自行调整。",
+        "categories.filter.period_help": "订单数据截至 {latest}：最近 7/30/90 天和本月都截至这一天，上个月指这一天所在月份的前一个月。各项数字与该时段之前相同天数的时段对比。",
+        "categories.filter.custom": "日期",
+        "categories.period.all_months": "全部完整月份",
+        "categories.period.last_7": "最近 7 天",
+        "categories.period.last_30": "最近 30 天",
+        "categories.period.last_90": "最近 90 天",
+        "categories.period.this_month": "本月",
+        "categories.period.previous_month": "上个月",
+        "categories.period.custom": "自定义范围",
+        "categories.period.caption": "{start}至{end}（{n} 天）。",
+        "categories.period.versus": "变化与之前相同天数的{start}至{end}相比。",
+        "categories.period.no_previous": "{start}之前没有同样多天的数据，因此不作对比。",
+        "categories.delta.points": "{n} 个百分点",
+        "categories.period.empty": "这个时段没有订单，请在上方另选时段。",
         "categories.channel.tiktok_shop": "TikTok Shop",
         "categories.channel.amazon": "亚马逊",
         "categories.channel.shopify": "Shopify",
@@ -509,7 +540,8 @@ _CATEGORIES_MESSAGES: dict[str, dict[str, str]] = {
         "categories.col.margin_pct": "毛利率",
         "categories.col.return_rate": "退货率",
         "categories.col.aov": "平均客单价",
-        "categories.col.growth": "净收入，最后一个月环比",
+        "categories.col.prev_period": "净收入（上一时段）",
+        "categories.col.change": "净收入较上一时段",
         "categories.col.signal": "市场信号",
         "categories.col.signal_detail": "文章怎么说（出处、市场、文章与行）",
         "categories.col.articles": "文章",
@@ -532,7 +564,9 @@ _CATEGORIES_MESSAGES: dict[str, dict[str, str]] = {
         "categories.chart.revenue": "各品类、各渠道净收入",
         "categories.chart.margin_pct": "贡献毛利占净收入的百分比",
         "categories.chart.return_rate": "退货率（退货件数 / 售出件数；亚马逊导出不含退货）",
-        "categories.chart.growth": "各品类每月净收入（所选渠道合计）",
+        "categories.chart.trend.day": "各品类每日净收入（所选渠道合计）",
+        "categories.chart.trend.week": "各品类每周净收入（所选渠道合计）",
+        "categories.chart.trend.month": "各品类每月净收入（所选渠道合计）",
         "categories.charts.source": "卖家自己的导出数据（TikTok Shop、亚马逊、Shopify），成本取自您的商品目录，费用取自各平台公布的费率（seeds/reference/platform_fees.csv）；mart_category_performance。",
         "categories.unit.percent": "%",
         "categories.waterfall.header": "从 GMV 到贡献毛利",
@@ -1084,6 +1118,9 @@ _DOWNLOAD_COLUMNS: dict[str, tuple[str, str]] = {
     "market_signal": ("Market signal", "市场信号"),
     "market_signal_detail": ("Market signal detail", "市场信号详情"),
     "net_revenue_mom_growth": ("Net revenue growth on the month before", "净收入环比增长"),
+    "net_revenue_prev_period_usd": ("Net revenue, previous period (USD)", "净收入，上一时段（美元）"),
+    "net_revenue_change": ("Net revenue vs previous period", "净收入较上一时段"),
+    "order_date": ("Order date", "订单日期"),
     "net_revenue_usd": ("Net revenue (USD)", "净收入（美元）"),
     "net_sales_usd": ("Net sales (USD)", "净销售额（美元）"),
     "newest_period_end": ("Newest period end", "最新周期结束日"),
@@ -1457,6 +1494,27 @@ from streamlit_app.formatting import (  # noqa: F401 - re-exported for the pages
     fmt_value,
     money_axis,
 )
+
 MESSAGES["en"]["app.build_withheld"] = ("The latest build ({at}) was not published because a core model failed: "
                                         "{models}. You are seeing the previous build.")
 MESSAGES["zh"]["app.build_withheld"] = "最近一次构建（{at}）未发布，因为核心模型失败：{models}。当前显示的是上一次的构建。"
+
+
+DESCRIPTIONS_ZH = Path(__file__).resolve().parent / "locales" / "zh" / "descriptions.yml"
+
+
+@cache
+def _descriptions_zh() -> dict[str, dict[str, Any]]:
+    import yaml
+
+    return yaml.safe_load(DESCRIPTIONS_ZH.read_text(encoding="utf-8")) or {}
+
+
+def description(table: str, column: str | None, english: str, lang: str | None = None) -> str:
+    """A mart's (or its column's) description in the reader's language: dbt's English, or the Chinese catalogue
+    (streamlit_app/locales/zh/descriptions.yml; tests/app/test_descriptions.py keeps it complete)."""
+    if (lang or current_lang()) != "zh":
+        return english
+    entry = _descriptions_zh().get(table) or {}
+    text = entry.get("description") if column is None else (entry.get("columns") or {}).get(column)
+    return str(text) if text else english

@@ -7,6 +7,7 @@ months, and every rate is recomputed from those sums (a margin is never an avera
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -16,15 +17,27 @@ import streamlit as st
 from orchestration import settings
 from orchestration.lib import seller_settings
 from streamlit_app import components, data
-from streamlit_app.i18n import current_lang, fmt_count, fmt_money, fmt_percent, label_for, money_axis, t
+from streamlit_app.i18n import (
+    attribution_label,
+    current_lang,
+    fmt_count,
+    fmt_money,
+    fmt_percent,
+    label_for,
+    money_axis,
+    t,
+)
+from streamlit_app.periods import PRESETS, preset_period, previous_period
 
+# Day grain, so any day range and the period before it can be summed (marts.mart_category_daily: its days add up
+# to mart_category_performance's months).
 PERFORMANCE_COLUMNS = (
-    "channel, category_id, category_name, order_month, orders, cancelled_orders, units_sold, units_returned, "
-    "gmv_usd, list_subtotal_usd, seller_discount_usd, platform_discount_usd, net_sales_usd, return_refunds_usd, "
+    "channel, category_id, order_date, order_month, orders, cancelled_orders, units_sold, units_returned, "
+    "gmv_usd, seller_discount_usd, platform_discount_usd, net_sales_usd, return_refunds_usd, "
     "net_revenue_usd, platform_fees_usd, affiliate_commission_usd, fulfilment_cost_usd, cogs_usd, ad_spend_usd, "
     "contribution_margin_usd, net_revenue_with_cost_usd, net_revenue_settled_usd, "
-    "case when return_rate is null and units_sold > 0 then units_sold else 0 end as units_sold_returns_unknown, "
-    "market_signal, signal_claim_ids, signal_source_ids"
+    # Units whose returns are unknown (Amazon before its FBA customer returns report is loaded).
+    "case when not returns_in_export and units_sold > 0 then units_sold else 0 end as units_sold_returns_unknown"
 )
 CATEGORY_COLUMNS = (
     "category_id, category_name, category_name_zh, is_in_taxonomy, market_signal, market_signal_detail, "
@@ -100,7 +113,7 @@ from summed
 
 def load() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     performance = data.query(
-        f"select {PERFORMANCE_COLUMNS} from marts.mart_category_performance order by order_month, channel, category_id"
+        f"select {PERFORMANCE_COLUMNS} from marts.mart_category_daily order by order_date, channel, category_id"
     )
     categories = data.query(f"select {CATEGORY_COLUMNS} from marts.dim_categories order by category_id")
     unit_economics = data.query(
@@ -131,6 +144,28 @@ def signal_label(market_signal: str | None, lang: str) -> str:
     return f"{label_for('signal', kind, lang)} ({places})" if lang == "en" else f"{label_for('signal', kind, lang)}（{places}）"
 
 
+# dim_categories.market_signal_detail: "hot (US, 2026): TikTok official — s000 p12; opportunity (…): … — s004 p12".
+_SIGNAL_PART = re.compile(r"^(?P<kind>[\w ]+) \((?P<geo>[^,()]+), (?P<period>[^()]+)\): (?P<who>.+) — (?P<where>\S+ \S+)$")
+
+
+def signal_detail(detail: str | None, lang: str) -> str:
+    """Every article signal of a category in the reader's words: 热门（美国，2026）：TikTok 官方 — s000 p12."""
+    if not isinstance(detail, str) or not detail:
+        return "—"
+    parts = []
+    for part in detail.split("; "):
+        match = _SIGNAL_PART.match(part.strip())
+        if not match:
+            parts.append(part)
+            continue
+        kind = label_for("signal", match["kind"], lang)
+        geo = label_for("geo", match["geo"].strip(), lang)
+        who = attribution_label(match["who"], lang)
+        parts.append(f"{kind}（{geo}，{match['period']}）：{who} — {match['where']}" if lang == "zh"
+                     else f"{kind} ({geo}, {match['period']}): {who} — {match['where']}")
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
 def category_label(category_id: str, categories: pd.DataFrame, lang: str) -> str:
     row = categories[categories["category_id"] == category_id]
     if row.empty:
@@ -156,8 +191,12 @@ def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def fmt_day(day: date, lang: str) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else day.strftime("%Y-%m-%d")
+
+
 def filters(
-    performance: pd.DataFrame, categories: pd.DataFrame, latest_order_date: date, lang: str
+    performance: pd.DataFrame, categories: pd.DataFrame, first: date, latest: date, lang: str
 ) -> tuple[list[str], list[str], date, date]:
     c1, c2, c3 = st.columns([1, 2, 2])
     channels = sorted(performance["channel"].unique().tolist())
@@ -182,33 +221,39 @@ def filters(
         placeholder=t("filter.all", lang),
         help=t("categories.filter.help", lang),
     )
-    months = sorted(pd.to_datetime(performance["order_month"]).dt.date.unique().tolist())
-    # A month the data stops in the middle of would show as a collapse in growth: end on the last full one.
-    last_full = [m for m in months if (pd.Timestamp(m) + pd.offsets.MonthEnd(0)).date() <= latest_order_date]
-    start, end = c3.select_slider(
+    preset = components.choice(
+        c3.selectbox,
         t("categories.filter.period", lang),
-        options=months,
-        value=(months[0], (last_full or months)[-1]),
-        help=t("categories.filter.period_help", lang, latest=latest_order_date.strftime("%Y-%m-%d")),
-        format_func=lambda d: d.strftime("%Y-%m"),
+        list(PRESETS),
+        format_func=lambda p: t(f"categories.period.{p}", lang),
         key="categories_filter_period",
+        lang=lang,
+        help=t("categories.filter.period_help", lang, latest=fmt_day(latest, lang)),
     )
+    start, end = preset_period(preset, first, latest)
+    if preset == "custom":
+        picked = st.date_input(
+            t("categories.filter.custom", lang),
+            value=preset_period("last_30", first, latest),
+            min_value=first,
+            max_value=latest,
+            format="YYYY-MM-DD",
+            key="categories_filter_custom",
+        )
+        # While the reader is picking, the widget holds only the first day.
+        picked = tuple(picked) if isinstance(picked, list | tuple) else (picked,)
+        start, end = (picked[0], picked[-1]) if picked else (first, latest)
     return chosen_channels or channels, chosen_categories or category_ids, start, end
 
 
-def category_channel_table(
-    selected: pd.DataFrame, performance: pd.DataFrame, categories: pd.DataFrame, end: date, lang: str
-) -> pd.DataFrame:
+def category_channel_table(selected: pd.DataFrame, previous: pd.DataFrame, categories: pd.DataFrame) -> pd.DataFrame:
     summed = with_rates(selected.groupby(["category_id", "channel"], as_index=False)[ADDITIVE].sum())
-    # Growth: the period's last month against the month before it, per category and channel.
-    months = pd.to_datetime(performance["order_month"]).dt.date
-    last = performance[months == end].set_index(["category_id", "channel"])["net_revenue_usd"]
-    prev_month = (pd.Timestamp(end) - pd.DateOffset(months=1)).date()
-    prev = performance[months == prev_month].set_index(["category_id", "channel"])["net_revenue_usd"]
+    # Against the previous period of the same length, per category and channel (empty where it sold nothing).
+    before = previous.groupby(["category_id", "channel"])["net_revenue_usd"].sum()
     keys = list(zip(summed["category_id"], summed["channel"], strict=True))
-    last_v = pd.Series([last.get(k) for k in keys], index=summed.index, dtype=float)
-    prev_v = pd.Series([prev.get(k) for k in keys], index=summed.index, dtype=float)
-    summed["net_revenue_mom_growth"] = last_v / prev_v.where(prev_v != 0) - 1
+    prev_v = pd.Series([before.get(k) for k in keys], index=summed.index, dtype=float)
+    summed["net_revenue_prev_period_usd"] = prev_v
+    summed["net_revenue_change"] = summed["net_revenue_usd"] / prev_v.where(prev_v != 0) - 1
     signals = categories.set_index("category_id")
     summed["market_signal"] = [signals["market_signal"].get(c) for c in summed["category_id"]]
     summed["signal_claim_ids"] = [signals["signal_claim_ids"].get(c) for c in summed["category_id"]]
@@ -216,23 +261,53 @@ def category_channel_table(
     return summed.sort_values("net_revenue_usd", ascending=False).reset_index(drop=True)
 
 
-def kpis(summed: pd.DataFrame, lang: str) -> None:
-    revenue = summed["net_revenue_usd"].sum()
-    with_cost = summed["net_revenue_with_cost_usd"].sum()
-    margin = summed["contribution_margin_usd"].sum(min_count=1) if with_cost else None
-    with_returns = summed[summed["units_sold_returns_unknown"] == 0]
+def headline(frame: pd.DataFrame) -> dict[str, float | None]:
+    """The four headline figures of a set of category × channel rows, from their sums."""
+    revenue = frame["net_revenue_usd"].sum()
+    with_cost = frame["net_revenue_with_cost_usd"].sum()
+    margin = frame["contribution_margin_usd"].sum(min_count=1) if with_cost else None
+    margin = None if margin is None or pd.isna(margin) else float(margin)
+    with_returns = frame[frame["units_sold_returns_unknown"] == 0]
     units = with_returns["units_sold"].sum()
+    return {
+        "revenue": float(revenue),
+        "with_cost": float(with_cost),
+        "margin": margin,
+        "margin_pct": margin / with_cost if margin is not None else None,
+        "return_rate": with_returns["units_returned"].sum() / units if units else None,
+    }
+
+
+def _delta(now: float | None, before: float | None, fmt) -> str | None:
+    if now is None or before is None or pd.isna(now) or pd.isna(before):
+        return None
+    return fmt(now - before)
+
+
+def kpis(summed: pd.DataFrame, previous: pd.DataFrame | None, lang: str) -> None:
+    """Headline figures of the period; with a previous period that sold something, the change against it."""
+    now = headline(summed)
+    before = headline(previous) if previous is not None and not previous.empty else None
+    was = (lambda k: before[k]) if before else (lambda k: None)
+    money = lambda v: ("+" if v > 0 else "") + fmt_money(v, lang)
+    points = lambda v: t("categories.delta.points", lang, n=f"{v * 100:+.1f}")
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric(t("categories.kpi.net_revenue", lang), fmt_money(revenue, lang))
-    c2.metric(t("categories.kpi.margin", lang), fmt_money(margin, lang) if margin is not None
-              else t("seller.cost_missing", lang))
-    c3.metric(t("categories.kpi.margin_pct", lang), fmt_percent(margin / with_cost, lang) if margin is not None
-              else t("seller.cost_missing", lang))
+    c1.metric(t("categories.kpi.net_revenue", lang), fmt_money(now["revenue"], lang),
+              delta=_delta(now["revenue"], was("revenue"), money))
+    c2.metric(t("categories.kpi.margin", lang),
+              fmt_money(now["margin"], lang) if now["margin"] is not None else t("seller.cost_missing", lang),
+              delta=_delta(now["margin"], was("margin"), money))
+    c3.metric(t("categories.kpi.margin_pct", lang),
+              fmt_percent(now["margin_pct"], lang) if now["margin"] is not None else t("seller.cost_missing", lang),
+              delta=_delta(now["margin_pct"], was("margin_pct"), points))
     c4.metric(
         t("categories.kpi.return_rate", lang),
-        fmt_percent(with_returns["units_returned"].sum() / units if units else None, lang),
+        fmt_percent(now["return_rate"], lang),
+        delta=_delta(now["return_rate"], was("return_rate"), points),
+        delta_color="inverse",
         help=t("categories.kpi.return_rate_help", lang),
     )
+    revenue, with_cost = now["revenue"], now["with_cost"]
     if revenue and with_cost < revenue - 0.005:
         st.caption(t("seller.cost_missing_share", lang, share=fmt_percent(1 - with_cost / revenue, lang)))
     if revenue:
@@ -263,8 +338,9 @@ def table_section(summed: pd.DataFrame, categories: pd.DataFrame, lang: str) -> 
             ],
             t("categories.col.return_rate", lang): [fmt_percent(v, lang) for v in summed["return_rate"]],
             t("categories.col.aov", lang): [fmt_money(v, lang) for v in summed["avg_order_value_usd"]],
-            t("categories.col.growth", lang): [
-                fmt_percent(v, lang, signed=True) for v in summed["net_revenue_mom_growth"]
+            t("categories.col.prev_period", lang): [fmt_money(v, lang) for v in summed["net_revenue_prev_period_usd"]],
+            t("categories.col.change", lang): [
+                fmt_percent(v, lang, signed=True) for v in summed["net_revenue_change"]
             ],
             t("categories.col.signal", lang): [signal_label(v, lang) for v in summed["market_signal"]],
             t("categories.col.claims", lang): summed["signal_claim_ids"].fillna("—"),
@@ -320,21 +396,28 @@ def charts_section(summed: pd.DataFrame, selected: pd.DataFrame, categories: pd.
             key="categories_returns",
         )
     with c4:
-        monthly = selected.groupby(["order_month", "category_id"], as_index=False)["net_revenue_usd"].sum()
-        m_div, m_unit = money_axis(float(monthly["net_revenue_usd"].abs().max() or 0), lang)
+        # Days for a month or so, weeks up to half a year, months beyond.
+        days = selected["order_date"].nunique()
+        grain = "day" if days <= 45 else "week" if days <= 183 else "month"
+        when = pd.to_datetime(selected["order_date"])
+        bucket = {"day": when, "week": when.dt.to_period("W-SUN").dt.start_time,
+                  "month": when.dt.to_period("M").dt.start_time}[grain]
+        trend = (selected.assign(bucket=bucket).groupby(["bucket", "category_id"], as_index=False)["net_revenue_usd"]
+                 .sum())
+        m_div, m_unit = money_axis(float(trend["net_revenue_usd"].abs().max() or 0), lang)
         fig = go.Figure()
-        for category_id, rows in monthly.groupby("category_id", sort=True):
+        for category_id, rows in trend.groupby("category_id", sort=True):
             fig.add_trace(
                 go.Scatter(
                     name=category_label(str(category_id), categories, lang),
-                    x=pd.to_datetime(rows["order_month"]).tolist(),
+                    x=rows["bucket"].tolist(),
                     y=(rows["net_revenue_usd"] / m_div).tolist(),
                     mode="lines+markers",
                 )
             )
         components.chart(
             fig,
-            title=t("categories.chart.growth", lang),
+            title=t(f"categories.chart.trend.{grain}", lang),
             unit=m_unit,
             claim_ids=no_citation,
             key="categories_growth",
@@ -430,12 +513,15 @@ def signals_section(categories: pd.DataFrame, shown_ids: list[str], lang: str) -
                 category_label(c, categories, lang) for c in rows["category_id"]
             ],
             t("categories.col.signal", lang): [signal_label(v, lang) for v in rows["market_signal"]],
-            t("categories.col.signal_detail", lang): rows["market_signal_detail"].fillna("—"),
+            t("categories.col.signal_detail", lang): [signal_detail(v, lang) for v in rows["market_signal_detail"]],
             t("categories.col.articles", lang): rows["signal_source_ids"].fillna("—"),
             t("categories.col.claims", lang): rows["signal_claim_ids"].fillna("—"),
         }
     )
-    components.table(display, raw=rows, key="categories_signals", file_stem="category_market_signals")
+    raw = rows if lang == "en" else rows.assign(
+        market_signal=[signal_label(v, lang) for v in rows["market_signal"]],
+        market_signal_detail=[signal_detail(v, lang) for v in rows["market_signal_detail"]])
+    components.table(display, raw=raw, key="categories_signals", file_stem="category_market_signals")
     st.caption(components.source_line(components.claim_ids_of(rows["signal_claim_ids"]), lang))
 
 
@@ -543,16 +629,28 @@ def main() -> None:
         return
     latest_order_date = pd.Timestamp(latest).date()
     analysis_notes(lang)
-    channels, category_ids, start, end = filters(performance, categories, latest_order_date, lang)
-    months = pd.to_datetime(performance["order_month"]).dt.date
-    selected = performance[
-        performance["channel"].isin(channels)
-        & performance["category_id"].isin(category_ids)
-        & (months >= start)
-        & (months <= end)
-    ]
-    summed = category_channel_table(selected, performance, categories, end, lang)
-    kpis(summed, lang)
+    performance["order_date"] = pd.to_datetime(performance["order_date"]).dt.date
+    first_order_date = min(performance["order_date"].min(), latest_order_date)
+    channels, category_ids, start, end = filters(performance, categories, first_order_date, latest_order_date, lang)
+    chosen = performance["channel"].isin(channels) & performance["category_id"].isin(category_ids)
+    days = performance["order_date"]
+    selected = performance[chosen & (days >= start) & (days <= end)]
+    prev_start, prev_end = previous_period(start, end)
+    previous = performance[chosen & (days >= prev_start) & (days <= prev_end)]
+    # Compared only when the data covers the whole previous period (a half-covered one is no comparison).
+    comparable = prev_start >= first_order_date and not previous.empty
+    period = t("categories.period.caption", lang, start=fmt_day(start, lang), end=fmt_day(end, lang),
+               n=fmt_count((end - start).days + 1, lang))
+    versus = (t("categories.period.versus", lang, start=fmt_day(prev_start, lang), end=fmt_day(prev_end, lang))
+              if comparable else t("categories.period.no_previous", lang, start=fmt_day(start, lang)))
+    st.caption(f"{period} {versus}")
+    if selected.empty:
+        st.info(t("categories.period.empty", lang), icon=":material/event_busy:")
+        return
+    summed = category_channel_table(selected, previous if comparable else previous.iloc[0:0], categories)
+    previous_summed = (previous.groupby(["category_id", "channel"], as_index=False)[ADDITIVE].sum()
+                       if comparable else None)
+    kpis(summed, previous_summed, lang)
     table_section(summed, categories, lang)
     charts_section(summed, selected, categories, lang)
     st.divider()

@@ -31,6 +31,7 @@ def marts(built_warehouse) -> dict[str, pd.DataFrame]:
                 "mart_sku_unit_economics",
                 "dim_products",
                 "dim_categories",
+                "mart_category_daily",
             )
         }
         frames["latest"] = con.execute("select max(order_date) as d from marts.fct_order_lines").df()
@@ -219,3 +220,75 @@ def test_another_window_is_recomputed_from_the_order_lines(marts):
     )]
     assert missing == []
     assert any("30" in c.value or end.strftime("%Y-%m-%d") in c.value for c in at.caption)
+
+
+def period_sums(daily: pd.DataFrame, start, end) -> pd.DataFrame:
+    days = pd.to_datetime(daily["order_date"]).dt.date
+    return daily[(days >= start) & (days <= end)]
+
+
+def signed_money(value: float, lang: str) -> str:
+    return ("+" if value > 0 else "") + fmt_money(value, lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_last_30_days_are_compared_with_the_30_days_before(marts, lang):
+    from datetime import timedelta
+
+    latest = pd.Timestamp(marts["latest"]["d"].iloc[0]).date()
+    daily = marts["mart_category_daily"]
+    now = period_sums(daily, latest - timedelta(days=29), latest)
+    before = period_sums(daily, latest - timedelta(days=59), latest - timedelta(days=30))
+    at = run_page(lang)
+    at.selectbox(key=f"categories_filter_period.{lang}").set_value("last_30").run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m for m in at.metric}
+    revenue = metrics[t("categories.kpi.net_revenue", lang)]
+    assert revenue.value == fmt_money(now["net_revenue_usd"].sum(), lang)
+    assert revenue.delta == signed_money(now["net_revenue_usd"].sum() - before["net_revenue_usd"].sum(), lang)
+    margin = metrics[t("categories.kpi.margin", lang)]
+    assert margin.value == fmt_money(now["contribution_margin_usd"].sum(), lang)
+    assert margin.delta == signed_money(
+        now["contribution_margin_usd"].sum() - before["contribution_margin_usd"].sum(), lang)
+    # The period and what it is compared with, in words.
+    expected = t("categories.period.versus", lang, start=fmt_day(latest - timedelta(days=59), lang),
+                 end=fmt_day(latest - timedelta(days=30), lang))
+    assert any(expected in c.value for c in at.caption), [c.value for c in at.caption]
+
+    # Per category and channel: the previous period's revenue and the change against it.
+    table = frame_with(at, t("categories.col.change", lang))
+    pair = now.groupby(["category_id", "channel"])["net_revenue_usd"].sum().idxmax()
+    was = before.groupby(["category_id", "channel"])["net_revenue_usd"].sum()[pair]
+    cats = marts["dim_categories"].set_index("category_id")
+    row = table[(table[t("categories.col.category", lang)] == cats.loc[pair[0], "category_name_zh" if lang == "zh"
+                                                                        else "category_name"])
+                & (table[t("categories.col.channel", lang)] == t(f"categories.channel.{pair[1]}", lang))].iloc[0]
+    change = now.groupby(["category_id", "channel"])["net_revenue_usd"].sum()[pair] / was - 1
+    assert row[t("categories.col.prev_period", lang)] == fmt_money(was, lang)
+    assert row[t("categories.col.change", lang)] == fmt_percent(change, lang, signed=True)
+
+
+def fmt_day(day, lang: str) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else day.strftime("%Y-%m-%d")
+
+
+def test_every_preset_and_a_custom_range_render(marts):
+    from datetime import timedelta
+
+    from streamlit_app.periods import PRESETS
+
+    latest = pd.Timestamp(marts["latest"]["d"].iloc[0]).date()
+    daily = marts["mart_category_daily"]
+    at = run_page()
+    for preset in PRESETS:
+        at.selectbox(key="categories_filter_period.en").set_value(preset).run()
+        assert not at.exception, (preset, [e.value for e in at.exception])
+    # A custom week in the middle of the data: exactly its days are summed.
+    start, end = latest - timedelta(days=100), latest - timedelta(days=94)
+    at.date_input(key="categories_filter_custom").set_value((start, end)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    kpis = {m.label: m.value for m in at.metric}
+    assert kpis[t("categories.kpi.net_revenue", "en")] == fmt_money(
+        period_sums(daily, start, end)["net_revenue_usd"].sum(), "en")
+    assert any(t("categories.period.caption", "en", start=fmt_day(start, "en"), end=fmt_day(end, "en"), n="7")
+               in c.value for c in at.caption)
