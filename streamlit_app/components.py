@@ -7,9 +7,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -80,8 +83,38 @@ def chart(
         margin={"t": 60, "b": 40, "l": 10, "r": 10},
     )
     fig.update_layout({f"{unit_axis}axis_title_text": unit})
+    if _lang() == "zh":
+        chinese_dates(fig)
     st.plotly_chart(fig, key=key, width="stretch")
     st.caption(source_line(claim_ids))
+
+
+# Plotly writes dates on a time axis in English ("Jan 2025", "Mar 5"): Chinese ticks and hover labels, by zoom level.
+_ZH_DATE_TICKS = [
+    {"dtickrange": [None, 86_400_000], "value": "%-m月%-d日 %H:%M"},
+    {"dtickrange": [86_400_000, "M1"], "value": "%-m月%-d日"},
+    {"dtickrange": ["M1", "M12"], "value": "%Y年%-m月"},
+    {"dtickrange": ["M12", None], "value": "%Y年"},
+]
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _is_time_axis(values) -> bool:
+    if values is None or len(values) == 0:
+        return False
+    first = next((v for v in values if v is not None), None)
+    if isinstance(first, str):
+        return bool(_ISO_DAY.match(first))
+    return isinstance(first, datetime | date | np.datetime64 | pd.Timestamp)
+
+
+def chinese_dates(fig: go.Figure) -> None:
+    """Chinese month and day names on every time axis of `fig` (x or y), in ticks and hover labels."""
+    for axis in ("x", "y"):
+        if any(_is_time_axis(getattr(trace, axis, None)) for trace in fig.data):
+            fig.update_layout({f"{axis}axis": {"tickformatstops": _ZH_DATE_TICKS, "hoverformat": "%Y年%-m月%-d日"}})
 
 
 # Raw columns whose values are codes: translated into the reader's words in downloads.

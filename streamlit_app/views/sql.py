@@ -12,7 +12,7 @@ import streamlit as st
 
 from orchestration.lib.sql_sandbox import QueryRefused, run_query, schema_catalog
 from streamlit_app import components, data
-from streamlit_app.i18n import current_lang, fmt_count, t
+from streamlit_app.i18n import current_lang, description, fmt_count, t
 
 MAX_ROWS = 1000
 TIMEOUT_S = 20.0
@@ -45,8 +45,11 @@ def schema_browser(lang: str) -> None:
         return
     st.caption(t("sql.schema.intro", lang, n=fmt_count(len(tables), lang)))
     for table in tables:
-        with st.expander(f"`{table['name']}` — {table['description'] or t('sql.schema.no_description', lang)}"):
+        described = description(table["name"], None, table["description"], lang)
+        with st.expander(f"`{table['name']}` — {described or t('sql.schema.no_description', lang)}"):
             columns = pd.DataFrame(table["columns"], columns=["column", "type", "description"])
+            columns["description"] = [description(table["name"], c, d, lang)
+                                      for c, d in zip(columns["column"], columns["description"], strict=True)]
             display = pd.DataFrame(
                 {
                     t("sql.col.column", lang): columns["column"],

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from streamlit_app.app import PAGES
-from streamlit_app.i18n import t
+from streamlit_app.i18n import description, t
 from tests.browser.test_pages_in_chromium import (  # noqa: F401 - fixtures
     CHROMIUM,
     CONTENT,
@@ -47,12 +47,14 @@ NOTHING_CUT = """() => [...document.querySelectorAll('[data-testid=stMetricValue
 CUT_DETAIL = """() => [...document.querySelectorAll('[data-testid=stMetricValue]')].filter(v =>
     v.innerText.includes('…') || [v, ...v.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1))
     .map(v => v.innerText)"""
-# English that used to be left on Chinese pages (registry geographies, subjects and attributions).
+# English that used to be left on Chinese pages: registry geographies, subjects and attributions, the Categories
+# page's market signals and their detail lines.
 ENGLISH_ON_CHINESE = ["Global", "North America", "Southeast Asia", "US social commerce", "Global social commerce",
                       "TikTok official", "article (unattributed)", "foreign media", "third-party data",
-                      "industry insider", "practitioner:"]
-# Pages whose every label comes from the catalogue (other pages also show dbt's English descriptions).
-CATALOGUE_PAGES = ("market", "sources", "overview", "data_quality")
+                      "industry insider", "practitioner:", "hot (", "opportunity (", "risk (", "no signal"]
+# Plotly's English month names on a time axis ("Jan 2025", "Mar 5").
+ENGLISH_MONTH = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
+TICKS = "[data-testid=stPlotlyChart] .xtick text, [data-testid=stPlotlyChart] .ytick text"
 
 
 def open_at(browser, url: str, width: int):
@@ -82,10 +84,17 @@ def test_page_has_its_url_and_whole_headlines(server, browser, spec, lang, width
                 page.wait_for_function(NOTHING_CUT, timeout=20_000)
             except Exception:  # noqa: BLE001 - report which headline is cut
                 pytest.fail(f"headline numbers cut at {width}px ({lang}): {page.evaluate(CUT_DETAIL)}")
-        if lang == "zh" and spec.name in CATALOGUE_PAGES:
+        if lang == "zh":
+            if spec.name == "sql":  # the marts' descriptions, in Chinese (dbt writes them in English)
+                expect(page.locator("[data-testid=stExpander] summary").first).to_contain_text(
+                    description("marts.dim_categories", None, "", "zh")[:20], timeout=WAIT_MS)
             text = page.locator("[data-testid=stMain]").inner_text()
             svg = " ".join(x or "" for x in page.locator("[data-testid=stPlotlyChart] svg text").all_text_contents())
             left = [w for w in ENGLISH_ON_CHINESE if re.search(rf"(?<![\w]){re.escape(w)}", text + " " + svg)]
+            left += sorted({m for x in page.locator(TICKS).all_text_contents() for m in ENGLISH_MONTH.findall(x)})
+            if spec.name == "sql":
+                left += [d for d in ("The canonical category taxonomy", "The headline spillover figures",
+                                     "Channel × category × month") if d in text]
             assert left == [], f"English left on the Chinese {spec.name} page: {left}"
         outside = sorted({urlparse(u).hostname for u in requests
                           if urlparse(u).scheme in ("http", "https", "ws", "wss")
