@@ -234,7 +234,7 @@ def filters(
     if preset == "custom":
         picked = st.date_input(
             t("categories.filter.custom", lang),
-            value=preset_period("last_30", first, latest),
+            value=tuple(min(max(d, first), latest) for d in preset_period("last_30", first, latest)),
             min_value=first,
             max_value=latest,
             format="YYYY-MM-DD",
@@ -643,7 +643,7 @@ def main() -> None:
                n=fmt_count((end - start).days + 1, lang))
     versus = (t("categories.period.versus", lang, start=fmt_day(prev_start, lang), end=fmt_day(prev_end, lang))
               if comparable else t("categories.period.no_previous", lang, start=fmt_day(start, lang)))
-    st.caption(f"{period} {versus}")
+    st.caption(f"{period}{'' if lang == 'zh' else ' '}{versus}")
     if selected.empty:
         st.info(t("categories.period.empty", lang), icon=":material/event_busy:")
         return
