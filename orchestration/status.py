@@ -37,8 +37,11 @@ class Status:
         if self.files:
             out.append(f"seller export files: {self.files[0]} loaded, rows loaded {self.files[1]:,}, "
                        f"rows quarantined {self.files[2]:,}")
-        out.append(f"checks: {self.passing_checks} passing, {len(self.warning_checks)} warning, "
-                   f"{len(self.failing_checks)} failing, {self.unknown_checks} never run")
+        if self.passing_checks or self.warning_checks or self.failing_checks or self.unknown_checks:
+            out.append(f"checks: {self.passing_checks} passing, {len(self.warning_checks)} warning, "
+                       f"{len(self.failing_checks)} failing, {self.unknown_checks} never run")
+        else:
+            out.append("checks: none yet — no build has run in this home (`tsw build`)")
         out += [f"  warning {name}" for name in self.warning_checks]
         out += [f"  FAILING {name} (last run {when})" for name, when in self.failing_checks]
         return out
@@ -64,6 +67,57 @@ def _tables() -> list[tuple[str, int, str | None]]:
     return out
 
 
+def _sqlite(path):
+    import sqlite3
+
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+
+
+def _user_key(check: dict) -> str:
+    return f"{'/'.join(check['asset_key']['path'])}:{check['name']}"
+
+
+def _checks_from_storage(home) -> tuple[set[str], dict[str, tuple[bool, bool, float]]] | None:
+    """The last build's checks and each one's latest result, read straight from the instance's SQLite files
+    without importing Dagster (about 2 s of CPU at every `tsw status`): the build's execution plan in runs.db,
+    the check executions in the event-log index. Returns None when the storage is not laid out as expected
+    (another Dagster version or storage): the caller then asks Dagster itself."""
+    import json
+    import sqlite3
+    import zlib
+
+    runs_db, index_db = home / "history" / "runs.db", home / "history" / "runs" / "index.db"
+    if not runs_db.exists():
+        return set(), {}  # no run ever started in this home
+    try:
+        with _sqlite(runs_db) as conn:
+            run = conn.execute("select run_body from runs where pipeline_name = 'ingest_and_build_job' "
+                               "order by id desc limit 1").fetchone()
+            if run is None:
+                return set(), {}
+            plan_id = json.loads(run[0]).get("execution_plan_snapshot_id")
+            body = conn.execute("select snapshot_body from snapshots where snapshot_id = ?", [plan_id]).fetchone()
+        plan = json.loads(zlib.decompress(body[0]))
+        keys = {_user_key(out["properties"]["asset_check_key"]) for step in plan["steps"] for out in step["outputs"]
+                if (out.get("properties") or {}).get("asset_check_key")}
+        results: dict[str, tuple[bool, bool, float]] = {}
+        if index_db.exists():
+            with _sqlite(index_db) as conn:
+                rows = conn.execute(
+                    "select evaluation_event from asset_check_executions "
+                    "where execution_status in ('SUCCEEDED', 'FAILED') and evaluation_event is not null "
+                    "order by id desc").fetchall()
+            for (event,) in rows:
+                evaluation = json.loads(event)["dagster_event"]["event_specific_data"]
+                key = _user_key({"asset_key": evaluation["asset_key"], "name": evaluation["check_name"]})
+                if key not in results:  # the newest evaluation of each check
+                    warn = (evaluation.get("severity") or {}).get("__enum__") == "AssetCheckSeverity.WARN"
+                    results[key] = (bool(evaluation["success"]), warn, float(json.loads(event)["timestamp"]))
+        return keys, results
+    except (sqlite3.Error, KeyError, TypeError, ValueError, zlib.error):
+        return None
+
+
 def _check_keys(instance) -> set:
     """The checks of the last build: read from its execution plan in the instance (a tenth of a second),
     not by loading the definitions (dbt's manifest, every asset: 10+ seconds). Before any build, the
@@ -85,8 +139,6 @@ def _check_keys(instance) -> set:
 def collect_status() -> Status:
     import datetime as dt
 
-    import dagster as dg
-
     from orchestration.lib.dagster_instance import prepare_dagster_home, project_context
 
     path = settings.published_path()
@@ -105,6 +157,23 @@ def collect_status() -> Status:
     if not dagster_home().exists():
         # Nothing was ever built in this home: report that, and create nothing where we were asked.
         return status
+    found = _checks_from_storage(dagster_home())
+    if found is not None:
+        keys, results = found
+        for key in sorted(keys):
+            if key not in results:
+                status.unknown_checks += 1
+                continue
+            passed, warn, at = results[key]
+            if passed:
+                status.passing_checks += 1
+            elif warn:
+                status.warning_checks.append(key)
+            else:
+                status.failing_checks.append((key, dt.datetime.fromtimestamp(at).isoformat(timespec="seconds")))
+        return status
+    import dagster as dg
+
     prepare_dagster_home()
     with project_context() as instance:
         check_keys = _check_keys(instance)
