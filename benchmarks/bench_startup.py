@@ -53,11 +53,11 @@ def main() -> None:
     # Check results as `tsw status` reads them now (the instance's SQLite files, no Dagster import) vs through
     # Dagster's API (import + instance + one history query per check), each in a fresh process.
     light = ("from orchestration.lib.dagster_instance import dagster_home\n"
-             "from orchestration.lib.status import _checks_from_storage\n"
+             "from orchestration.status import _checks_from_storage\n"
              "keys, results = _checks_from_storage(dagster_home())\n")
     full = ("import dagster as dg\n"
             "from orchestration.lib.dagster_instance import project_context\n"
-            "from orchestration.lib.status import _check_keys\n"
+            "from orchestration.status import _check_keys\n"
             "with project_context() as instance:\n"
             "    for key in _check_keys(instance):\n"
             "        instance.event_log_storage.get_asset_check_execution_history(key, limit=20)\n")

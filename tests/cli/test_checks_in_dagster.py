@@ -46,7 +46,7 @@ def test_tsw_status_reads_every_check_result_as_dagster_does_without_loading_it(
     import dagster as dg
 
     from orchestration.lib.dagster_instance import dagster_home, project_context
-    from orchestration.lib.status import CHECK_HISTORY_SCANNED, _check_keys, _checks_from_storage
+    from orchestration.status import CHECK_HISTORY_SCANNED, _check_keys, _checks_from_storage
 
     keys, results = _checks_from_storage(dagster_home())
     with project_context() as instance:
@@ -59,7 +59,7 @@ def test_tsw_status_reads_every_check_result_as_dagster_does_without_loading_it(
                 record.evaluation.passed, record.evaluation.severity == dg.AssetCheckSeverity.WARN)
             got = results.get(key.to_user_string())
             assert (got[:2] if got else None) == expected, key.to_user_string()
-    probe = ("import sys\nfrom orchestration.lib.status import collect_status\n"
+    probe = ("import sys\nfrom orchestration.status import collect_status\n"
              "print(collect_status().passing_checks, 'dagster' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
     assert out == [str(sum(1 for k in keys if k in results and results[k][0])), "False"]
