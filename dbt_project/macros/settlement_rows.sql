@@ -4,7 +4,8 @@
   one file are two real transactions (two identical storage fees), so a row's identity is the hash of
   its business columns plus its occurrence number among identical rows of the same file; the latest
   file holding that identity wins. Overlapping date ranges therefore never double count, and a row
-  that only one file holds is kept.
+  that only one file holds is kept. The copy kept (its file name and row number) is the newest
+  file's by macros/file_versions.sql, never the last one loaded.
 -#}
 {% macro settlement_rows(relation, columns) %}
 with hashed as (
@@ -16,21 +17,28 @@ with hashed as (
 
 ),
 
+files as (
+
+    {{ file_rank('hashed') }}
+
+),
+
 numbered as (
 
     select
         *,
         row_number() over (partition by _batch_id, _row_hash order by _row_number) as _occurrence,
     from hashed
+    inner join files using (_batch_id)
 
 )
 
-select * exclude (_version_rank)
+select * exclude (_version_rank, _file_rank)
 from (
     select
         *,
         row_number() over (
-            partition by _row_hash, _occurrence order by _loaded_at desc, _batch_id desc
+            partition by _row_hash, _occurrence order by _file_rank
         ) as _version_rank,
     from numbered
 )

@@ -3,8 +3,8 @@
 `archive/<sha256>.<ext>` holds the file's exact bytes; `archive/<sha256>.<ext>.json` (the sidecar)
 keeps what the original file name carried and the archived name cannot: the name itself, the
 reporting period and the export time (TikTok order exports are named after it; staging keeps each
-order from its latest export), and when it was first loaded (which version wins on equal export
-times). Both are written atomically (a temporary file beside the target, flushed, then renamed) and
+order from its newest export), and when it was first loaded (the original load order, which no
+longer decides which version wins: dbt_project/macros/file_versions.sql). Both are written atomically (a temporary file beside the target, flushed, then renamed) and
 the bytes are verified against the hash before the rename and whenever the archive is read, so a
 copy cut by a kill or a full disk is never taken for the file: re-dropping the file repairs it.
 

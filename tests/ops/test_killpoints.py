@@ -7,9 +7,7 @@ out-of-memory killer does (a running dbt child survives and must be dealt with);
 group, as a power cut does. After each kill the next command in the chain must get going (a kill used to
 leave the writer slot claimed for ever), `tsw status` must work, and the final plain `tsw build` must
 succeed with every file loaded once and every raw table and mart holding the rows of the session's
-uninterrupted build of the same input, and nothing of the killed commands left running. Cells that depend on
-the order files were loaded in still differ (issue 16 items 2 and 13); until those are fixed the cell-by-cell
-comparison reports them as an expected failure instead of passing silently.
+uninterrupted build of the same input, cell for cell, and nothing of the killed commands left running.
 
 The fast chain (three kill points) runs in the normal suite. The full set (24 kill points in four chains)
 runs with `pytest -m killpoints tests/ops/test_killpoints.py` (or TSW_KILLPOINTS=1); it takes about as
@@ -30,6 +28,7 @@ import duckdb
 import pytest
 
 from orchestration import settings
+from tests.pipeline.snapshot_diff import mart_differences
 
 pytestmark = pytest.mark.slow
 
@@ -172,46 +171,6 @@ def _run(home: Path, *args: str) -> subprocess.CompletedProcess:
                           env=_env(home), capture_output=True, text=True, timeout=COMMAND_TIMEOUT_S, check=False)
 
 
-def mart_differences(got: Path, expected: Path) -> list[str]:
-    """Marts of snapshot `got` that differ from those of `expected`, row for row. Doubles are compared to a
-    relative 1e-9 (a different summation order is not a difference); everything else exactly."""
-    problems = []
-    with duckdb.connect() as conn:
-        conn.execute("set enable_progress_bar = false")
-        conn.execute(f"attach '{got}' as got (read_only)")
-        conn.execute(f"attach '{expected}' as expected (read_only)")
-        tables = {db: {r[0] for r in conn.execute(
-            "select table_name from duckdb_tables() where schema_name = 'marts' and database_name = ?", [db]).fetchall()}
-            for db in ("got", "expected")}
-        problems += [f"{t}: missing" for t in sorted(tables["expected"] - tables["got"])]
-        problems += [f"{t}: unexpected" for t in sorted(tables["got"] - tables["expected"])]
-        for table in sorted(tables["got"] & tables["expected"]):
-            columns = conn.execute(
-                "select column_name, data_type from duckdb_columns() where database_name = 'expected' "
-                "and schema_name = 'marts' and table_name = ? order by column_index", [table]).fetchall()
-            exact = [f'"{c}"' for c, t in columns if t not in ("DOUBLE", "FLOAT")]
-            floats = [f'"{c}"' for c, t in columns if t in ("DOUBLE", "FLOAT")]
-            order = ", ".join(exact + [f"round({c}, 6)" for c in floats]) or "1"
-            numbered = ("select row_number() over (order by {order}) as _n, * from {db}.marts.\"{table}\"")
-            same = " and ".join([f"g.{c} is not distinct from e.{c}" for c in exact] + [
-                f"(g.{c} is not distinct from e.{c} or abs(g.{c} - e.{c}) <= 1e-9 * greatest(abs(e.{c}), 1))"
-                for c in floats]) or "true"
-            rows_got, rows_expected = (conn.execute(f'select count(*) from {db}.marts."{table}"').fetchone()[0]
-                                       for db in ("got", "expected"))
-            if rows_got != rows_expected:
-                problems.append(f"{table}: {rows_got} rows, expected {rows_expected}")
-                continue
-            bad = conn.execute(
-                f"select count(*), min(g._n) from ({numbered.format(order=order, db='got', table=table)}) g "
-                f"join ({numbered.format(order=order, db='expected', table=table)}) e using (_n) where not ({same})"
-            ).fetchone()
-            if bad[0]:
-                example = conn.execute(f"select * from ({numbered.format(order=order, db='got', table=table)}) "
-                                       f"where _n = {bad[1]}").fetchone()
-                problems.append(f"{table}: {bad[0]} rows differ, e.g. {example[:8]}")
-    return problems
-
-
 def table_counts(got: Path, expected: Path) -> dict[str, tuple[int, int]]:
     """(rows in `got`, rows in `expected`) of every raw table and mart, and of the load log per status."""
     out = {}
@@ -280,13 +239,9 @@ def run_chain(home: Path, chain: list[KillPoint], expected: Path) -> list[str]:
         while _leftovers(home) and time.monotonic() < deadline:
             time.sleep(1)
         assert not _leftovers(home), [Path(f"/proc/{p}/cmdline").read_bytes()[:200] for p in _leftovers(home)]
-        differ = mart_differences(home / "published.duckdb", expected)
-        if differ:
-            # Seen on main at 2026-12-01 18:50: only cells chosen by load order differ (a discovered product's
-            # name, the version of an overlapping video-list row, and what derives from them). Not a recovery
-            # fault: a plain build that loads the same files in another order differs the same way.
-            pytest.xfail("marts depend on the order files were loaded in (issue 16 items 2 and 13): "
-                         + "; ".join(differ))
+        # Every mart, cell for cell: what an uninterrupted build of the same files gives (versions are picked
+        # by what the files say, never by the order a killed chain happened to load them in).
+        assert mart_differences(home / "published.duckdb", expected) == []
     finally:
         for pid in _leftovers(home):
             try:

@@ -46,14 +46,15 @@ creator_daily as (
 ),
 
 -- The video list names no product: a video counts for a product when the product's name appears in the
--- video's name (longest name wins, so "Serum" never steals a video from "Vitamin C Brightening Serum").
+-- video's name (longest name wins, so "Serum" never steals a video from "Vitamin C Brightening Serum";
+-- between names of equal length the greater product id, so every build credits the video alike).
 -- Impressions are the video's lifetime impressions in the export, credited to its post day.
 videos_matched as (
     select
         videos.video_link,
         videos.video_post_date,
         videos.shoppable_video_impressions,
-        arg_max(products.product_id, length(products.product_name)) as product_id,
+        arg_max(products.product_id, (length(products.product_name), products.product_id)) as product_id,
     from {{ ref('stg_tiktok__video_performance') }} as videos
     inner join products
         on contains(lower(videos.video_name), lower(products.product_name))

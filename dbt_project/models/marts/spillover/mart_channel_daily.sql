@@ -20,14 +20,21 @@ events as (
     group by all
 ),
 
--- TikTok's own category name for each category, read from the order lines of its products.
-categories as (
-    select products.category_id, mode(orders.product_category) as tiktok_category_name,
+-- TikTok's own category name for each category, read from the order lines of its products: the most
+-- frequent one, ties to the alphabetically first (mode() picked any of a tie: builds differed).
+category_names as (
+    select products.category_id, orders.product_category, count(*) as n,
     from {{ ref('stg_tiktok__orders') }} as orders
     inner join {{ ref('int_products__codes') }} as codes on codes.code_kind = 'tiktok_sku_id' and codes.code = orders.sku_id
     inner join {{ ref('int_products') }} as products on products.product_id = codes.product_id
     where orders.product_category is not null
     group by all
+),
+
+categories as (
+    select category_id, product_category as tiktok_category_name,
+    from category_names
+    qualify row_number() over (partition by category_id order by n desc, product_category) = 1
 ),
 
 -- GMV Max campaigns run per category ("GMV Max | Beauty & Personal Care"): campaign-level rows are

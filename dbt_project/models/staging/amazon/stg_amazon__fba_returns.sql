@@ -1,7 +1,13 @@
--- Amazon FBA customer returns, one row per returned unit batch (license plate), latest download wins.
+-- Amazon FBA customer returns, one row per returned unit batch (license plate), the newest download wins (macros/file_versions.sql: by what the files say, never by load order).
 with source as (
 
     select * from {{ source('amazon', 'amazon_fba_returns') }}
+
+),
+
+files as (
+
+    {{ file_rank('source', activity='return_date') }}
 
 ),
 
@@ -11,9 +17,10 @@ ranked as (
         *,
         row_number() over (
             partition by order_id, sku, coalesce(license_plate_number, cast(return_date as varchar))
-            order by _loaded_at desc, _row_number desc
+            order by files._file_rank, _row_number desc
         ) as _version_rank
     from source
+    inner join files using (_batch_id)
 
 )
 

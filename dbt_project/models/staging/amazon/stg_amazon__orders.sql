@@ -1,8 +1,14 @@
 -- Amazon order items from the LATEST report that contains the order (by the order's
--- last-updated-date, then load time): an order's items always come from one report.
+-- last-updated-date, then the newest report, macros/file_versions.sql): an order's items always come from one report.
 with source as (
 
     select * from {{ source('amazon', 'amazon_all_orders') }}
+
+),
+
+files as (
+
+    {{ file_rank('source', activity='last_updated_date') }}
 
 ),
 
@@ -10,8 +16,9 @@ latest_batch_per_order as (
 
     select
         amazon_order_id,
-        arg_max(_batch_id, (last_updated_date, _loaded_at)) as _batch_id
+        arg_max(_batch_id, (last_updated_date, -files._file_rank)) as _batch_id
     from source
+    inner join files using (_batch_id)
     group by amazon_order_id
 
 ),

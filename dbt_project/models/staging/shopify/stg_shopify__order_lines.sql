@@ -1,9 +1,16 @@
 -- Shopify writes order-level fields (totals, dates, status, addresses' state/zip3, tags, source…)
 -- only on the FIRST line item of an order; here every line carries its order's values.
--- When an order appears in several exports, all its lines come from the latest one.
+-- When an order appears in several exports, all its lines come from the newest one: Shopify's export names
+-- carry no time, so the one showing the latest order, payment, fulfilment or cancellation (macros/file_versions.sql).
 with source as (
 
     select * from {{ source('shopify', 'shopify_orders') }}
+
+),
+
+files as (
+
+    {{ file_rank('source', activity='greatest(created_at, paid_at, fulfilled_at, cancelled_at)') }}
 
 ),
 
@@ -11,8 +18,9 @@ latest_batch_per_order as (
 
     select
         order_name,
-        arg_max(_batch_id, _loaded_at) as _batch_id
+        arg_min(_batch_id, files._file_rank) as _batch_id
     from source
+    inner join files using (_batch_id)
     group by order_name
 
 ),

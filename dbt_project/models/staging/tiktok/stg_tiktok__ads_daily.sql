@@ -1,7 +1,13 @@
--- Daily TikTok ads (GMV Max) spend and credited revenue per campaign, and per product in the product-level report; when several loads hold the same record, the latest wins.
+-- Daily TikTok ads (GMV Max) spend and credited revenue per campaign, and per product in the product-level report; when several files hold the same record, the newest file wins (macros/file_versions.sql: by what the files say, never by load order).
 with source as (
 
     select * from {{ source('tiktok', 'tiktok_ads_campaign_daily') }}
+
+),
+
+files as (
+
+    {{ file_rank('source', activity='report_date') }}
 
 ),
 
@@ -11,9 +17,10 @@ ranked as (
         *,
         row_number() over (
             partition by report_date, campaign_id, product_id
-            order by coalesce(_file_exported_at, cast(_loaded_at as timestamp)) desc, _loaded_at desc, _row_number desc
+            order by files._file_rank, _row_number desc
         ) as _version_rank
     from source
+    inner join files using (_batch_id)
 
 )
 

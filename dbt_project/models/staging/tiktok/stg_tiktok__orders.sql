@@ -1,9 +1,15 @@
 -- One row per order SKU line, from the LATEST export that contains the order: the same order is
 -- exported again as it moves from paid to shipped to completed, and an order's lines always come
--- from one file (latest by the export time in the file name, then by load time).
+-- from one file: the newest by the export time in the file name (macros/file_versions.sql; never by load order).
 with source as (
 
     select * from {{ source('tiktok', 'tiktok_orders') }}
+
+),
+
+files as (
+
+    {{ file_rank('source', activity='greatest(created_time, paid_time, rts_time, shipped_time, delivered_time, cancelled_time)') }}
 
 ),
 
@@ -11,8 +17,9 @@ latest_batch_per_order as (
 
     select
         order_id,
-        arg_max(_batch_id, (coalesce(_file_exported_at, cast(_loaded_at as timestamp)), _loaded_at)) as _batch_id
+        arg_min(_batch_id, files._file_rank) as _batch_id
     from source
+    inner join files using (_batch_id)
     group by order_id
 
 ),

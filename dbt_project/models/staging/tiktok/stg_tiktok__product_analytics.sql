@@ -1,7 +1,13 @@
--- Per-product traffic and sales per reporting period, split by channel section (Data Compass product analytics); when several loads hold the same record, the latest wins.
+-- Per-product traffic and sales per reporting period, split by channel section (Data Compass product analytics); when several files hold the same record, the newest file wins (macros/file_versions.sql: by what the files say, never by load order).
 with source as (
 
     select * from {{ source('tiktok', 'tiktok_product_analytics') }}
+
+),
+
+files as (
+
+    {{ file_rank('source') }}
 
 ),
 
@@ -11,9 +17,10 @@ ranked as (
         *,
         row_number() over (
             partition by product_id, _file_period_start, _file_period_end
-            order by coalesce(_file_exported_at, cast(_loaded_at as timestamp)) desc, _loaded_at desc, _row_number desc
+            order by files._file_rank, _row_number desc
         ) as _version_rank
     from source
+    inner join files using (_batch_id)
 
 )
 

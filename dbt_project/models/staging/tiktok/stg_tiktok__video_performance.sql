@@ -1,7 +1,13 @@
--- Shoppable video performance per video and reporting period (Data Compass video list); when several loads hold the same record, the latest wins.
+-- Shoppable video performance per video and reporting period (Data Compass video list); when several files hold the same record, the newest file wins (macros/file_versions.sql: by what the files say, never by load order).
 with source as (
 
     select * from {{ source('tiktok', 'tiktok_video_performance') }}
+
+),
+
+files as (
+
+    {{ file_rank('source') }}
 
 ),
 
@@ -11,9 +17,10 @@ ranked as (
         *,
         row_number() over (
             partition by video_link, _file_period_start, _file_period_end
-            order by coalesce(_file_exported_at, cast(_loaded_at as timestamp)) desc, _loaded_at desc, _row_number desc
+            order by files._file_rank, _row_number desc
         ) as _version_rank
     from source
+    inner join files using (_batch_id)
 
 )
 

@@ -1,0 +1,37 @@
+{#-
+  Several downloads can hold the same record (an order exported again as it ships, a report period
+  downloaded twice, overlapping statement ranges). The newest FILE wins, judged only by what the files
+  themselves say — never by when or in which order they were loaded — so any two builds of the same
+  files (dropped in another order, finished after a killed build, or rebuilt from the archive) keep the
+  same rows:
+    1. the export time the file name carries (TikTok's "All order-YYYY-MM-DD-HH_MM"); for a file without
+       one, the latest activity it shows (`activity`: its newest order, payment, shipment… time), which
+       no export can postdate;
+    2. then the latest activity it shows;
+    3. then its content hash (the end of its batch id): an arbitrary but fixed pick between two files
+       that say nothing about which is newer (the same content is never loaded twice).
+  `file_rank(relation, activity)` numbers the files of one raw table: _file_rank 1 = newest.
+  `activity` is a column or an expression over the table's columns (e.g. greatest(paid_at, shipped_at)).
+-#}
+{% macro file_rank(relation, activity=none) -%}
+    select
+        _batch_id,
+        row_number() over (
+            order by
+                {%- if activity %}
+                coalesce(max(_file_exported_at), max(cast({{ activity }} as timestamp))) desc nulls last,
+                max(cast({{ activity }} as timestamp)) desc nulls last,
+                {%- else %}
+                max(_file_exported_at) desc nulls last,
+                {%- endif %}
+                {{ file_sha('_batch_id') }} desc,
+                _batch_id desc
+        ) as _file_rank,
+    from {{ relation }}
+    group by _batch_id
+{%- endmacro %}
+
+{#- The content hash prefix a batch id ends with (`<load time>-<sha256[:12]>`, orchestration/ingest/engine.py). -#}
+{% macro file_sha(batch_id) -%}
+    split_part({{ batch_id }}, '-', 2)
+{%- endmacro %}
