@@ -240,6 +240,7 @@ def test_shopify_orders_layout(demo, truth):
     assert utm == real["tiktok_driven_orders_by_signal"]["note_attribute"]
 
 
+@pytest.mark.slow  # > 10 s on two cores (lanes: not in make test-unit)
 def test_pii_canaries_are_the_values_written(demo):
     canaries = json.loads((demo.truth_dir / "pii_canaries.json").read_text())
     shopify = "".join((demo.out_dir / f.path).read_text(encoding="utf-8") for f in demo.by_kind("shopify_orders"))

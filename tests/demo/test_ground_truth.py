@@ -109,6 +109,7 @@ def test_realised_daily_sales_follow_the_worlds_expectations(demo):
         assert np.corrcoef(weekly["r"], weekly["e"])[0, 1] > 0.9, ch
 
 
+@pytest.mark.slow  # > 10 s on two cores (lanes: not in make test-unit)
 def test_same_seed_same_bytes(demo, tmp_path):
     again = generate_demo(tmp_path / "inbox", seed=7, days=400)
     assert [(f.path, f.sha256) for f in again.files] == [(f.path, f.sha256) for f in demo.files]

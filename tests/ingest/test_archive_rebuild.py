@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from orchestration import settings
 from orchestration.ingest import ingest_paths
@@ -54,6 +55,7 @@ def _raw_tables(warehouse: Path) -> dict[str, list]:
         return out
 
 
+@pytest.mark.slow  # > 10 s on two cores (lanes: not in make test-unit)
 def test_rebuild_from_the_archive_reloads_the_same_rows(home, tmp_path, monkeypatch):
     ingest_paths([_drop(r) for r in NAMED])
     ingest_paths([_drop(EXPLICIT)], period="2025-11-01..2025-11-30")

@@ -37,6 +37,7 @@ def test_one_asset_per_raw_table_in_the_writer_pool():
         assert a.group_names_by_key[a.key] == "seller_exports"
 
 
+@pytest.mark.slow  # > 10 s on two cores (lanes: not in make test-unit)
 def test_assets_load_their_kind_and_report_metadata(home):
     from orchestration.defs.ingest import seller_exports
 

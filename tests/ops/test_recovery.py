@@ -34,6 +34,7 @@ def _claims(instance) -> list[str]:
     return list(dict.fromkeys([s.run_id for s in info.claimed_slots] + [p.run_id for p in info.pending_steps]))
 
 
+@pytest.mark.slow  # > 10 s on two cores (lanes: not in make test-unit)
 def test_a_killed_run_is_failed_and_its_writer_slot_freed_with_one_line(dagster_home, writer_runs):
     run_id = writer_runs.kill()
     instance = _instance(dagster_home)
@@ -203,6 +204,7 @@ def test_writer_slot_waits_for_the_holder_then_proceeds(dagster_home):
     assert _claims(instance) == []
 
 
+@pytest.mark.slow  # > 10 s on two cores (lanes: not in make test-unit)
 def test_writer_slot_gives_up_with_a_clear_message_and_leaves_no_claim(dagster_home, writer_runs):
     writer_runs.start()
     instance = _instance(dagster_home)
@@ -213,6 +215,7 @@ def test_writer_slot_gives_up_with_a_clear_message_and_leaves_no_claim(dagster_h
     assert _claims(instance) == [build]
 
 
+@pytest.mark.slow  # > 10 s on two cores (lanes: not in make test-unit)
 def test_writer_slot_of_a_killed_ingest_is_freed_by_the_next_start(dagster_home):
     instance = _instance(dagster_home)
     script = ("import sys, time; from orchestration.lib import recovery; "
