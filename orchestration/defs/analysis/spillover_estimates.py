@@ -120,8 +120,8 @@ def _replace_table(conn: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFr
         casts = ",\n".join(f"cast({c} as {t}) as {c}" for c, t in types.items())
         conn.execute("create schema if not exists marts")
         conn.execute(f"create or replace table {table} as select {casts} from _spillover_rows")
-        if table == TABLE:  # descriptions from its dbt source YAML, as dbt's persist_docs does
-            comment_table(conn, table)
+        # Descriptions from the dbt source YAML, as dbt's persist_docs does for its models.
+        comment_table(conn, table)
     finally:
         conn.unregister("_spillover_rows")
 
