@@ -237,8 +237,8 @@ def catalogue() -> None:
 @main.command()
 def rebuild() -> None:
     """Rebuild the warehouse from $TSW_HOME/archive (with the catalogue and seeds/): same marts, row for row."""
-    from orchestration.ingest.archive import reload_archive
     from orchestration.build import run_full_build
+    from orchestration.ingest.archive import reload_archive
 
     reloaded = reload_archive()
     for line in reloaded.lines():

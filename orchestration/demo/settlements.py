@@ -100,10 +100,10 @@ AMAZON_TX_PREAMBLE = [
     "Definitions:",
     "Sales tax collected: Includes sales tax collected from buyers for product sales, shipping, and gift wrap.",
     "Selling fees: Includes variable closing fees and referral fees.",
-    "Other transaction fees: Includes shipping chargebacks, shipping holdbacks, per-item fees  and sales tax "
-    "collection fees.",
-    "Other: Includes non-order transaction amounts. For more details, see the \"Type\" and \"Description\" "
-    "columns for each order ID.",
+    ("Other transaction fees: Includes shipping chargebacks, shipping holdbacks, per-item fees  and sales tax "
+     "collection fees."),
+    ("Other: Includes non-order transaction amounts. For more details, see the \"Type\" and \"Description\" "
+     "columns for each order ID."),
 ]
 AMAZON_TX_COLUMNS = [
     "date/time", "settlement id", "type", "order id", "sku", "description", "quantity", "marketplace",
@@ -455,8 +455,8 @@ def amazon_settlement(az: pd.DataFrame, products: pd.DataFrame, people, start: d
     }).sort_values("_when", kind="stable")
     people.record(az["buyer_idx"].to_numpy()[r[r % 9 == 0]], ("names",))
     facts = {
-        "transactions": int(len(tx)),
-        "settlements_paid": int(len(transfers)),
+        "transactions": len(tx),
+        "settlements_paid": len(transfers),
         "order_rows": int(posted.sum()), "refund_rows": int(refunded.sum()),
         "returned_units_reported": int(qty[returned].sum()),
         "returned_lines_reported": int(returned.sum()),
@@ -555,7 +555,7 @@ def shopify_payouts(allx: pd.DataFrame, last: date, rng: np.random.Generator) ->
     })
     frame["_when"] = tx["_when"].to_numpy()
     facts = {
-        "transactions": int(n - len(payout_rows)), "payouts": int(len(payout_rows)),
+        "transactions": int(n - len(payout_rows)), "payouts": len(payout_rows),
         "charges_usd": round(float(charges.loc[charges["_when"] < end, "amount"].sum()), 2),
         "fees_usd": round(float(tx["fee"].sum()), 2),
         "refunds_usd": round(float(refunds["amount"].sum()), 2),

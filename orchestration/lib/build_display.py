@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Self, TextIO
 
 from orchestration import settings
 
@@ -70,7 +70,7 @@ class OutputCapture:
         self._saved: tuple[int, int] | None = None
         self._thread: threading.Thread | None = None
 
-    def __enter__(self) -> OutputCapture:
+    def __enter__(self) -> Self:
         sys.stdout.flush()
         sys.stderr.flush()
         self._log = open(self.log_path, "a", encoding="utf-8")  # closed in __exit__
@@ -347,7 +347,7 @@ class ProgressPoller:
 # Rendering
 # ---------------------------------------------------------------------------------------------------
 def _fmt_seconds(seconds: float) -> str:
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
 
 
@@ -374,7 +374,7 @@ class BuildView:
         self._plain_started = False
 
     # -- lifecycle ---------------------------------------------------------------------------------
-    def __enter__(self) -> BuildView:
+    def __enter__(self) -> Self:
         if self.live:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
@@ -539,9 +539,9 @@ def summary_lines(result, tracker: RunTracker | None, log_path: Path, elapsed_s:
     tests = _manifest_tests(manifest_path or settings.DBT_PROJECT_DIR / "target" / "manifest.json") \
         if (failed or warned) else {}
     verdict = "Build finished" if result.success else "Build FAILED"
-    lines = [f"{verdict} in {_fmt_seconds(elapsed_s)}: {len(result.materialized)} tables built; "
-             f"checks: {result.passed_checks} passed, {len(result.warned_checks)} warnings, "
-             f"{len(result.failed_checks)} failed."]
+    lines = [(f"{verdict} in {_fmt_seconds(elapsed_s)}: {len(result.materialized)} tables built; "
+              f"checks: {result.passed_checks} passed, {len(result.warned_checks)} warnings, "
+              f"{len(result.failed_checks)} failed.")]
 
     def listed(title: str, items: list[str]) -> None:
         if not items:
