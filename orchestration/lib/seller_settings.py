@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -84,6 +85,12 @@ def load_or_default(home: Path | None = None) -> SellerSettings:
         return SellerSettings()
 
 
+@cache
+def _zone_names() -> frozenset[str]:
+    # Scans the whole tz database (~600 files): once per process, not on every page render.
+    return frozenset(available_timezones())
+
+
 def _is_zone(name: str) -> bool:
     if "/" not in name and name != "UTC":
         return False  # abbreviations such as PST are ambiguous; IANA names only
@@ -91,4 +98,4 @@ def _is_zone(name: str) -> bool:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return False
-    return name in available_timezones() or name == "UTC"
+    return name in _zone_names() or name == "UTC"
