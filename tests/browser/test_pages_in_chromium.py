@@ -31,7 +31,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 TITLE_KEYS = {"market": "market.title", "sources": "sources.title", "overview": "overview.title",
               "data_quality": "quality.title", "sql": "sql.title", "categories": "categories.title",
-              "spillover": "spill.title"}
+              "spillover": "spill.title", "settlements": "settle.title", "catalogue": "catalogue.title"}
 WAIT_MS = 90_000
 
 pytestmark = [
@@ -192,7 +192,9 @@ def test_every_page_renders_a_known_value_in_both_languages(server, browser, fac
                 arg=t(title_key, "zh"), timeout=WAIT_MS)
         wait_idle(page)
         assert_clean(page)
-        assert t(f"page.{spec.name}", "zh") in page.locator("[data-testid=stSidebar]").inner_text()
+        # The navigation is relabelled in its own delta, after the heading: wait for it.
+        expect(page.locator("[data-testid=stSidebar]")).to_contain_text(t(f"page.{spec.name}", "zh"),
+                                                                        timeout=WAIT_MS)
         if spec.name == "spillover":
             # The product-group choice is relabelled too (Streamlit alone would keep the English label).
             chosen = page.locator("[data-testid=stSelectbox] input").first
