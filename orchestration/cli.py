@@ -143,7 +143,7 @@ def status() -> None:
 @main.command()
 @click.option("--seed", default=7, show_default=True)
 @click.option("--days", default=400, show_default=True)
-@click.option("--scale", type=int, default=None, help="Target number of TikTok order lines (benchmarks).")
+@click.option("--scale", type=int, default=None, help="Benchmarks: the whole seller at about N TikTok order lines (every kind, streamed).")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Folder (default: the inbox).")
 def demo(seed: int, days: int, scale: int | None, out: Path | None) -> None:
     """Write the demo seller's exports (all twelve kinds) into the inbox."""

@@ -69,14 +69,14 @@ def duration(seconds) -> np.ndarray:
     return np.array([f"{v // 60}m{v % 60:02d}s" for v in s], dtype=object)
 
 
-def us_time(ts: np.ndarray) -> np.ndarray:
+def pandas_us_time(ts: np.ndarray) -> np.ndarray:
     """`MM/DD/YYYY h:mm:ss AM/PM` (hour without leading zero), '' for NaT."""
     s = pd.Series(pd.to_datetime(ts))
     out = s.dt.strftime("%m/%d/%Y %I:%M:%S %p").str.replace(r" 0(\d):", r" \1:", regex=True)
     return out.fillna("").to_numpy(dtype=object)
 
 
-def us_date(ts) -> np.ndarray:
+def pandas_us_date(ts) -> np.ndarray:
     return pd.Series(pd.to_datetime(ts)).dt.strftime("%m/%d/%Y").fillna("").to_numpy(dtype=object)
 
 
@@ -85,12 +85,12 @@ def _local_to_utc(ts: np.ndarray) -> pd.Series:
     return s.dt.tz_localize(LOCAL_TZ, ambiguous=False, nonexistent="shift_forward").dt.tz_convert("UTC")
 
 
-def iso_utc(ts: np.ndarray) -> np.ndarray:
+def pandas_iso_utc(ts: np.ndarray) -> np.ndarray:
     """Amazon: `2025-06-17T08:04:21+00:00`."""
     return _local_to_utc(ts).dt.strftime("%Y-%m-%dT%H:%M:%S+00:00").fillna("").to_numpy(dtype=object)
 
 
-def shopify_time(ts: np.ndarray) -> np.ndarray:
+def pandas_shopify_time(ts: np.ndarray) -> np.ndarray:
     """Shopify: `2025-10-07 09:50:26 -0700` (seller's local time with its UTC offset)."""
     s = pd.Series(pd.to_datetime(ts))
     loc = s.dt.tz_localize(LOCAL_TZ, ambiguous=False, nonexistent="shift_forward")
@@ -105,6 +105,113 @@ def _seen(ts: np.ndarray, as_of: np.datetime64) -> np.ndarray:
 def _mask_times(ts: np.ndarray, as_of) -> np.ndarray:
     out = np.asarray(ts, dtype="datetime64[s]").copy()
     out[~_seen(out, as_of)] = np.datetime64("NaT")
+    return out
+
+
+# ---------------------------------------------------------------- fast timestamp formatting
+# pandas' strftime costs ~15 us a value; the exports format tens of millions of times at benchmark scale.
+# These build the same strings from cached day and time-of-day parts (a day's string once, each of the
+# 86,400 times of day once), exactly as the pandas formats above would; tests/demo checks they agree.
+_TOD_CACHE: dict[str, np.ndarray] = {}
+
+
+def _tod_strings(kind: str) -> np.ndarray:
+    if kind not in _TOD_CACHE:
+        s = np.arange(86400)
+        h, m, sec = s // 3600, s // 60 % 60, s % 60
+        if kind == "24":
+            out = [f"{a:02d}:{b:02d}:{c:02d}" for a, b, c in zip(h, m, sec)]
+        else:  # 12-hour clock without a leading zero: `9:05:01 PM`
+            out = [f"{(a % 12) or 12}:{b:02d}:{c:02d} {'AM' if a < 12 else 'PM'}" for a, b, c in zip(h, m, sec)]
+        _TOD_CACHE[kind] = np.array(out, dtype=object)
+    return _TOD_CACHE[kind]
+
+
+def _day_and_second(ts) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(not NaT mask, unique days, index of each value's day, seconds after midnight)."""
+    ts = np.asarray(ts, dtype="datetime64[s]")
+    ok = ~np.isnat(ts)
+    day = ts[ok].astype("datetime64[D]")
+    sec = (ts[ok] - day).astype(np.int64)
+    days, inv = np.unique(day, return_inverse=True)
+    return ok, days, inv, sec
+
+
+def _assemble(n: int, ok: np.ndarray, parts: np.ndarray) -> np.ndarray:
+    out = np.full(n, "", dtype=object)
+    out[ok] = parts
+    return out
+
+
+def _fast_local(ts, day_fmt: str, sep: str, kind: str) -> np.ndarray:
+    ts = np.asarray(ts, dtype="datetime64[s]")
+    ok, days, inv, sec = _day_and_second(ts)
+    if not ok.any():
+        return np.full(len(ts), "", dtype=object)
+    day_str = np.array([d.item().strftime(day_fmt) + sep for d in days], dtype=object)
+    return _assemble(len(ts), ok, day_str[inv] + _tod_strings(kind)[sec])
+
+
+def _utc_offsets(ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per value (no NaT): UTC offset in seconds of the seller's local time, and whether its hour does
+    not exist in that zone (the spring-forward hour, which the pandas path shifts forward)."""
+    hours = ts.astype("datetime64[h]")
+    uh, inv = np.unique(hours, return_inverse=True)
+    loc = pd.Series(pd.to_datetime(uh.astype("datetime64[s]"))).dt.tz_localize(
+        LOCAL_TZ, ambiguous=False, nonexistent="shift_forward")
+    wall = loc.dt.tz_localize(None).to_numpy(dtype="datetime64[s]")
+    utc = loc.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[s]")
+    offset = (wall - utc).astype(np.int64)
+    shifted = wall != uh.astype("datetime64[s]")
+    return offset[inv], shifted[inv]
+
+
+def us_time(ts) -> np.ndarray:
+    """`MM/DD/YYYY h:mm:ss AM/PM` (hour without leading zero), '' for NaT (= pandas_us_time, faster)."""
+    return _fast_local(ts, "%m/%d/%Y", " ", "12")
+
+
+def us_date(ts) -> np.ndarray:
+    """`MM/DD/YYYY`, '' for NaT (= pandas_us_date)."""
+    ts = np.asarray(ts, dtype="datetime64[s]")
+    ok, days, inv, _ = _day_and_second(ts)
+    day_str = np.array([d.item().strftime("%m/%d/%Y") for d in days], dtype=object)
+    return _assemble(len(ts), ok, day_str[inv] if ok.any() else day_str)
+
+
+def iso_utc(ts) -> np.ndarray:
+    """Amazon: `2025-06-17T08:04:21+00:00` (= pandas_iso_utc)."""
+    ts = np.asarray(ts, dtype="datetime64[s]")
+    out = np.full(len(ts), "", dtype=object)
+    ok = ~np.isnat(ts)
+    if not ok.any():
+        return out
+    v = ts[ok]
+    offset, shifted = _utc_offsets(v)
+    utc = v - offset.astype("timedelta64[s]")
+    s = _fast_local(utc, "%Y-%m-%d", "T", "24") + "+00:00"
+    if shifted.any():
+        s[shifted] = pandas_iso_utc(v[shifted])
+    out[ok] = s
+    return out
+
+
+def shopify_time(ts) -> np.ndarray:
+    """Shopify: `2025-10-07 09:50:26 -0700` (= pandas_shopify_time)."""
+    ts = np.asarray(ts, dtype="datetime64[s]")
+    out = np.full(len(ts), "", dtype=object)
+    ok = ~np.isnat(ts)
+    if not ok.any():
+        return out
+    v = ts[ok]
+    offset, shifted = _utc_offsets(v)
+    mins = offset // 60
+    uo, oinv = np.unique(mins, return_inverse=True)
+    zone = np.array([f" {'+' if o >= 0 else '-'}{abs(o) // 60:02d}{abs(o) % 60:02d}" for o in uo], dtype=object)
+    s = _fast_local(v, "%Y-%m-%d", " ", "24") + zone[oinv]
+    if shifted.any():
+        s[shifted] = pandas_shopify_time(v[shifted])
+    out[ok] = s
     return out
 
 
@@ -235,6 +342,14 @@ def tiktok_state(lines: pd.DataFrame, as_of: np.datetime64) -> dict[str, np.ndar
 def tiktok_order_frame(lines: pd.DataFrame, products: pd.DataFrame, people: PeoplePool,
                        as_of: np.datetime64, *, tabs: bool = True) -> pd.DataFrame:
     """The export's rows (63 columns, strings), newest order first."""
+    cols = tiktok_order_columns(lines, products, people, as_of, tabs=tabs)
+    return pd.DataFrame(dict(zip(L.TIKTOK_ORDERS, cols)))
+
+
+def tiktok_order_columns(lines: pd.DataFrame, products: pd.DataFrame, people: PeoplePool,
+                         as_of: np.datetime64, *, tabs: bool = True) -> list[np.ndarray]:
+    """The export's columns in layout order (63 arrays of strings), newest order first; the streaming
+    writers zip them into rows without a DataFrame (whose Arrow strings cost a copy per column)."""
     lines = lines.iloc[::-1]  # sampling sorts oldest first; the export lists newest first
     st = tiktok_state(lines, as_of)
     n = len(lines)
@@ -334,7 +449,7 @@ def tiktok_order_frame(lines: pd.DataFrame, products: pd.DataFrame, people: Peop
         "Order Channel": np.full(n, "TikTok Shop", dtype=object),
         "Creator Handle": lines["creator_handle"].to_numpy(),
     }
-    return pd.DataFrame({c: col[c] for c in L.TIKTOK_ORDERS})
+    return [col[c] for c in L.TIKTOK_ORDERS]
 
 
 def write_tiktok_orders_csv(path: Path, frame: pd.DataFrame) -> None:
@@ -358,9 +473,9 @@ def stream_tiktok_orders_csv(path: Path, lines: pd.DataFrame, products: pd.DataF
             start = max(0, end - chunk)
             while 0 < start < end and seq[start] == seq[start - 1]:
                 start -= 1
-            frame = tiktok_order_frame(lines.iloc[start:end], products, people, as_of)
+            cols = tiktok_order_columns(lines.iloc[start:end], products, people, as_of)
             buf = io.StringIO()
-            csv.writer(buf, lineterminator="\r\n").writerows(frame.to_numpy(dtype=object).tolist())
+            csv.writer(buf, lineterminator="\r\n").writerows(zip(*cols))
             f.write(buf.getvalue().encode("utf-8"))
             end = start
 

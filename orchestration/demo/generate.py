@@ -16,7 +16,7 @@ takes top-level files only never mistakes it for an export):
 Scale. The demo seller is the world at `VOLUME_SCALE` (every channel's expected units, views, sessions
 and ads spend multiplied by the same factor): a few thousand orders a month per channel instead of
 tens of thousands, so the demo stays small, while spillover betas (USD per USD) are unchanged.
-`scale=N` is the benchmark mode: only one TikTok orders CSV with about N order lines is written.
+`scale=N` is the benchmark mode: the whole seller at about N TikTok order lines, streamed (demo/scaled.py).
 """
 
 from __future__ import annotations
@@ -173,17 +173,15 @@ def generate_demo(out_dir: Path, *, seed: int = 7, days: int = 400, scale: int |
     w = _Writer(out_dir, manifest)
 
     if scale is not None:
-        _generate_scaled(w, world, products, daily, people, seed, scale, last)
+        from orchestration.demo.scaled import write_scaled
+
+        write_scaled(w, world, products, daily, people, seed, scale, start, last)
         manifest.seconds = time.perf_counter() - t0
+        _write_json(truth_dir / "periods.json", manifest.periods())
         _write_json(truth_dir / "manifest.json", _manifest_json(manifest))
         return manifest
 
-    scaled = daily.copy()
-    for c in ("expected_tiktok_units", "expected_amazon_units", "expected_shopify_units", "expected_amazon_sessions",
-              "video_views", "seller_video_views", "creator_video_views", "live_views", "ads_spend_usd"):
-        scaled[c] = scaled[c] * VOLUME_SCALE
-    sales = scaled["expected_shopify_sales_usd"].to_numpy(dtype=float)
-    scaled["shopify_spillover_share"] = np.where(sales > 0, scaled["shopify_spillover_usd"] / np.maximum(sales, 1e-9), 0)
+    scaled = volume_scaled(daily, VOLUME_SCALE)
 
     truth = world.truth
     tt, _ = sample_tiktok(np.random.default_rng([seed, 2]), products, scaled, people, truth)
@@ -235,6 +233,20 @@ def generate_demo(out_dir: Path, *, seed: int = 7, days: int = 400, scale: int |
     manifest.seconds = time.perf_counter() - t0
     _write_json(truth_dir / "manifest.json", _manifest_json(manifest))
     return manifest
+
+
+VOLUME_COLUMNS = ("expected_tiktok_units", "expected_amazon_units", "expected_shopify_units", "expected_amazon_sessions",
+                  "video_views", "seller_video_views", "creator_video_views", "live_views", "ads_spend_usd")
+
+
+def volume_scaled(daily: pd.DataFrame, factor: float) -> pd.DataFrame:
+    """The world's days with every channel's volume (units, views, sessions, ads spend) times factor."""
+    scaled = daily.copy()
+    for c in VOLUME_COLUMNS:
+        scaled[c] = scaled[c] * factor
+    sales = scaled["expected_shopify_sales_usd"].to_numpy(dtype=float)
+    scaled["shopify_spillover_share"] = np.where(sales > 0, scaled["shopify_spillover_usd"] / np.maximum(sales, 1e-9), 0)
+    return scaled
 
 
 def _write_json(path: Path, obj) -> None:
@@ -329,13 +341,13 @@ def _state_at_each(tt: pd.DataFrame, as_of: np.ndarray) -> dict:
     return out
 
 
-def _attribute_sources(rng, tt: pd.DataFrame, daily: pd.DataFrame) -> None:
+def _attribute_sources(rng, tt: pd.DataFrame, daily: pd.DataFrame, volume: float = VOLUME_SCALE) -> None:
     """Traffic source of each TikTok line for Data Compass: creator lines are Affiliate; the seller's own
     lines split between LIVE, seller video and product card in proportion to that day's views."""
     cell = tt["cell"].to_numpy()
     sv = daily["seller_video_views"].to_numpy(dtype=float)[cell]
     lv = daily["live_views"].to_numpy(dtype=float)[cell]
-    card = np.full(len(tt), 200.0 * VOLUME_SCALE * 10)
+    card = np.full(len(tt), 200.0 * volume * 10)
     tot = sv + lv + card
     u = rng.random(len(tt)) * tot
     src = np.where(u < lv, "Seller LIVE", np.where(u < lv + sv, "Seller video", "Product card")).astype(object)
@@ -357,7 +369,18 @@ def _write_affiliate(w: _Writer, tt, products, start, last, rng) -> None:
 
 
 # ---------------------------------------------------------------- Data Compass
-def _videos(rng, tt: pd.DataFrame, products, daily: pd.DataFrame) -> pd.DataFrame:
+def _video_gmv_by_cell(tt: pd.DataFrame, n_cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """GMV per day x product cell from affiliate videos and from the seller's own videos."""
+    gmv_line = tt["gross"].to_numpy(dtype=float) - tt["seller_discount"].to_numpy(dtype=float)
+    is_aff_video = (tt["source"].to_numpy() == "Affiliate") & (tt["content_type"].to_numpy() == "video")
+    is_seller_video = tt["source"].to_numpy() == "Seller video"
+    aff = np.bincount(tt["cell"].to_numpy(), weights=gmv_line * is_aff_video, minlength=n_cells)
+    sel = np.bincount(tt["cell"].to_numpy(), weights=gmv_line * is_seller_video, minlength=n_cells)
+    return aff, sel
+
+
+def _videos(rng, tt: pd.DataFrame | None, products, daily: pd.DataFrame, cell_gmv=None) -> pd.DataFrame:
+    """One row per video; cell_gmv = `_video_gmv_by_cell` already summed (then tt is not read)."""
     frames = []
     for kind, count_col, views_col in (("seller", "seller_videos_posted", "seller_video_views"),
                                        ("creator", "creator_videos_posted", "creator_video_views")):
@@ -373,11 +396,7 @@ def _videos(rng, tt: pd.DataFrame, products, daily: pd.DataFrame) -> pd.DataFram
                                     "is_affiliate": kind == "creator"}))
     v = pd.concat(frames, ignore_index=True)
     # GMV per video: the product-day's GMV from that kind of video, split by the video's share of views.
-    gmv_line = tt["gross"].to_numpy(dtype=float) - tt["seller_discount"].to_numpy(dtype=float)
-    is_aff_video = (tt["source"].to_numpy() == "Affiliate") & (tt["content_type"].to_numpy() == "video")
-    is_seller_video = tt["source"].to_numpy() == "Seller video"
-    aff = np.bincount(tt["cell"].to_numpy(), weights=gmv_line * is_aff_video, minlength=len(daily))
-    sel = np.bincount(tt["cell"].to_numpy(), weights=gmv_line * is_seller_video, minlength=len(daily))
+    aff, sel = cell_gmv if cell_gmv is not None else _video_gmv_by_cell(tt, len(daily))
     c = v["cell"].to_numpy()
     v["gmv"] = np.round(np.where(v["is_affiliate"], aff[c], sel[c]) * v["share"], 2)
     pidx = daily["_pidx"].to_numpy()[c]
@@ -396,14 +415,18 @@ def _videos(rng, tt: pd.DataFrame, products, daily: pd.DataFrame) -> pd.DataFram
     return v
 
 
-def _write_data_compass(w: _Writer, tt, products, daily, start, last, rng) -> None:
-    videos = _videos(rng, tt, products, daily)
+def _write_data_compass(w: _Writer, tt, products, daily, start, last, rng, *, cell_gmv=None,
+                        analytics: list | None = None, export_times: list | None = None) -> None:
+    """The monthly video list and product analytics. The scaled demo passes what it summed over its slices
+    instead of tt: cell_gmv (`_video_gmv_by_cell`), analytics (per month `_product_analytics_sums`) and the
+    export times those sums were taken at."""
+    videos = _videos(rng, tt, products, daily, cell_gmv=cell_gmv)
     post = videos["post_date"].to_numpy(dtype="datetime64[s]")
     months = _month_windows(start, last)
     csv_month = len(months) // 3
-    paid = tt["paid"].to_numpy(dtype="datetime64[s]")
+    paid = tt["paid"].to_numpy(dtype="datetime64[s]") if tt is not None else None
     for i, (ms, me) in enumerate(months):
-        at = _export_time(me + timedelta(days=2), rng, hour=11)
+        at = export_times[i] if export_times is not None else _export_time(me + timedelta(days=2), rng, hour=11)
         frame = X.video_list_frame(videos[_in_window(post, ms, me)].sort_values("post_date", kind="stable"))
         stem = f"Video list_{ms:%Y-%m-%d}_{me:%Y-%m-%d}"
         if i == csv_month:
@@ -414,7 +437,10 @@ def _write_data_compass(w: _Writer, tt, products, daily, start, last, rng) -> No
             X.write_xlsx(path, [("Video list", [list(frame.columns)] + frame.to_numpy().tolist())])
         w.add(path, "tiktok_video_performance", ms, me, at)
 
-        table = _product_analytics(tt[_in_window(paid, ms, me)], products, daily, ms, me, _dt64(at), rng)
+        if analytics is not None:
+            table = _product_analytics_table(*analytics[i], products, daily, ms, me, rng)
+        else:
+            table = _product_analytics(tt[_in_window(paid, ms, me)], products, daily, ms, me, _dt64(at), rng)
         path = w.out_dir / f"Product analytics_{ms:%Y-%m-%d}_{me:%Y-%m-%d}.xlsx"
         X.write_product_analytics_xlsx(path, ms, me, table)
         w.add(path, "tiktok_product_analytics", ms, me, at)
@@ -430,7 +456,13 @@ def _gmv_range(g: float) -> str:
 
 def _product_analytics(sub, products, daily, ms, me, as_of, rng) -> pd.DataFrame:
     """Data Compass product analytics for one period: orders by paid time, cancelled and refunded included."""
-    n = len(products)
+    allp, sec = _product_analytics_sums(sub, len(products), as_of)
+    return _product_analytics_table(allp, sec, products, daily, ms, me, rng)
+
+
+def _product_analytics_sums(sub, n: int, as_of) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per product (0..n-1): gmv, orders, sku_orders, items, customers, refunds, items_refunded; and per
+    product x traffic source: gmv, lines, items."""
     st = X.tiktok_state(sub, as_of) if len(sub) else {"return_qty": np.zeros(0, dtype=int)}
     ret_qty = st["return_qty"]
     s = pd.DataFrame({"p": sub["_pidx"].to_numpy(), "gmv": (sub["gross"] - sub["seller_discount"]).to_numpy(),
@@ -443,11 +475,16 @@ def _product_analytics(sub, products, daily, ms, me, as_of, rng) -> pd.DataFrame
         "gmv": g["gmv"].sum(), "orders": g["order"].nunique(), "sku_orders": g.size(), "items": g["qty"].sum(),
         "customers": g["buyer"].nunique(), "refunds": g["refund"].sum(), "items_refunded": g["ret"].sum(),
     }).reindex(range(n), fill_value=0)
+    sec = s.groupby(["p", "source"]).agg(gmv=("gmv", "sum"), lines=("gmv", "size"), items=("qty", "sum"))
+    return allp, sec
+
+
+def _product_analytics_table(allp, sec, products, daily, ms, me, rng) -> pd.DataFrame:
+    n = len(products)
     d = daily[(daily["date"] >= pd.Timestamp(ms)) & (daily["date"] <= pd.Timestamp(me))]
     views = d.groupby("_pidx")[["video_views", "live_views"]].sum().sum(axis=1).reindex(range(n), fill_value=0)
     imp = (views.to_numpy() * 0.6).astype(np.int64) + rng.poisson(400, n)
     clicks = rng.binomial(imp, 0.04)
-    sec = s.groupby(["p", "source"]).agg(gmv=("gmv", "sum"), lines=("gmv", "size"), items=("qty", "sum"))
     cols = {
         "Product Name": products["product_name"].to_numpy(),
         "Product ID": products["tiktok_product_id"].to_numpy(),
@@ -475,15 +512,22 @@ def _dash_zero(formatted, values) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- Ads GMV Max
-def _write_ads(w: _Writer, tt, products, daily, start, last, rng) -> None:
-    cats = list(dict.fromkeys(products["category"]))
-    names = dict(zip(products["category"], products["category_name"]))
-    camp_id = {c: str(1_800_000_000_000_000 + int(rng.integers(10**14, 10**15))) for c in cats}
+def _ads_sums(tt, products) -> pd.DataFrame:
+    """Orders (lines) and revenue per paid day x category: what GMV Max attributes to each campaign."""
     paid_day = tt["paid"].to_numpy(dtype="datetime64[D]")
     cat_of = products["category"].to_numpy()[tt["_pidx"].to_numpy()]
     gmv = (tt["gross"] - tt["seller_discount"]).to_numpy()
-    agg = pd.DataFrame({"day": paid_day, "cat": cat_of, "gmv": gmv}).groupby(["day", "cat"]).agg(
+    return pd.DataFrame({"day": paid_day, "cat": cat_of, "gmv": gmv}).groupby(["day", "cat"]).agg(
         orders=("gmv", "size"), revenue=("gmv", "sum"))
+
+
+def _write_ads(w: _Writer, tt, products, daily, start, last, rng, agg: pd.DataFrame | None = None) -> None:
+    """agg: `_ads_sums` already added up over slices (then tt is not read)."""
+    cats = list(dict.fromkeys(products["category"]))
+    names = dict(zip(products["category"], products["category_name"]))
+    camp_id = {c: str(1_800_000_000_000_000 + int(rng.integers(10**14, 10**15))) for c in cats}
+    if agg is None:
+        agg = _ads_sums(tt, products)
     dd = daily.groupby([daily["date"].dt.date, "category"])[["ads_spend_usd", "live_views"]].sum()
     spend = dd["ads_spend_usd"].to_dict()
     live_views = dd["live_views"].to_dict()
@@ -552,6 +596,7 @@ def _amazon_realised(az: pd.DataFrame, as_of: np.ndarray) -> dict:
 
 
 def _write_business_reports(w: _Writer, az, products, daily, start, last, rng) -> None:
+    """az: Amazon lines, or their sums per created day x product x business flag with a `_lines` count."""
     created_day = az["created"].to_numpy(dtype="datetime64[D]")
     for ms, me in _month_windows(start, last):
         d = daily[(daily["date"] >= pd.Timestamp(ms)) & (daily["date"] <= pd.Timestamp(me))]
@@ -566,8 +611,9 @@ def _write_business_reports(w: _Writer, az, products, daily, start, last, rng) -
         pv_mb = np.minimum(pv_m, np.round(mobile_b2b * 1.3).astype(int))
         pv_bb = np.minimum(pv_b, np.round(browser_b2b * 1.3).astype(int))
         sub = az[(created_day >= np.datetime64(ms)) & (created_day <= np.datetime64(me))]
-        b2b = sub["is_business"].to_numpy()
+        b2b = sub["is_business"].to_numpy(dtype=bool)
         sub_pidx = sub["_pidx"].to_numpy()
+        n_lines = sub["_lines"].to_numpy(dtype=float) if "_lines" in sub else np.ones(len(sub))
 
         def by(vals, mask=None, pidx=sub_pidx):
             sel = slice(None) if mask is None else mask
@@ -577,8 +623,8 @@ def _write_business_reports(w: _Writer, az, products, daily, start, last, rng) -
         units_b2b = by(sub["quantity"].to_numpy(dtype=float), b2b)
         sales = by(sub["item_price"].to_numpy(dtype=float))
         sales_b2b = by(sub["item_price"].to_numpy(dtype=float), b2b)
-        items = by(np.ones(len(sub)))
-        items_b2b = by(np.ones(len(sub)), b2b)
+        items = by(n_lines)
+        items_b2b = by(n_lines, b2b)
 
         def pct(a, tot):
             return X.percent(np.where(tot > 0, a / max(tot, 1), 0))
@@ -605,7 +651,8 @@ def _write_business_reports(w: _Writer, az, products, daily, start, last, rng) -
 
 
 # ---------------------------------------------------------------- Shopify
-def _shopify_canonical(sh, tt, products, people, last, rng) -> tuple[pd.DataFrame, list[dict]]:
+def _shopify_canonical(sh, tt, products, people, last, rng, rank_offset: int = 0) -> tuple[pd.DataFrame, list[dict]]:
+    """rank_offset: orders Shopify numbered before these (the scaled demo builds its orders slice by slice)."""
     pid = sh["_pidx"].to_numpy()
     own = pd.DataFrame({
         "order_seq": sh["order_seq"].to_numpy(), "created": sh["created"].to_numpy(dtype="datetime64[s]"),
@@ -661,7 +708,7 @@ def _shopify_canonical(sh, tt, products, people, last, rng) -> tuple[pd.DataFram
     allx = pd.concat([own, synced], ignore_index=True)
     # Shopify numbers orders in the order they reach it; the synced ones interleave with web orders.
     first_created = allx.groupby("order_seq")["created"].min()
-    rank = first_created.rank(method="first").astype(int).reindex(allx["order_seq"]).to_numpy()
+    rank = first_created.rank(method="first").astype(int).reindex(allx["order_seq"]).to_numpy() + rank_offset
     allx["name"] = np.char.add("#", (1000 + rank).astype(str))
     allx["shopify_id"] = (5_810_000_000_000 + rank * 131).astype(np.int64)
     allx["_rank"] = rank
@@ -770,19 +817,6 @@ def _daily_truth(tt, az, sh, products) -> pd.DataFrame:
     return out.sort_values(["date", "product_id", "channel"]).reset_index(drop=True)
 
 
-# ---------------------------------------------------------------- benchmark mode
-def _generate_scaled(w: _Writer, world, products, daily, people, seed, scale, last) -> None:
-    """One big TikTok orders CSV with about `scale` lines (for ingestion benchmarks)."""
-    expected_lines = float(daily["expected_tiktok_units"].sum()) * 0.74
-    factor = scale / max(expected_lines, 1.0)
-    tt, _ = sample_tiktok(np.random.default_rng([seed, 2]), products, daily, people, world.truth,
-                          unit_scale=factor)
-    at = datetime(last.year, last.month, last.day, 23, 30) + timedelta(days=1)
-    path = w.out_dir / _tiktok_name(at, "csv")
-    X.stream_tiktok_orders_csv(path, tt, products, people, _dt64(at))
-    w.add(path, "tiktok_orders", world.config.start, last, at)
-
-
 def summary(manifest: DemoManifest) -> str:
     """One line per export kind: files and size (what the CLI prints after generating)."""
     kinds: dict[str, list[DemoFile]] = {}
@@ -803,7 +837,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=None, help="folder (default: $TSW_HOME/inbox)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--days", type=int, default=400)
-    ap.add_argument("--scale", type=int, default=None, help="benchmark: one TikTok orders CSV of ~N lines")
+    ap.add_argument("--scale", type=int, default=None, help="benchmark: the whole seller at ~N TikTok order lines")
     ap.add_argument("--end", type=date.fromisoformat, default=None, help="last day of the window (YYYY-MM-DD)")
     args = ap.parse_args(argv)
     manifest = generate_demo(args.out or settings.inbox_dir(), seed=args.seed, days=args.days, scale=args.scale,

@@ -154,7 +154,9 @@ def _rates_for(products: pd.DataFrame, channel: str, truth: dict, kind: str) -> 
 
 
 def sample_tiktok(rng, products: pd.DataFrame, daily: pd.DataFrame, people: PeoplePool, truth: dict,
-                  unit_scale: float = 1.0) -> tuple[pd.DataFrame, np.ndarray]:
+                  unit_scale: float = 1.0, seq_offset: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    """seq_offset: orders already numbered before these (a slice of the window sampled after earlier ones),
+    so Order and Package IDs stay unique across slices."""
     lines, units = _orders_from_units(rng, daily, "expected_tiktok_units", p_new=0.72, max_qty=3,
                                       multi_share=0.12, unit_scale=unit_scale)
     n_orders = int(lines["order_seq"].max()) + 1 if len(lines) else 0
@@ -245,9 +247,10 @@ def sample_tiktok(rng, products: pd.DataFrame, daily: pd.DataFrame, people: Peop
                                                               p=[0.68, 0.22, 0.10]), "")
     lines["content_id"] = np.where(creator_line, [f"7{v:018d}" for v in rng.integers(10**17, 10**18, len(lines))], "")
 
-    order_ids = (576_400_000_000_000_000 + np.arange(n_orders) * 7_919 + rng.integers(0, 7_000, n_orders))
+    number = np.arange(n_orders) + seq_offset
+    order_ids = (576_400_000_000_000_000 + number * 7_919 + rng.integers(0, 7_000, n_orders))
     lines["order_id"] = order_ids.astype(str)[seq]
-    lines["package_id"] = (1_152_000_000_000_000_000 + np.arange(n_orders) * 613
+    lines["package_id"] = (1_152_000_000_000_000_000 + number * 613
                            + rng.integers(0, 600, n_orders)).astype(str)[seq]
     tracking = np.array([f"9400{v:018d}" for v in rng.integers(10**17, 10**18, n_orders)], dtype=object)
     lines["tracking_id"] = tracking[seq]

@@ -159,8 +159,9 @@ def _refund_admin(referral_back: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------- TikTok Shop statements
 def tiktok_statements(tt: pd.DataFrame, products: pd.DataFrame, start: date, last: date,
-                      rng: np.random.Generator) -> tuple[pd.DataFrame, dict]:
-    """Statement rows (file layout) for every line settled by `last`, and the facts the ground truth keeps."""
+                      rng: np.random.Generator, *, plant: bool = True) -> tuple[pd.DataFrame, dict]:
+    """Statement rows (file layout) for every line settled by `last`, and the facts the ground truth keeps.
+    plant=False: no planted difference (the scaled demo plants them in one slice of its orders only)."""
     end = np.datetime64(last) + 1
     delivered = tt["delivered"].to_numpy(dtype="datetime64[s]")
     eligible = ~tt["cancelled"].to_numpy(dtype=bool) & ~np.isnat(delivered)
@@ -173,7 +174,7 @@ def tiktok_statements(tt: pd.DataFrame, products: pd.DataFrame, start: date, las
     lines_per_order = np.bincount(seq, minlength=int(seq.max()) + 1 if len(seq) else 0)[seq]
     old = delivered < (np.datetime64(last) - NEVER_SETTLED_MIN_AGE_DAYS).astype("datetime64[s]")
     candidates = np.flatnonzero(settled & old & (lines_per_order == 1) & (tt["return_qty"].to_numpy() == 0))
-    missing = int(candidates[len(candidates) // 2]) if len(candidates) else None
+    missing = int(candidates[len(candidates) // 2]) if len(candidates) and plant else None
     if missing is not None:
         settled[missing] = False
 
@@ -190,7 +191,7 @@ def tiktok_statements(tt: pd.DataFrame, products: pd.DataFrame, start: date, las
     # Planted: one line charged three times the rate card (a fee the seller should dispute).
     big = np.flatnonzero(settled & old & (after_seller > 20) & (tt["return_qty"].to_numpy() == 0)
                          & (np.arange(len(tt)) != (missing if missing is not None else -1)))
-    disputed = int(big[len(big) // 3]) if len(big) else None
+    disputed = int(big[len(big) // 3]) if len(big) and plant else None
     if disputed is not None:
         referral[disputed] = -_r2(after_seller[disputed] * rate[disputed] * FEE_DISPUTE_MULTIPLIER)
     creator = tt["creator_handle"].to_numpy() != ""
@@ -327,8 +328,12 @@ def write_tiktok_statements(out_dir: Path, frame: pd.DataFrame) -> list[tuple[Pa
 
 # ---------------------------------------------------------------- Amazon
 def amazon_settlement(az: pd.DataFrame, products: pd.DataFrame, people, start: date, last: date,
-                      rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """(transaction rows, FBA returns rows, facts) for everything posted by `last`."""
+                      rng: np.random.Generator, *, plant: bool = True, close: bool = True
+                      ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(transaction rows, FBA returns rows, facts) for everything posted by `last`.
+
+    plant=False: no planted reimbursement. close=False: no monthly subscription and no Transfer rows (the
+    scaled demo settles its orders slice by slice and closes the settlements once, `amazon_closing_rows`)."""
     end = (np.datetime64(last) + 1).astype("datetime64[s]")
     n = len(az)
     pidx = az["_pidx"].to_numpy()
@@ -353,7 +358,8 @@ def amazon_settlement(az: pd.DataFrame, products: pd.DataFrame, people, start: d
     refunded = returned & (refund_at < end)
     ret_idx = np.flatnonzero(returned)
     # Planted: one returned unit damaged in Amazon's warehouse, reimbursed a week after the return.
-    reimbursed = int(ret_idx[len(ret_idx) // 2]) if len(ret_idx) and refunded[ret_idx[len(ret_idx) // 2]] else None
+    reimbursed = int(ret_idx[len(ret_idx) // 2]) if plant and len(ret_idx) and refunded[ret_idx[len(ret_idx) // 2]] \
+        else None
     reimburse_at = return_at + np.timedelta64(7 * DAY, "s")
     if reimbursed is not None and reimburse_at[reimbursed] >= end:
         reimbursed = None
@@ -396,40 +402,11 @@ def amazon_settlement(az: pd.DataFrame, products: pd.DataFrame, people, start: d
         parts.append(adj)
         reimbursement = {"order_id": str(az["amazon_order_id"].iloc[reimbursed]), "sku": str(skus[reimbursed]),
                          "amount_usd": amount}
-    # The Professional selling plan, on the first of every month.
-    months = pd.date_range(pd.Timestamp(start), pd.Timestamp(last), freq="MS")
-    subs = pd.DataFrame({"_when": (months + pd.Timedelta(hours=3)).to_numpy(dtype="datetime64[s]"),
-                         "type": "Service Fee", "description": "Subscription",
-                         "other transaction fees": -fixed_fee(card, "amazon", "subscription")})
-    parts.append(subs)
-    tx = pd.concat(parts, ignore_index=True)
-    for c in AMAZON_MONEY:
-        tx[c] = _r2(tx[c].fillna(0.0).to_numpy(dtype=float)) if c in tx else 0.0
-    tx["total"] = _r2(tx[AMAZON_MONEY].sum(axis=1))
-    when = tx["_when"].to_numpy(dtype="datetime64[s]")
-    period = ((_local_day(when) - np.datetime64(start)).astype(int)) // AMAZON_SETTLEMENT_DAYS
-    tx["settlement id"] = (20_450_000_000 + period * 37).astype(str)
-    # One Transfer per settlement whose period has ended: the payout to the bank.
-    sums = tx.groupby("settlement id")["total"].sum().round(2)
-    pstart = {sid: int(p) for sid, p in zip(tx["settlement id"], period)}
-    transfers = []
-    for sid, amount in sums.items():
-        pay_day = np.datetime64(start) + (pstart[sid] + 1) * AMAZON_SETTLEMENT_DAYS
-        if pay_day > np.datetime64(last):
-            continue
-        transfers.append({"_when": pay_day.astype("datetime64[s]") + np.timedelta64(5 * 3600, "s"),
-                          "type": "Transfer", "description": "To account ending in: 321", "other": -float(amount),
-                          "total": -float(amount), "settlement id": sid})
-    tx = pd.concat([tx, pd.DataFrame(transfers)], ignore_index=True)
-    for c in AMAZON_MONEY + ["total"]:
-        tx[c] = tx[c].fillna(0.0)
-    tx = tx.sort_values(["_when", "type"], kind="stable").reset_index(drop=True)
-    tx["date/time"] = _zone_time(tx["_when"].to_numpy())
-    tx["transaction status"] = "Released"
-    tx["transaction release date"] = ""
-    for c in AMAZON_MONEY + ["total"]:
-        tx[c] = _money(tx[c].to_numpy(dtype=float))
-    tx = tx.fillna("")
+    if close:
+        parts.append(_amazon_subscriptions(card, start, last))
+    tx = _amazon_totals(pd.concat(parts, ignore_index=True), start)
+    transfers = _amazon_transfers(tx, start, last) if close else []
+    tx = _amazon_format(pd.concat([tx, pd.DataFrame(transfers)], ignore_index=True))
 
     r = np.flatnonzero(returned)
     lpn = (rng.integers(10**8, 10**9, n)).astype(str)
@@ -467,6 +444,74 @@ def amazon_settlement(az: pd.DataFrame, products: pd.DataFrame, people, start: d
     return tx, returns, facts
 
 
+def _amazon_subscriptions(card: pd.DataFrame, start: date, last: date) -> pd.DataFrame:
+    """The Professional selling plan, on the first of every month."""
+    months = pd.date_range(pd.Timestamp(start), pd.Timestamp(last), freq="MS")
+    return pd.DataFrame({"_when": (months + pd.Timedelta(hours=3)).to_numpy(dtype="datetime64[s]"),
+                         "type": "Service Fee", "description": "Subscription",
+                         "other transaction fees": -fixed_fee(card, "amazon", "subscription")})
+
+
+def _amazon_totals(tx: pd.DataFrame, start: date) -> pd.DataFrame:
+    """Money columns rounded, the line's total, and its settlement (a 14-day period from `start`)."""
+    for c in AMAZON_MONEY:
+        tx[c] = _r2(tx[c].fillna(0.0).to_numpy(dtype=float)) if c in tx else 0.0
+    tx["total"] = _r2(tx[AMAZON_MONEY].sum(axis=1))
+    when = tx["_when"].to_numpy(dtype="datetime64[s]")
+    period = ((_local_day(when) - np.datetime64(start)).astype(int)) // AMAZON_SETTLEMENT_DAYS
+    tx["settlement id"] = (20_450_000_000 + period * 37).astype(str)
+    return tx
+
+
+def _settlement_period(sid: str) -> int:
+    return (int(sid) - 20_450_000_000) // 37
+
+
+def _amazon_transfers(tx_or_sums, start: date, last: date) -> list[dict]:
+    """One Transfer per settlement whose period has ended: the payout to the bank. Takes the transaction rows
+    (with `total` and `settlement id`) or their sums per settlement id."""
+    sums = (tx_or_sums.groupby("settlement id")["total"].sum() if isinstance(tx_or_sums, pd.DataFrame)
+            else pd.Series(tx_or_sums, dtype=float)).round(2)
+    transfers = []
+    for sid, amount in sums.items():
+        pay_day = np.datetime64(start) + (_settlement_period(sid) + 1) * AMAZON_SETTLEMENT_DAYS
+        if pay_day > np.datetime64(last):
+            continue
+        transfers.append({"_when": pay_day.astype("datetime64[s]") + np.timedelta64(5 * 3600, "s"),
+                          "type": "Transfer", "description": "To account ending in: 321", "other": -float(amount),
+                          "total": -float(amount), "settlement id": sid})
+    return transfers
+
+
+def _amazon_format(tx: pd.DataFrame) -> pd.DataFrame:
+    for c in AMAZON_MONEY + ["total"]:
+        tx[c] = tx[c].fillna(0.0) if c in tx else 0.0
+    tx = tx.sort_values(["_when", "type"], kind="stable").reset_index(drop=True)
+    tx["date/time"] = _zone_time(tx["_when"].to_numpy())
+    tx["transaction status"] = "Released"
+    tx["transaction release date"] = ""
+    for c in AMAZON_MONEY + ["total"]:
+        tx[c] = _money(tx[c].to_numpy(dtype=float))
+    return tx.fillna("")
+
+
+def amazon_settlement_sums(tx: pd.DataFrame) -> dict[str, float]:
+    """Sum of `total` per settlement id of formatted transaction rows (what the closing Transfer pays)."""
+    return tx["total"].astype(float).groupby(tx["settlement id"]).sum().to_dict()
+
+
+def amazon_closing_rows(sums: dict[str, float], start: date, last: date) -> tuple[pd.DataFrame, int, float]:
+    """The subscription fees and the Transfer per ended settlement, for transactions settled slice by slice
+    (`amazon_settlement(..., close=False)`): (formatted rows, transfers, USD transferred)."""
+    subs = _amazon_totals(_amazon_subscriptions(rate_card(), start, last), start)
+    sums = dict(sums)
+    for sid, t in subs.groupby("settlement id")["total"].sum().items():
+        sums[sid] = sums.get(sid, 0.0) + float(t)
+    transfers = _amazon_transfers(sums, start, last)
+    rows = _amazon_format(pd.concat([subs, pd.DataFrame(transfers)], ignore_index=True))
+    return rows, len(transfers), round(-float(sum(t["total"] for t in transfers)), 2)
+
+
 def write_amazon_transactions(out_dir: Path, tx: pd.DataFrame) -> list[tuple[Path, date, date]]:
     """Monthly Transaction (Date Range) reports; the first month in the layout before posted-date indexing."""
     written = []
@@ -494,8 +539,12 @@ def write_amazon_returns(out_dir: Path, returns: pd.DataFrame, start: date, last
 
 
 # ---------------------------------------------------------------- Shopify Payments
-def shopify_payouts(allx: pd.DataFrame, last: date, rng: np.random.Generator) -> tuple[pd.DataFrame, dict]:
-    """Payment transactions for own orders paid through Shopify Payments, with daily payouts."""
+def shopify_payouts(allx: pd.DataFrame, last: date, rng: np.random.Generator, *, day0=None,
+                    payouts: bool = True) -> tuple[pd.DataFrame, dict]:
+    """Payment transactions for own orders paid through Shopify Payments, with daily payouts.
+
+    day0: the day payout ids count from (default: the first day money is available). payouts=False: no
+    payout rows (the scaled demo pays out once at the end, `shopify_payout_rows`)."""
     end = (np.datetime64(last) + 1).astype("datetime64[s]")
     own = (allx["synced_tiktok_order_id"].to_numpy() == "") & \
         np.isin(allx["payment_method"].to_numpy(), ["Shopify Payments", "Shop Pay"]) & \
@@ -524,14 +573,39 @@ def shopify_payouts(allx: pd.DataFrame, last: date, rng: np.random.Generator) ->
     available = _local_day(tx["_when"].to_numpy()) + SHOPIFY_AVAILABLE_AFTER_DAYS
     tx["available"] = available
     paid = available <= np.datetime64(last)
-    day0 = available.min() if len(available) else np.datetime64(last)
+    if day0 is None:
+        day0 = available.min() if len(available) else np.datetime64(last)
     tx["payout_id"] = np.where(paid, (81_200_000 + (available - day0).astype(int) * 3).astype(str), "")
-    payouts = tx[paid].groupby("payout_id").agg(net=("net", "sum"), day=("available", "first")).reset_index()
-    payout_rows = pd.DataFrame({"_when": payouts["day"].to_numpy().astype("datetime64[s]") + np.timedelta64(6 * 3600, "s"),
-                                "type": "payout", "order": "", "amount": -_r2(payouts["net"]), "fee": 0.0,
-                                "net": -_r2(payouts["net"]), "method": "", "brand": "",
-                                "available": payouts["day"].to_numpy(), "payout_id": payouts["payout_id"].to_numpy()})
+    per_payout = tx[paid].groupby("payout_id").agg(net=("net", "sum"), day=("available", "first")).reset_index()
+    payout_rows = _payout_rows(per_payout) if payouts else _payout_rows(per_payout.iloc[:0])
     tx = pd.concat([tx, payout_rows], ignore_index=True).sort_values(["_when", "type"], kind="stable")
+    frame = _shopify_frame(tx)
+    facts = {
+        "transactions": int(len(tx) - len(payout_rows)), "payouts": len(payout_rows),
+        "charges_usd": round(float(charges.loc[charges["_when"] < end, "amount"].sum()), 2),
+        "fees_usd": round(float(tx["fee"].sum()), 2),
+        "refunds_usd": round(float(refunds["amount"].sum()), 2),
+        "paid_out_usd": round(float(per_payout["net"].sum()), 2),
+    }
+    return frame, facts
+
+
+def _payout_rows(per_payout: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"_when": per_payout["day"].to_numpy().astype("datetime64[s]") + np.timedelta64(6 * 3600, "s"),
+                         "type": "payout", "order": "", "amount": -_r2(per_payout["net"]), "fee": 0.0,
+                         "net": -_r2(per_payout["net"]), "method": "", "brand": "",
+                         "available": per_payout["day"].to_numpy(), "payout_id": per_payout["payout_id"].to_numpy()})
+
+
+def shopify_payout_rows(net_by_payout: dict[str, tuple[float, np.datetime64]]) -> pd.DataFrame:
+    """The payout rows (file layout) for transactions written slice by slice with payouts=False:
+    net_by_payout = payout id -> (sum of the paid transactions' Net, the day they became available)."""
+    per_payout = pd.DataFrame({"payout_id": list(net_by_payout), "net": [v[0] for v in net_by_payout.values()],
+                               "day": np.array([v[1] for v in net_by_payout.values()], dtype="datetime64[D]")})
+    return _shopify_frame(_payout_rows(per_payout.sort_values("payout_id", kind="stable")))
+
+
+def _shopify_frame(tx: pd.DataFrame) -> pd.DataFrame:
     is_paid = tx["payout_id"].to_numpy() != ""
     avail = tx["available"].to_numpy(dtype="datetime64[D]")
     n = len(tx)
@@ -554,14 +628,7 @@ def shopify_payouts(allx: pd.DataFrame, last: date, rng: np.random.Generator) ->
         "Currency": np.full(n, "USD", dtype=object),
     })
     frame["_when"] = tx["_when"].to_numpy()
-    facts = {
-        "transactions": int(n - len(payout_rows)), "payouts": len(payout_rows),
-        "charges_usd": round(float(charges.loc[charges["_when"] < end, "amount"].sum()), 2),
-        "fees_usd": round(float(tx["fee"].sum()), 2),
-        "refunds_usd": round(float(refunds["amount"].sum()), 2),
-        "paid_out_usd": round(float(payouts["net"].sum()), 2),
-    }
-    return frame, facts
+    return frame
 
 
 def write_shopify_payouts(out_dir: Path, frame: pd.DataFrame) -> list[tuple[Path, date, date]]:
