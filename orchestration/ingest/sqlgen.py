@@ -2,10 +2,13 @@
 
 The source relation `_src` holds the file's mapped columns as text plus `_row_number`. One
 CREATE TABLE AS turns it into `_parsed`, which has, per canonical column `x`:
-  "x__v"   the cleaned text (trailing TABs, lone TABs, `-` placeholders removed),
-  "x"      the typed value (NULL when empty or unparsable),
+  "x"      the typed value (NULL when empty or unparsable), computed from the cleaned text
+           `x__v` (trailing TABs, lone TABs, `-` placeholders removed), which stays inside the statement,
   "x__cur" for money: the currency its prefix names (`MXN 790.00`, `$`),
-and per row `_rule` / `_reason`: the first rule the row breaks, or NULL when it is loadable.
+and per row `_rule` / `_reason`: the first rule the row breaks, or NULL when it is loadable, and
+`_original`: the cells as written (json, personal data left out), for quarantined rows only. The
+status column keeps its text (`status__v`) for the gate. Orders' `_line_in_order` comes from
+`line_numbers_sql` (a narrow window, joined back by position).
 Nothing here iterates rows in Python.
 """
 
@@ -232,10 +235,13 @@ def parse_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
     cols = [c for c in fmt.columns if c.name in plan.mapping]
     default_currency = fmt.default_currency or "USD"
 
-    trimmed = ["_row_number"] + (["_fields"] if plan.header_fields else [])
+    passed = ["_row_number"] + (["_fields"] if plan.header_fields else [])
+    if line_numbers_sql(fmt, plan):
+        passed.append("_line_in_order")
+    trimmed = list(passed)
     for c in cols:
         trimmed.append(f"{_clean(q(plan.mapping[c.name]), c)} AS {q(c.name + '__v')}")
-    clean = ["_row_number"] + (["_fields"] if plan.header_fields else []) + [f"{_placeholders(q(c.name + '__v'), c)} AS {q(c.name + '__v')}" for c in cols]
+    clean = passed + [f"{_placeholders(q(c.name + '__v'), c)} AS {q(c.name + '__v')}" for c in cols]
     money = ["*"]
     for c in cols:
         if c.type == "money":
@@ -246,11 +252,13 @@ def parse_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
                 f" AS {q(c.name + '__m')}"
             )
     typed = ["*"]
+    typed_aliases: list[str] = []
     for c in cols:
         if c.pii in ("drop", "hash_buyer"):
             continue
         for expr, alias in _value_expr(c, q(c.name + "__v"), q(c.name + "__m"), plan, default_currency):
             typed.append(f"{expr} AS {q(alias)}")
+            typed_aliases.append(alias)
     buyer_cols = [c for c in cols if c.pii == "hash_buyer"]
     if buyer_cols:
         ident = "coalesce(" + ", ".join(f"lower({q(c.name + '__v')})" for c in buyer_cols) + ")"
@@ -259,6 +267,7 @@ def parse_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
             f"CASE WHEN {ident} IS NULL OR contains({ident}, '*') THEN NULL "
             f"ELSE sha256($salt || {ident}) END AS buyer_key"
         )
+        typed_aliases.append("buyer_key")
 
     if fmt.status_column and fmt.status_column in plan.mapping:
         sv = q(fmt.status_column + "__v")
@@ -268,6 +277,7 @@ def parse_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
         )
         # Localised exports ("Completado", "已完成") map to one canonical status per the YAML.
         typed.append(f"CASE {whens} END AS {q(fmt.status_column + '_canonical')}")
+        typed_aliases.append(fmt.status_column + "_canonical")
 
     rules: list[tuple[str, str, str]] = []  # (condition, rule, reason expression)
     if plan.header_fields:
@@ -338,15 +348,23 @@ def parse_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
         fail_case = "CASE " + " ".join(f"WHEN {cond} THEN {lit(rule + chr(31))} || {reason}" for cond, rule, reason in rules) + " END"
     else:
         fail_case = "CAST(NULL AS VARCHAR)"
-    final = ["* EXCLUDE (_fail" + (", _fields" if plan.header_fields else "") + ")", "split_part(_fail, chr(31), 1) AS _rule", "split_part(_fail, chr(31), 2) AS _reason"]
-    if fmt.order_key and fmt.order_key in plan.mapping:
-        final.append(
-            f"CAST(row_number() OVER (PARTITION BY {q(fmt.order_key + '__v')} ORDER BY _row_number) AS INTEGER)"
-            " AS _line_in_order"
-        )
+    # `_parsed` keeps only what the gate and the writes read: typed values, the status text, the rule, and the
+    # quarantined rows' original cells (built only for those rows). The cleaned texts (`x__v`) and money
+    # matches (`x__m`) stay inside the statement: materialising them doubled the table's width.
+    final = ["_row_number"] + [q(alias) for alias in typed_aliases]
+    if fmt.status_column and fmt.status_column in plan.mapping:
+        final.append(q(fmt.status_column + "__v"))
+    final += [
+        "split_part(_fail, chr(31), 1) AS _rule", "split_part(_fail, chr(31), 2) AS _reason",
+        f"CASE WHEN _fail IS NOT NULL THEN {_original_json(fmt, plan)} END AS _original",
+    ]
+    source = "_src"
+    if line_numbers_sql(fmt, plan):
+        final.append("_line_in_order")
+        source = "_src POSITIONAL JOIN _lines"
     return (
         "CREATE OR REPLACE TEMP TABLE _parsed AS\n"
-        f"WITH r AS (SELECT {', '.join(trimmed)} FROM _src),\n"
+        f"WITH r AS (SELECT {', '.join(trimmed)} FROM {source}),\n"
         f"c AS (SELECT {', '.join(clean)} FROM r),\n"
         f"m AS (SELECT {', '.join(money)} FROM c),\n"
         f"t AS (SELECT {', '.join(typed)} FROM m),\n"
@@ -378,8 +396,24 @@ def slash_detection_sql(fmt: FormatDefinition, mapping: dict[str, str]) -> str |
     )
 
 
-def quarantine_json_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
-    """json_object of the row's original cells, keyed by header, personal-data columns left out."""
+def line_numbers_sql(fmt: FormatDefinition, plan: ParsePlan) -> str | None:
+    """CREATE TEMP TABLE _lines: each record's position within its order, one narrow column in record order.
+
+    The window runs over (record number, order key) only, and `parse_sql` joins it back by position:
+    a window inside the wide parse statement made DuckDB hold every parsed column of the file at once."""
+    if not (fmt.order_key and fmt.order_key in plan.mapping):
+        return None
+    key = _clean(q(plan.mapping[fmt.order_key]), fmt.column(fmt.order_key))
+    return (
+        "CREATE OR REPLACE TEMP TABLE _lines AS SELECT _line_in_order FROM ("
+        f"SELECT _row_number, CAST(row_number() OVER (PARTITION BY {key} ORDER BY _row_number) AS INTEGER) "
+        "AS _line_in_order FROM _src) ORDER BY _row_number"
+    )
+
+
+def _original_json(fmt: FormatDefinition, plan: ParsePlan) -> str:
+    """json_object of the row's original cells, keyed by header, personal-data columns left out
+    (inside parse_sql, where the cleaned texts `x__v` are still in scope)."""
     parts = []
     for c in fmt.columns:
         if c.name not in plan.mapping or (c.pii and c.pii != "keep_state"):
@@ -387,4 +421,4 @@ def quarantine_json_sql(fmt: FormatDefinition, plan: ParsePlan) -> str:
         parts.append(f"{lit(plan.headers[c.name])}, {q(c.name + '__v')}")
     cells = "json_object(" + ", ".join(parts) + ")" if parts else "json_object()"
     # A shifted record's cells sit under the wrong headers (a dropped city under "ship-state"): none is kept.
-    return f"CASE WHEN _rule = 'field_count_mismatch' THEN json_object() ELSE {cells} END"
+    return f"CASE WHEN starts_with(_fail, {lit('field_count_mismatch' + chr(31))}) THEN json_object() ELSE {cells} END"
