@@ -62,7 +62,7 @@ FULL_CHAINS = [
         KillPoint("build", "step", "article_registry", 0.0),
         KillPoint("build", "step", "raw__amazon_all_orders", 0.3),
         KillPoint("build", "step", "raw__fx_rates", 0.0, group=True),
-        KillPoint("build", "step", "raw__product_map", 0.2),
+        KillPoint("build", "step", "raw__catalogue_products", 0.2),
     ],
     [   # the seller-export loaders, mid-file
         KillPoint("build", "step", "raw__amazon_business_report", 0.5),
@@ -70,6 +70,8 @@ FULL_CHAINS = [
         KillPoint("build", "step", "raw__tiktok_affiliate_orders", 0.2, group=True),
         KillPoint("build", "step", "raw__tiktok_orders", 1.5),
         KillPoint("build", "step", "raw__tiktok_video_performance", 0.3),
+        KillPoint("build", "step", "raw__tiktok_statements", 0.5),
+        KillPoint("build", "step", "raw__amazon_transactions", 0.3, group=True),
         KillPoint("build", "step", "raw__cited_metrics_gx", 0.0),
     ],
     [   # dbt, the spillover step, the publish copy
@@ -267,6 +269,17 @@ def test_full_set_has_at_least_twenty_kill_points_over_ingest_and_build():
     assert {p.command for p in points} == {"build", "ingest"}
     assert {p.after for p in points} == {"time", "step", "archived"}
     assert any(p.group for p in points) and any(not p.group for p in points)
+
+
+def test_every_step_kill_point_names_a_step_of_the_build_job():
+    # A renamed asset must fail here at once, not after the chain's earlier builds (the full set found
+    # raw__product_map, renamed raw__catalogue_products, only after 20 minutes of builds).
+    from orchestration.definitions import defs
+
+    steps = {node.name for node in defs().resolve_job_def("ingest_and_build_job").graph.nodes}
+    stale = [str(p) for chain in [FAST_CHAIN, *FULL_CHAINS] for p in chain
+             if p.after == "step" and not any(step.startswith(str(p.value)) for step in steps)]
+    assert stale == [], f"kill points naming no step of ingest_and_build_job: {stale}"
 
 
 @pytest.mark.killpoints
