@@ -1,77 +1,93 @@
-"""Start-up cost of everyday commands, side by side in one run (needs a built TSW_HOME).
+"""Start-up cost of everyday commands, side by side in one run, each next to `python -c pass`.
 
-1. `tsw status` as a subprocess (wall and CPU seconds), three times.
-2. Where `tsw status` finds its check results: the instance's SQLite files read directly (what it does now) vs
-   Dagster's API; and inside one process, where Dagster finds the checks — the last build's execution plan in the
-   Dagster instance (what it does now) vs loading the definitions (what it did: dbt manifest, every asset).
-3. `import dagster` with the venv's bytecode precompiled (`uv sync --compile-bytecode`, what `make install`
-   does) vs compiled from source on every import (PYTHONDONTWRITEBYTECODE with no .pyc: simulated with
-   `-X pycache_prefix` pointing at an empty folder).
+Every command runs as a fresh subprocess, `--runs` times (default 3); the table shows the median wall and CPU
+seconds (user + system of the child) and the CPU above the bare interpreter's. On a shared machine compare the
+CPU column: wall time follows the other processes' load.
 
-    TSW_HOME=/tmp/home uv run python benchmarks/bench_startup.py
+- `tsw --help`, `tsw status`, `tsw sql "select 1"` on the built home given as TSW_HOME (without one, status and
+  sql say so, which is also a start-up).
+- `tsw ingest` of a 2-row TikTok affiliate export into a fresh home (the export gate runs Great Expectations:
+  GX's import is the floor of this one) and of the same file again (already loaded: no GX).
+- What the libraries cost to import on their own (`import dagster`, `great_expectations`, `pandas`), which is
+  what a command pays for each it imports; and `import dagster` from source (no .pyc: `-X pycache_prefix` at an
+  empty folder) vs precompiled, which is what `make install`'s `--compile-bytecode` buys where
+  PYTHONDONTWRITEBYTECODE is set.
+
+    TSW_HOME=/tmp/home uv run python benchmarks/bench_startup.py [--runs 5]
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+EXPORT = REPO / "tests" / "fixtures" / "exports" / "tiktok" / "affiliate_orders_2025-10.csv"
 
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, capture_output=True, env=env)
+    subprocess.run(cmd, check=False, capture_output=True, env=env, cwd=REPO)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def median_of(runs: int, make_cmd, env_for=lambda i: None) -> tuple[float, float]:
+    samples = [timed(make_cmd(i), env_for(i)) for i in range(runs)]
+    return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
+
+
 def main() -> None:
-    tsw = [sys.executable, "-m", "orchestration.cli", "status"]
-    for i in range(3):
-        wall, cpu = timed(tsw)
-        print(f"tsw status run {i + 1}: {wall:.1f} s wall, {cpu:.1f} s CPU")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    py = sys.executable
+    tsw = [py, "-m", "orchestration.cli"]
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
+    rows: list[tuple[str, float, float]] = []
 
-    probe = (
-        "import time, dagster as dg\n"
-        "from orchestration.lib.dagster_instance import project_context\n"
-        "from orchestration.status import _check_keys\n"
-        "with project_context() as instance:\n"
-        "    t = time.perf_counter(); keys = _check_keys(instance); plan = time.perf_counter() - t\n"
-        "    from orchestration.definitions import defs\n"
-        "    t = time.perf_counter(); all_keys = defs().resolve_asset_graph().asset_check_keys\n"
-        "    full = time.perf_counter() - t\n"
-        "print(f'check keys from the last build plan: {plan:.2f} s ({len(keys)} checks); '\n"
-        "      f'from the definitions: {full:.2f} s ({len(all_keys)} checks); ratio {full / plan:.0f}x')\n"
-    )
-    subprocess.run([sys.executable, "-c", probe], check=True)
+    def row(label: str, make_cmd, env_for=lambda i: env) -> None:
+        wall, cpu = median_of(args.runs, make_cmd, env_for)
+        rows.append((label, wall, cpu))
+        print(f"  measured {label}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr)
 
-    # Check results as `tsw status` reads them now (the instance's SQLite files, no Dagster import) vs through
-    # Dagster's API (import + instance + one history query per check), each in a fresh process.
-    light = ("from orchestration.lib.dagster_instance import dagster_home\n"
-             "from orchestration.status import _checks_from_storage\n"
-             "keys, results = _checks_from_storage(dagster_home())\n")
-    full = ("import dagster as dg\n"
-            "from orchestration.lib.dagster_instance import project_context\n"
-            "from orchestration.status import _check_keys\n"
-            "with project_context() as instance:\n"
-            "    for key in _check_keys(instance):\n"
-            "        instance.event_log_storage.get_asset_check_execution_history(key, limit=20)\n")
-    light_t = timed([sys.executable, "-c", light])
-    full_t = timed([sys.executable, "-c", full])
-    print(f"check results: SQLite read {light_t[0]:.1f} s wall / {light_t[1]:.1f} s CPU; through Dagster "
-          f"{full_t[0]:.1f} s wall / {full_t[1]:.1f} s CPU; CPU ratio {full_t[1] / max(light_t[1], 0.01):.0f}x")
+    row("python -c pass (baseline)", lambda i: [py, "-c", "pass"])
+    row("tsw --help", lambda i: [*tsw, "--help"])
+    row("tsw status", lambda i: [*tsw, "status"])
+    row('tsw sql "select 1"', lambda i: [*tsw, "sql", "select 1"])
 
-    compiled = timed([sys.executable, "-c", "import dagster"])
+    with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
+        homes = [Path(tmp) / f"home{i}" for i in range(args.runs)]
+        csv = Path(tmp) / EXPORT.name
+        shutil.copyfile(EXPORT, csv)
+        row("tsw ingest, a new 2-row file (fresh home)", lambda i: [*tsw, "ingest", str(csv)],
+            lambda i: {**env, "TSW_HOME": str(homes[i])})
+        row("tsw ingest, the same file again", lambda i: [*tsw, "ingest", str(csv)],
+            lambda i: {**env, "TSW_HOME": str(homes[0])})
+
+    for module in ("dagster", "great_expectations", "pandas"):
+        row(f"python -c 'import {module}'", lambda i, m=module: [py, "-c", f"import {m}"])
     with tempfile.TemporaryDirectory() as empty:
-        source = timed([sys.executable, "-X", f"pycache_prefix={empty}", "-c", "import dagster"],
-                       env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
-    print(f"import dagster: precompiled {compiled[0]:.1f} s wall / {compiled[1]:.1f} s CPU; "
-          f"from source {source[0]:.1f} s wall / {source[1]:.1f} s CPU; CPU ratio {source[1] / compiled[1]:.1f}x")
+        row("python -c 'import dagster', from source (no .pyc)",
+            lambda i: [py, "-X", f"pycache_prefix={empty}", "-c", "import dagster"],
+            lambda i: {**env, "PYTHONDONTWRITEBYTECODE": "1"})
+
+    base_cpu = rows[0][2]
+    print(f"\nmedian of {args.runs} runs each, one process per run (load average now "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)\n")
+    print(f"{'command':<52} {'wall s':>7} {'CPU s':>7} {'CPU above baseline':>19}")
+    for label, wall, cpu in rows:
+        print(f"{label:<52} {wall:>7.2f} {cpu:>7.2f} {cpu - base_cpu:>19.2f}")
 
 
 if __name__ == "__main__":

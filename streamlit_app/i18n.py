@@ -1505,9 +1505,9 @@ DESCRIPTIONS_ZH = Path(__file__).resolve().parent / "locales" / "zh" / "descript
 
 @cache
 def _descriptions_zh() -> dict[str, dict[str, Any]]:
-    import yaml
+    from orchestration.lib.yaml_load import safe_load
 
-    return yaml.safe_load(DESCRIPTIONS_ZH.read_text(encoding="utf-8")) or {}
+    return safe_load(DESCRIPTIONS_ZH.read_text(encoding="utf-8")) or {}
 
 
 def description(table: str, column: str | None, english: str, lang: str | None = None) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from orchestration import settings
+from orchestration.lib.yaml_load import safe_load
 
 VALUE_TYPES = frozenset(
     {"id", "text", "int", "money", "percent", "decimal", "datetime", "date", "duration", "bool", "zip"}
@@ -199,7 +200,7 @@ def _parse_column(path: Path, name: str, raw: dict[str, Any], order_level: set[s
 
 def parse_definition(path: Path) -> FormatDefinition:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise _fail(path, f"invalid YAML: {exc}") from exc
     if not isinstance(raw, dict):

@@ -22,12 +22,14 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from orchestration.formats import FormatDefinition, XlsxLayout, normalize_header
 from orchestration.ingest import xlsx
 from orchestration.ingest.errors import FileRejected
+
+if TYPE_CHECKING:  # pyarrow (~0.3 s) only for a workbook
+    import pyarrow as pa
 
 CHUNK = 1 << 20
 _BOM = codecs.BOM_UTF8
@@ -417,6 +419,8 @@ def _read_rows(wb, layout: XlsxLayout, extent, fmt: FormatDefinition, header_ind
         row_numbers.append(n)
         for j, pos in enumerate(positions):
             cols[j].append(values[pos] if pos < len(values) else None)
+    import pyarrow as pa
+
     arrays = {"_row_number": pa.array(row_numbers, pa.int64())}
     for name, values in zip(names, cols):
         arrays[name] = pa.array(values, pa.string())

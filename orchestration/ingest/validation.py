@@ -21,14 +21,16 @@ hundred rows, whatever the file size.
 from __future__ import annotations
 
 from datetime import date
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from orchestration.formats import FormatDefinition
 from orchestration.ingest.sqlgen import ParsePlan, q
 
 # One violation type (file, row, rule) and one GX context, project-wide.
 from orchestration.lib.gx_validation import Violation, failed_expectations
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SAMPLE_ROWS = 10_000
 
@@ -41,6 +43,7 @@ def validate_parsed(conn, fmt: FormatDefinition, plan: ParsePlan, file_name: str
     # Imported here: GX costs seconds to import, and gx_validation (imported above) has switched its
     # usage statistics off first.
     import great_expectations.expectations as gxe
+    import pandas as pd
 
     violations: list[Violation] = []
     present = set(plan.mapping)

@@ -12,9 +12,9 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
-import yaml
 
 from orchestration import settings
+from orchestration.lib.yaml_load import safe_load
 
 
 @cache
@@ -23,7 +23,7 @@ def source_descriptions(models_dir: Path | None = None) -> dict[tuple[str, str],
     root = models_dir or settings.DBT_PROJECT_DIR / "models"
     out: dict[tuple[str, str], tuple[str, dict[str, str]]] = {}
     for path in sorted(root.rglob("*.yml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        doc = safe_load(path.read_text(encoding="utf-8")) or {}
         for source in doc.get("sources") or []:
             schema = source.get("schema") or source["name"]
             for table in source.get("tables") or []:

@@ -15,8 +15,10 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas costs ~0.5 s to import; only a validation needs it
+    import pandas as pd
 
 # GX phones home unless told not to; set before it is imported.
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -112,3 +114,11 @@ def run_suite(df: pd.DataFrame, expectations: Iterable, *, file_label: str, suit
             violations.append(Violation(file_label, None, rule, detail or f"observed {observed!r}"))
     violations.sort(key=lambda v: (v.row is None, v.row or 0, v.rule))
     return violations
+
+
+def expectations():
+    """GX's expectation classes (`great_expectations.expectations`), imported on first use: GX costs ~4 s of
+    CPU to import, which a command or a code-location load pays only when it builds a suite."""
+    import great_expectations.expectations as gxe
+
+    return gxe

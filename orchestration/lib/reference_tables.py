@@ -13,14 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import great_expectations as gx
 import pandas as pd
 
 from orchestration import settings
 from orchestration.lib.article_registry import read_csv_text
-from orchestration.lib.gx_validation import ValidationFailed, Violation, run_suite
-
-E = gx.expectations
+from orchestration.lib.gx_validation import ValidationFailed, Violation, expectations, run_suite
 
 
 @dataclass(frozen=True)
@@ -174,6 +171,7 @@ def taxonomy_ids() -> list[str]:
 
 
 def reference_suite(spec: ReferenceTable, categories: list[str] | None = None) -> list:
+    E = expectations()  # GX's expectation classes: imported when a suite is built, not at import
     suite = [E.ExpectColumnValuesToNotBeNull(column=c) for c in spec.required]
     if spec.key:
         suite.append(E.ExpectCompoundColumnsToBeUnique(column_list=spec.key) if len(spec.key) > 1

@@ -10,9 +10,10 @@ text and never evaluate. Numbers stay numbers (a negative amount is not text and
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas (~0.6 s) only for frames: `tsw sql` imports this module for `neutralize`
+    import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -26,6 +27,8 @@ def neutralize(value: Any) -> Any:
 
 def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of `frame` whose text cells (and column names) are neutralized; numeric columns untouched."""
+    import pandas as pd
+
     out = frame.copy()
     out.columns = [neutralize(str(c)) for c in out.columns]
     for column in out.columns:
@@ -71,6 +74,8 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "data") -> bytes:
 
 
 def _cell(value: Any) -> Any:
+    import pandas as pd
+
     if value is None:
         return None
     try:
