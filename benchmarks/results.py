@@ -24,8 +24,7 @@ SECTIONS = {
     "machine": "Machine and run",
     "generator": "Scaled demo generator (`tsw demo --scale N`)",
     "ingest": "1. Ingest vs the engine's limit",
-    "full-build": "2. Full build",
-    "incremental-day": "3. Incremental day",
+    "build": "2-3. Full build and incremental day",
     "pages": "4. Pages stay flat",
     "pandas": "5. What sellers do today: pandas vs the project's path",
 }

@@ -6,8 +6,7 @@
 2. generator: `tsw demo --scale` at 100,000 and SCALE lines (bench_generator.py), keeping the SCALE world;
 3. ingest: bench_ingest.py --results (the ingest benchmark writes its own section) when it takes --results;
 4. pandas: the pandas script vs tsw ingest + tsw build on that world (bench_pandas.py), which leaves a built
-   scaled home; full build and incremental day: bench_build.py / bench_incremental.py over that home when
-   present (until then their sections say not measured);
+   scaled home; full build and incremental day: bench_build.py --world (section `build`) when present;
 5. pages: the demo home built (tsw demo + tsw build) and bench_pages.py --compare demo scaled.
 Everything lives under WORKDIR (deleted at the end unless --keep). Peak memory per process stays what the
 project needs: run it on an otherwise quiet machine (`nice` keeps it polite, not fast).
@@ -70,9 +69,9 @@ def main() -> None:
     _step("pandas", _script("bench_pandas.py", str(world), "--runs", str(args.runs), "--workdir",
                             str(work / "pandas"), "--results"))
     scaled_home = work / "pandas" / "home"
-    for name in ("bench_build.py", "bench_incremental.py"):
-        if (HERE / name).exists():
-            _step(name, _script(name, "--home", str(scaled_home), "--world", str(world), "--results"))
+    if (HERE / "bench_build.py").exists():  # comparisons 2-3 (the dbt work's benchmark), section `build`
+        _step("build", _script("bench_build.py", "--world", str(world), "--scale", "0", "--tmp", str(work),
+                               "--results"))
     demo_home = work / "demo-home"
     if demo_home.exists():
         shutil.rmtree(demo_home)
