@@ -4,7 +4,7 @@
 
 1. machine and run (this section);
 2. generator: `tsw demo --scale` at 100,000 and SCALE lines (bench_generator.py), keeping the SCALE world;
-3. ingest: bench_ingest.py --results (the ingest benchmark writes its own section) when it takes --results;
+3. ingest: bench_ingest.py --rows SCALE --results RESULTS.md (its own section) when it takes --results;
 4. pandas: the pandas script vs tsw ingest + tsw build on that world (bench_pandas.py), which leaves a built
    scaled home; full build and incremental day: bench_build.py --world (section `build`) when present;
 5. pages: the demo home built (tsw demo + tsw build) and bench_pages.py --compare demo scaled.
@@ -63,9 +63,9 @@ def main() -> None:
     scales = ",".join(str(s) for s in sorted({100_000, args.scale}))
     _step("generator", _script("bench_generator.py", "--scales", scales, "--runs", str(args.runs),
                                "--keep", str(world), "--workdir", str(work), "--results"))
-    if _takes("bench_ingest.py", "--results"):
-        extra = ["--world", str(world)] if _takes("bench_ingest.py", "--world") else []
-        _step("ingest", _script("bench_ingest.py", "--results", *extra))
+    if _takes("bench_ingest.py", "--results"):  # the ingest work's benchmark: its own file of SCALE rows
+        _step("ingest", _script("bench_ingest.py", "--rows", str(args.scale), "--repeat", str(args.runs),
+                                "--workdir", str(work / "ingest"), "--results", str(R.RESULTS)))
     _step("pandas", _script("bench_pandas.py", str(world), "--runs", str(args.runs), "--workdir",
                             str(work / "pandas"), "--results"))
     scaled_home = work / "pandas" / "home"
