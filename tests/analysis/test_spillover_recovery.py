@@ -12,6 +12,7 @@ its members (orchestration/demo/world.py explains why the regression targets it 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pytest
@@ -39,8 +40,17 @@ def controls(world) -> list[str]:
     return world.products.loc[~world.products["promoted_on_tiktok"], "product_id"].tolist()
 
 
+# 20 simulated worlds, each estimated twice: ~25 s of CPU of its own, so outside the unit lane.
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def runs() -> list[Run]:
+    return _runs()
+
+
+@cache  # once per process: an xdist worker that interleaves another module would otherwise set it up again
+def _runs() -> list[Run]:
     out = []
     for seed in SEEDS:
         world = simulate_world(WorldConfig(seed=seed, days=365, noise=0.25))

@@ -37,20 +37,14 @@ with tiktok as (
 
 tiktok_components as (
 
-    select channel, settlement_row_id, payout_id, statement_id, posted_date, source_order_id, settled_sku, currency,
-           row_total, referral_fee, affiliate_fee, fulfilment_fee, line_kind, component, component_amount as amount
-    from tiktok
-    cross join lateral (
-        select * from (values
-            ('sales', case when line_kind = 'order' then goods else 0 end),
-            ('shipping', case when line_kind = 'order' then shipping else 0 end),
-            ('refunds', case when line_kind = 'order' then refunds else 0 end),
-            ('fees', case when line_kind = 'order' then fees else 0 end),
-            ('adjustments', case when line_kind = 'order' then adjustment
-                                 when line_kind in ('adjustment', 'chargeback') then row_total else 0 end),
-            ('reimbursements', case when line_kind = 'reimbursement' then row_total else 0 end)
-        ) as c(component, component_amount)
-    )
+    {{ settlement_components('tiktok', [
+        ("sales", "case when line_kind = 'order' then goods else 0 end"),
+        ("shipping", "case when line_kind = 'order' then shipping else 0 end"),
+        ("refunds", "case when line_kind = 'order' then refunds else 0 end"),
+        ("fees", "case when line_kind = 'order' then fees else 0 end"),
+        ("adjustments", "case when line_kind = 'order' then adjustment when line_kind in ('adjustment', 'chargeback') then row_total else 0 end"),
+        ("reimbursements", "case when line_kind = 'reimbursement' then row_total else 0 end")
+    ]) }}
 
 ),
 
@@ -83,23 +77,16 @@ amazon as (
 
 amazon_components as (
 
-    select channel, settlement_row_id, payout_id, statement_id, posted_date, source_order_id, settled_sku, currency,
-           row_total, referral_fee, affiliate_fee, fulfilment_fee, line_kind, component, component_amount as amount
-    from amazon
-    cross join lateral (
-        select * from (values
-            ('sales', case when line_kind = 'order' then goods else 0 end),
-            ('shipping', case when line_kind in ('order', 'refund') then shipping else 0 end),
-            ('refunds', case when line_kind = 'refund' then goods else 0 end),
-            ('fees', case when line_kind in ('order', 'refund') then fees else 0 end),
-            ('adjustments', case when line_kind in ('order', 'refund') then other_amount
-                                 when line_kind in ('adjustment', 'chargeback', 'liquidation', 'other') then row_total
-                                 else 0 end),
-            ('reimbursements', case when line_kind = 'reimbursement' then row_total else 0 end),
-            ('account_fees', case when line_kind = 'fee' then row_total else 0 end),
-            ('transfer', case when line_kind = 'transfer' then row_total else 0 end)
-        ) as c(component, component_amount)
-    )
+    {{ settlement_components('amazon', [
+        ("sales", "case when line_kind = 'order' then goods else 0 end"),
+        ("shipping", "case when line_kind in ('order', 'refund') then shipping else 0 end"),
+        ("refunds", "case when line_kind = 'refund' then goods else 0 end"),
+        ("fees", "case when line_kind in ('order', 'refund') then fees else 0 end"),
+        ("adjustments", "case when line_kind in ('order', 'refund') then other_amount when line_kind in ('adjustment', 'chargeback', 'liquidation', 'other') then row_total else 0 end"),
+        ("reimbursements", "case when line_kind = 'reimbursement' then row_total else 0 end"),
+        ("account_fees", "case when line_kind = 'fee' then row_total else 0 end"),
+        ("transfer", "case when line_kind = 'transfer' then row_total else 0 end")
+    ]) }}
 
 ),
 
@@ -118,25 +105,22 @@ shopify as (
         net as row_total,
         amount,
         -coalesce(fee, 0) as fees,
+        0.0 as referral_fee,
+        0.0 as affiliate_fee,
+        0.0 as fulfilment_fee,
     from {{ ref('stg_shopify__payout_transactions') }}
 
 ),
 
 shopify_components as (
 
-    select channel, settlement_row_id, payout_id, statement_id, posted_date, source_order_id, settled_sku, currency,
-           row_total, 0.0 as referral_fee, 0.0 as affiliate_fee, 0.0 as fulfilment_fee, line_kind, component,
-           component_amount as amount
-    from shopify
-    cross join lateral (
-        select * from (values
-            ('sales', case when line_kind = 'charge' then amount else 0 end),
-            ('refunds', case when line_kind = 'refund' then amount else 0 end),
-            ('fees', case when line_kind <> 'payout' then fees else 0 end),
-            ('adjustments', case when line_kind not in ('charge', 'refund', 'payout') then amount else 0 end),
-            ('transfer', case when line_kind = 'payout' then row_total else 0 end)
-        ) as c(component, component_amount)
-    )
+    {{ settlement_components('shopify', [
+        ("sales", "case when line_kind = 'charge' then amount else 0 end"),
+        ("refunds", "case when line_kind = 'refund' then amount else 0 end"),
+        ("fees", "case when line_kind <> 'payout' then fees else 0 end"),
+        ("adjustments", "case when line_kind not in ('charge', 'refund', 'payout') then amount else 0 end"),
+        ("transfer", "case when line_kind = 'payout' then row_total else 0 end")
+    ]) }}
 
 ),
 
