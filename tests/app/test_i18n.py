@@ -123,3 +123,17 @@ def test_translation_and_labels():
 )
 def test_query_parameter_language_codes(raw, lang):
     assert normalize_lang(raw) == lang
+
+
+def test_each_language_file_names_every_key_once():
+    """YAML keeps the last of two equal keys without a word: a key written twice in a catalogue would lose
+    one text silently."""
+    import yaml
+
+    from streamlit_app.i18n import LANGS, LOCALES
+
+    for lang in LANGS:
+        root = yaml.compose((LOCALES / lang / "messages.yml").read_text(encoding="utf-8"))
+        keys = [k.value for k, _ in root.value]
+        assert len(keys) == len(set(keys)), (lang, sorted({k for k in keys if keys.count(k) > 1}))
+        assert all(isinstance(v, yaml.ScalarNode) for _, v in root.value), lang  # text only, no nesting
