@@ -15,7 +15,6 @@ RECONCILIATIONS = {
     "assert_category_units_reconcile": "marts/mart_category_performance",
     "assert_category_signal_claims_exist": "staging/stg_reference__category_signals",
     "assert_spillover_floor_within_channel_sales": "marts/mart_spillover_attribution_floor",
-    "assert_category_daily_adds_up_to_months": "marts/mart_category_daily",
 }
 
 

@@ -1,8 +1,9 @@
 -- Channel × category × day: the additive measures of mart_category_performance by order date, so the
 -- Categories page can sum any day range (last 7 / 30 / 90 days, this month, a custom range) and the period
--- before it. Sums of fct_order_lines and of the day's ad spend; rates are recomputed by whoever sums the days.
--- The contribution margin prorates each day's ads by its month's share of revenue with known costs, so the days
--- of a month add up exactly to mart_category_performance's margin (assert_category_daily_adds_up_to_months).
+-- before it; mart_category_performance sums its months from these days. Sums of fct_order_lines and of the
+-- day's ad spend; rates are recomputed by whoever sums the days. The contribution margin prorates each day's
+-- ads by its month's share of revenue with known costs, so a month's days add up to the month's margin
+-- (assert_category_margin_shares_each_months_ads).
 with lines as (
 
     select * from {{ ref('fct_order_lines') }}
@@ -22,9 +23,13 @@ sales as (
         sum(units_returned) as units_returned,
         bool_and(returns_in_export) as returns_in_export,
         sum(gmv_usd) as gmv_usd,
+        sum(list_subtotal_usd) as list_subtotal_usd,
         sum(seller_discount_usd) as seller_discount_usd,
         sum(platform_discount_usd) as platform_discount_usd,
         sum(net_sales_usd) as net_sales_usd,
+        sum(shipping_charged_usd) as shipping_charged_usd,
+        sum(taxes_usd) as taxes_usd,
+        sum(refunds_usd) as refunds_usd,
         sum(return_refunds_usd) as return_refunds_usd,
         sum(net_revenue_usd) as net_revenue_usd,
         sum(platform_fees_usd) as platform_fees_usd,
@@ -59,9 +64,13 @@ combined as (
         coalesce(sales.units_returned, 0) as units_returned,
         coalesce(sales.returns_in_export, true) as returns_in_export,
         coalesce(sales.gmv_usd, 0) as gmv_usd,
+        coalesce(sales.list_subtotal_usd, 0) as list_subtotal_usd,
         coalesce(sales.seller_discount_usd, 0) as seller_discount_usd,
         coalesce(sales.platform_discount_usd, 0) as platform_discount_usd,
         coalesce(sales.net_sales_usd, 0) as net_sales_usd,
+        coalesce(sales.shipping_charged_usd, 0) as shipping_charged_usd,
+        coalesce(sales.taxes_usd, 0) as taxes_usd,
+        coalesce(sales.refunds_usd, 0) as refunds_usd,
         coalesce(sales.return_refunds_usd, 0) as return_refunds_usd,
         coalesce(sales.net_revenue_usd, 0) as net_revenue_usd,
         coalesce(sales.platform_fees_usd, 0) as platform_fees_usd,
@@ -109,9 +118,13 @@ select
     cast(combined.units_returned as double) as units_returned,
     combined.returns_in_export,
     cast(combined.gmv_usd as double) as gmv_usd,
+    cast(combined.list_subtotal_usd as double) as list_subtotal_usd,
     cast(combined.seller_discount_usd as double) as seller_discount_usd,
     cast(combined.platform_discount_usd as double) as platform_discount_usd,
     cast(combined.net_sales_usd as double) as net_sales_usd,
+    cast(combined.shipping_charged_usd as double) as shipping_charged_usd,
+    cast(combined.taxes_usd as double) as taxes_usd,
+    cast(combined.refunds_usd as double) as refunds_usd,
     cast(combined.return_refunds_usd as double) as return_refunds_usd,
     cast(combined.net_revenue_usd as double) as net_revenue_usd,
     cast(combined.platform_fees_usd as double) as platform_fees_usd,

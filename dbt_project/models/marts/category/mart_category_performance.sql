@@ -1,100 +1,69 @@
--- Channel × category × month. Additive measures are sums of fct_order_lines (and of the ads
--- spend); every rate is recomputed here from those sums, never averaged from finer rows.
-with lines as (
+-- Channel × category × month; every rate is recomputed here from the month's sums, never averaged from finer rows.
+-- The additive measures and the contribution margin are the sums of mart_category_daily's days (one
+-- definition of each figure, by day; assert_category_months_match_the_order_lines checks them against the
+-- lines). What does not add over days (products without a cost) is counted from the lines.
+with days as (
 
-    select * from {{ ref('fct_order_lines') }}
+    select * from {{ ref('mart_category_daily') }}
 
 ),
 
-sales as (
+products as (
 
     select
         channel,
         category_id,
         order_month,
-        -- An order holding two categories counts once in each: orders do not add across categories.
-        count(distinct order_id) as orders,
-        count(distinct order_id) filter (where is_cancelled) as cancelled_orders,
-        sum(units_sold) as units_sold,
-        sum(units_returned) as units_returned,
-        bool_and(returns_in_export) as returns_in_export,
-        sum(gmv_usd) as gmv_usd,
-        sum(list_subtotal_usd) as list_subtotal_usd,
-        sum(seller_discount_usd) as seller_discount_usd,
-        sum(platform_discount_usd) as platform_discount_usd,
-        sum(net_sales_usd) as net_sales_usd,
-        sum(shipping_charged_usd) as shipping_charged_usd,
-        sum(taxes_usd) as taxes_usd,
-        sum(refunds_usd) as refunds_usd,
-        sum(return_refunds_usd) as return_refunds_usd,
-        sum(net_revenue_usd) as net_revenue_usd,
-        sum(platform_fees_usd) as platform_fees_usd,
-        sum(affiliate_commission_usd) as affiliate_commission_usd,
-        sum(fulfilment_cost_usd) as fulfilment_cost_usd,
-        sum(cogs_usd) as cogs_usd,
-        -- Over lines sold (a cancelled line adds nothing), so a month whose sold lines all lack costs has no
-        -- margin rather than the 0 of its cancellations.
-        sum(contribution_before_ads_usd) filter (where not is_cancelled) as contribution_before_ads_usd,
-        sum(net_revenue_usd) filter (where has_cost and not is_cancelled) as net_revenue_with_cost_usd,
-        -- Settled money (statements, transaction reports, payouts) inside the figures above (a cancelled
-        -- line is never settled).
-        sum(net_revenue_usd) filter (where is_settled) as net_revenue_settled_usd,
-        sum(platform_fees_usd) filter (where is_settled) as platform_fees_settled_usd,
         count(distinct product_id) filter (where not has_cost and not is_cancelled) as products_without_cost,
-    from lines
+    from {{ ref('fct_order_lines') }}
     group by all
-
-),
-
-ads as (
-
-    select * from {{ ref('int_ad_spend_by_category_month') }}
 
 ),
 
 combined as (
 
     select
-        coalesce(sales.channel, ads.channel) as channel,
-        coalesce(sales.category_id, ads.category_id) as category_id,
-        coalesce(sales.order_month, ads.order_month) as order_month,
-        coalesce(sales.orders, 0) as orders,
-        coalesce(sales.cancelled_orders, 0) as cancelled_orders,
-        coalesce(sales.units_sold, 0) as units_sold,
-        coalesce(sales.units_returned, 0) as units_returned,
-        coalesce(sales.returns_in_export, true) as returns_in_export,
-        coalesce(sales.gmv_usd, 0) as gmv_usd,
-        coalesce(sales.list_subtotal_usd, 0) as list_subtotal_usd,
-        coalesce(sales.seller_discount_usd, 0) as seller_discount_usd,
-        coalesce(sales.platform_discount_usd, 0) as platform_discount_usd,
-        coalesce(sales.net_sales_usd, 0) as net_sales_usd,
-        coalesce(sales.shipping_charged_usd, 0) as shipping_charged_usd,
-        coalesce(sales.taxes_usd, 0) as taxes_usd,
-        coalesce(sales.refunds_usd, 0) as refunds_usd,
-        coalesce(sales.return_refunds_usd, 0) as return_refunds_usd,
-        coalesce(sales.net_revenue_usd, 0) as net_revenue_usd,
-        coalesce(sales.platform_fees_usd, 0) as platform_fees_usd,
-        coalesce(sales.affiliate_commission_usd, 0) as affiliate_commission_usd,
-        coalesce(sales.fulfilment_cost_usd, 0) as fulfilment_cost_usd,
-        coalesce(sales.cogs_usd, 0) as cogs_usd,
-        coalesce(ads.ad_spend_usd, 0) as ad_spend_usd,
-        sales.contribution_before_ads_usd,
-        coalesce(sales.net_revenue_with_cost_usd, 0) as net_revenue_with_cost_usd,
-        coalesce(sales.net_revenue_settled_usd, 0) as net_revenue_settled_usd,
-        coalesce(sales.platform_fees_settled_usd, 0) as platform_fees_settled_usd,
-        coalesce(sales.products_without_cost, 0) as products_without_cost,
-        -- Margin over the lines whose unit cost is known ("cost missing" lines are left out, never counted
-        -- at zero cost), less the share of the month's ads those lines account for by net revenue.
-        -- NULL when no line has a cost; ads with no sales at all are a pure loss.
-        case
-            when sales.channel is null then -coalesce(ads.ad_spend_usd, 0)
-            when sales.contribution_before_ads_usd is null then null
-            else sales.contribution_before_ads_usd - coalesce(ads.ad_spend_usd, 0) * coalesce(
-                sales.net_revenue_with_cost_usd / nullif(sales.net_revenue_usd, 0), 1.0)
-        end as contribution_margin_usd,
-    from sales
-    full outer join ads
-        on ads.channel = sales.channel and ads.category_id = sales.category_id and ads.order_month = sales.order_month
+        days.channel,
+        days.category_id,
+        days.order_month,
+        -- An order has one date, so its day's count adds up to the month; an order holding two categories
+        -- counts once in each: orders do not add across categories.
+        sum(days.orders) as orders,
+        sum(days.cancelled_orders) as cancelled_orders,
+        sum(days.units_sold) as units_sold,
+        sum(days.units_returned) as units_returned,
+        bool_and(days.returns_in_export) as returns_in_export,
+        sum(days.gmv_usd) as gmv_usd,
+        sum(days.list_subtotal_usd) as list_subtotal_usd,
+        sum(days.seller_discount_usd) as seller_discount_usd,
+        sum(days.platform_discount_usd) as platform_discount_usd,
+        sum(days.net_sales_usd) as net_sales_usd,
+        sum(days.shipping_charged_usd) as shipping_charged_usd,
+        sum(days.taxes_usd) as taxes_usd,
+        sum(days.refunds_usd) as refunds_usd,
+        sum(days.return_refunds_usd) as return_refunds_usd,
+        sum(days.net_revenue_usd) as net_revenue_usd,
+        sum(days.platform_fees_usd) as platform_fees_usd,
+        sum(days.affiliate_commission_usd) as affiliate_commission_usd,
+        sum(days.fulfilment_cost_usd) as fulfilment_cost_usd,
+        sum(days.cogs_usd) as cogs_usd,
+        sum(days.ad_spend_usd) as ad_spend_usd,
+        -- Over lines sold; NULL when no sold line of the month has a cost (the days are NULL then too).
+        sum(days.contribution_before_ads_usd) as contribution_before_ads_usd,
+        sum(days.net_revenue_with_cost_usd) as net_revenue_with_cost_usd,
+        -- Settled money (statements, transaction reports, payouts) inside the figures above.
+        sum(days.net_revenue_settled_usd) as net_revenue_settled_usd,
+        sum(days.platform_fees_settled_usd) as platform_fees_settled_usd,
+        coalesce(any_value(products.products_without_cost), 0) as products_without_cost,
+        -- Margin over the lines whose unit cost is known, less the share of the month's ads those lines account
+        -- for by net revenue (mart_category_daily prorates each day's ads by that month's share, so the days
+        -- add up to it); NULL when no line has a cost; ads with no sales at all are a pure loss.
+        sum(days.contribution_margin_usd) as contribution_margin_usd,
+    from days
+    left join products
+        on products.channel = days.channel and products.category_id = days.category_id
+        and products.order_month = days.order_month
+    group by days.channel, days.category_id, days.order_month
 
 ),
 
