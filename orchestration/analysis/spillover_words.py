@@ -26,9 +26,9 @@ _EXPLAIN = {
             "Over the {days} days from {start} to {end}, each $1 of TikTok Shop GMV was followed by no clear "
             "change in {ch} sales within {max_lag} days: about {est} (95% interval {lo} to {hi})."
         ),
-        "late": "About {share} of the effect arrives more than 14 days after the TikTok sale.",
+        "late": "About {share} of the effect arrives more than 14 days after the TikTok sale (95% interval {lo} to {hi}).",
         "zero": "The interval includes zero: the data do not show a spillover to {ch}.",
-        "views": "That is about {x} per 1,000 TikTok views.",
+        "views": "That is about {x} per 1,000 TikTok views ({lo} to {hi}).",
         "removed": "weekday patterns, the trend, marked events",
         "removed_control": " and the sales of products never promoted on TikTok",
         "association": (
@@ -102,9 +102,9 @@ _EXPLAIN = {
             "在 {start} 至 {end} 的 {days} 天里，每 1 美元 TikTok Shop GMV 之后的 {max_lag} 天内，{ch} 销售额没有明显变化："
             "约 {est}（95% 区间 {lo} 至 {hi}）。"
         ),
-        "late": "约 {share} 的效果出现在 TikTok 销售 14 天之后。",
+        "late": "约 {share} 的效果出现在 TikTok 销售 14 天之后（95% 区间 {lo} 至 {hi}）。",
         "zero": "区间包含 0：数据未显示对 {ch} 的外溢。",
-        "views": "约合每 1,000 次 TikTok 观看带来 {x}。",
+        "views": "约合每 1,000 次 TikTok 观看带来 {x}（{lo} 至 {hi}）。",
         "removed": "星期规律、趋势、已标注的活动",
         "removed_control": "以及从未在 TikTok 推广的商品的销售",
         "association": (
@@ -199,10 +199,15 @@ def explain(est, max_lag: int, control_used: bool, lang: str = "en", channel_nam
     if est.ci_low <= 0 <= est.ci_high:
         parts.append(w["zero"].format(ch=ch))
     share = getattr(est, "share_after_14", float("nan"))
-    if max_lag > 14 and np.isfinite(share) and share >= 0.05 and kind == "extra":
-        parts.append(w["late"].format(share=_share(share, lang)))
-    if est.estimate_per_1000_views is not None and kind == "extra":
-        parts.append(w["views"].format(x=money(est.estimate_per_1000_views)))
+    share_lo, share_hi = getattr(est, "share_after_14_ci", (float("nan"), float("nan")))
+    # every figure with its interval: the share is written only with one
+    if (max_lag > 14 and np.isfinite(share) and share >= 0.05 and kind == "extra"
+            and np.isfinite(share_lo) and np.isfinite(share_hi)):
+        parts.append(w["late"].format(share=_share(share, lang), lo=_share(share_lo, lang),
+                                      hi=_share(share_hi, lang)))
+    if est.estimate_per_1000_views is not None and kind == "extra" and est.ci_per_1000_views is not None:
+        lo_v, hi_v = est.ci_per_1000_views
+        parts.append(w["views"].format(x=money(est.estimate_per_1000_views), lo=money(lo_v), hi=money(hi_v)))
     removed = w["removed"] + (w["removed_control"] if control_used else "")
     parts.append(w["association"].format(removed=removed))
     parts.append(w["weights"])

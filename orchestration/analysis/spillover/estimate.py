@@ -59,6 +59,7 @@ class SpilloverEstimate:
     target_channel: str = "the target channel"
     max_lag: int = DEFAULT_MAX_LAG
     share_after_14: float = float("nan")
+    share_after_14_ci: tuple[float, float] = (float("nan"), float("nan"))
     window_days: int = 0
     window_start: str | None = None
     window_end: str | None = None
@@ -190,6 +191,7 @@ def estimate_spillover(
         target_channel=target_channel,
         max_lag=max_lag,
         share_after_14=reg.share_after_14 if reg else nan,
+        share_after_14_ci=(reg.late_share_low, reg.late_share_high) if reg else (nan, nan),
         window_days=len(df),
         lag_model=lag_model,
         window_start=str(df["date"].iloc[0].date()),
