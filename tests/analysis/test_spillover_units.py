@@ -120,6 +120,17 @@ def test_own_ols_and_hac_equal_statsmodels():
     assert np.all(np.diag(sp.hac_cov(fit, X, 12, leverage_power=1.0)) >= np.diag(ref.cov_params()))
 
 
+def test_bootstrap_spread_is_a_normal_sd_that_ignores_a_few_wild_replicates():
+    draws = np.random.default_rng(0).normal(0.0, 1.0, 4000)
+    assert abs(sp.bootstrap_spread(draws) - 1.0) < 0.06
+    # one replicate in twenty fits wildly (its blocks missed Prime Day): the SD explodes, the spread does not
+    draws[:200] = 50.0
+    assert np.std(draws) > 5 and sp.bootstrap_spread(draws) < 1.25
+    # but a quarter of replicates far out is real spread, not a few wild fits (the IQR would ignore it)
+    draws[:1000] = 5.0
+    assert sp.bootstrap_spread(draws) > 1.5
+
+
 def test_unknown_interval_is_refused():
     with pytest.raises(ValueError, match="interval must be"):
         sp.fit_distributed_lag(sp.validate_panel(planted_panel()), interval="magic")

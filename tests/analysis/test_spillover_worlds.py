@@ -156,3 +156,15 @@ def test_a_significant_negative_effect_reads_as_a_drop_with_the_window_day_count
     assert "Over the 365 days from 2025-01-01 to 2025-12-31" in est.explanation
     assert "$-" not in est.explanation and "$-" not in est.explanation_zh
     assert "减少" in est.explanation_zh and "365 天" in est.explanation_zh
+
+
+def test_fast_late_share_comes_with_an_interval_that_covers_it():
+    w = world("slow_lag", 0)
+    est = estimate(w)
+    lo, hi = est.share_after_14_ci
+    assert 0.0 <= lo <= est.share_after_14 <= hi <= 1.0
+    assert lo <= w.share_after_14 <= hi
+    assert f"95% interval {lo:.0%} to {hi:.0%}" in est.explanation
+    # a fast response has (almost) nothing after day 14, and the sentence is left out
+    fast = estimate(world("low_noise", 0))
+    assert fast.share_after_14 < 0.05 and "more than 14 days after" not in fast.explanation

@@ -25,8 +25,8 @@ Methods
                     and a 14-day spline would also eat slow responses). Control series: the same channel's
                     never-promoted products, that day and the days either side, with a linear drift in weight.
                     Interval: moving-block pairs bootstrap (14-day blocks, 300 replicates) of the whole
-                    procedure, the shape choice included, standard error = the replicates' IQR / 1.349, t
-                    quantile; the leverage-adjusted Newey-West of the first version covered 50-95 % on the
+                    procedure, the shape choice included, standard error = the replicates' 10-90 % range /
+                    2.563, t quantile; the leverage-adjusted Newey-West of the first version covered 50-95 % on the
                     issue-12 worlds (benchmarks/spillover_recovery.md).
                     ``lag_selection="fixed"``, ``interval="hac_hc3"``, ``knot_days=14``, ``control_lags=False``
                     give the first version back.
