@@ -13,20 +13,27 @@ CPU column: wall time follows the other processes' load.
   empty folder) vs precompiled, which is what `make install`'s `--compile-bytecode` buys where
   PYTHONDONTWRITEBYTECODE is set.
 
-    TSW_HOME=/tmp/home uv run python benchmarks/bench_startup.py [--runs 5]
+- With `--dagster`: `tsw dagster` (webserver, daemon, code server) from start to the moment its GraphQL API lists
+  the code location's assets, wall seconds (its processes are stopped again).
+
+    TSW_HOME=/tmp/home uv run python benchmarks/bench_startup.py [--runs 5] [--dagster]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,9 +54,42 @@ def median_of(runs: int, make_cmd, env_for=lambda i: None) -> tuple[float, float
     return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
 
 
+def dagster_ready_s(env: dict[str, str], limit_s: float = 600) -> float | None:
+    """Seconds from `tsw dagster` to a GraphQL answer that lists the code location's assets."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "orchestration.cli", "dagster", "--port", str(port),
+                             "--no-automation"], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    query = json.dumps({"query": "{ repositoriesOrError { ... on RepositoryConnection "
+                                 "{ nodes { assetNodes { id } } } } }"}).encode()
+    try:
+        while time.perf_counter() - start < limit_s:
+            try:
+                request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=query,
+                                                 headers={"Content-Type": "application/json"})
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    nodes = json.loads(response.read())["data"]["repositoriesOrError"].get("nodes") or []
+                if nodes and nodes[0]["assetNodes"]:
+                    return time.perf_counter() - start
+            except (OSError, ValueError, KeyError):
+                pass
+            time.sleep(1)
+        return None
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)  # its own session: the webserver, daemon and code server with it
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--dagster", action="store_true", help="also time `tsw dagster` to a loaded code location")
     args = parser.parse_args()
     py = sys.executable
     tsw = [py, "-m", "orchestration.cli"]
@@ -88,6 +128,9 @@ def main() -> None:
     print(f"{'command':<52} {'wall s':>7} {'CPU s':>7} {'CPU above baseline':>19}")
     for label, wall, cpu in rows:
         print(f"{label:<52} {wall:>7.2f} {cpu:>7.2f} {cpu - base_cpu:>19.2f}")
+    if args.dagster:
+        ready = dagster_ready_s(env)
+        print(f"\ntsw dagster to a loaded code location: {'did not load' if ready is None else f'{ready:.0f} s wall'}")
 
 
 if __name__ == "__main__":
