@@ -29,8 +29,9 @@ class BuildResult:
         return lines
 
 
-def run_full_build(run_id: str | None = None) -> BuildResult:
-    """Run `ingest_and_build_job` in this process (`run_id`: chosen by the caller to follow its progress)."""
+def run_full_build(run_id: str | None = None, full_refresh: bool = False) -> BuildResult:
+    """Run `ingest_and_build_job` in this process (`run_id`: chosen by the caller to follow its progress;
+    `full_refresh`: rebuild every incremental dbt model, orchestration/lib/dbt_refresh.py)."""
     from orchestration.definitions import defs
     from orchestration.lib.dagster_instance import project_context
     from orchestration.lib.recovery import recover
@@ -38,7 +39,9 @@ def run_full_build(run_id: str | None = None) -> BuildResult:
     with project_context() as instance:
         recover(instance)  # a killed earlier build must not block this one (orchestration/lib/recovery.py)
         job = defs().resolve_job_def("ingest_and_build_job")
-        result = job.execute_in_process(instance=instance, raise_on_error=False, run_id=run_id)
+        run_config = {"ops": {"dbt_models": {"config": {"full_refresh": True}}}} if full_refresh else None
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_id=run_id,
+                                        run_config=run_config)
     evaluations = result.get_asset_check_evaluations()
     errors = []
     for event in result.all_events:

@@ -35,7 +35,10 @@ def main() -> None:
 
 @main.command()
 @click.option("--verbose", "-v", is_flag=True, help="Show the full log (Dagster, dbt, checks) live instead of the progress display.")
-def build(verbose: bool) -> None:
+@click.option("--full-refresh", is_flag=True,
+              help="Rebuild every incremental dbt model from all loaded rows (done by itself when the code, "
+                   "seeds or settings changed).")
+def build(verbose: bool, full_refresh: bool) -> None:
     """Materialize every asset into $TSW_HOME/warehouse.duckdb and publish it for readers.
 
     Shows one progress display (stages, files, rows, elapsed) and a short summary; the full log goes to
@@ -74,7 +77,7 @@ def build(verbose: bool) -> None:
             try:
                 from orchestration.build import run_full_build
 
-                result = run_full_build(run_id=run_id)
+                result = run_full_build(run_id=run_id, full_refresh=full_refresh)
             finally:
                 poller.stop()
     except BaseException:

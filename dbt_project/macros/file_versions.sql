@@ -35,3 +35,25 @@
 {% macro file_sha(batch_id) -%}
     split_part({{ batch_id }}, '-', 2)
 {%- endmacro %}
+
+{#-
+  Incremental staging of the order exports (issue 15). Which file's version of an order wins is decided by
+  the files alone (file_rank above: each file's own export time, activity and hash), so a new file can change
+  the winner only for the orders it holds. An incremental run therefore re-stages exactly the orders that
+  appear in a file loaded after the newest row already staged (`_loaded_at` is set per file at load time;
+  loads and dbt never run at once), from EVERY file that holds them, and the model's delete+insert on the
+  order key replaces all their lines. Re-exports overlapping the last 29 days re-stage those days' orders;
+  a file whose every row lost is simply looked at again next time. A full refresh (new code, seeds or
+  settings, or `tsw build --full-refresh`: defs/transform/dbt_models.py) re-stages everything.
+  `orders_in_new_files(relation, key)` is the filter to put on the raw table in such a model.
+-#}
+{% macro orders_in_new_files(relation, key) -%}
+    {#- dbt unit tests render models without a `this`: they test the full-refresh form. #}
+    {%- if this is not none and is_incremental() %}
+    where {{ key }} in (
+        select {{ key }}
+        from {{ relation }}
+        where _loaded_at > coalesce((select max(loaded_at) from {{ this }}), '-infinity'::timestamptz)
+    )
+    {%- endif %}
+{%- endmacro %}

@@ -18,7 +18,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from orchestration import settings
 from orchestration.defs.resources import WarehouseResource
-from orchestration.lib import seller_settings
+from orchestration.lib import dbt_refresh, seller_settings
 
 
 class LayeredTranslator(DagsterDbtTranslator):
@@ -51,6 +51,12 @@ class LayeredTranslator(DagsterDbtTranslator):
         return None
 
 
+class DbtBuildConfig(dg.Config):
+    """`full_refresh`: rebuild every incremental model from all raw rows (`tsw build --full-refresh`)."""
+
+    full_refresh: bool = False
+
+
 def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
     @dbt_assets(
         manifest=project.manifest_path,
@@ -59,7 +65,8 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         name="dbt_models",
         pool="warehouse_writer",
     )
-    def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource,
+                   config: DbtBuildConfig):
         # dbt's profile reads the warehouse path from the environment of this step.
         os.environ.update({k: v for k, v in settings.subprocess_env().items()
                            if k in ("TSW_WAREHOUSE", "DBT_SEND_ANONYMOUS_USAGE_STATS", "DO_NOT_TRACK", "TSW_OWNER")})
@@ -67,8 +74,12 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         target = settings.dbt_runs_dir() / context.run_id
         # The seller's settings (time zone) are dbt vars; a bad settings file stops here with its own message.
         seller = seller_settings.load()
-        invocation = dbt.cli(["build", "--vars", json.dumps(seller.dbt_vars())], context=context,
-                             raise_on_error=False, target_path=target)
+        # Incremental order-line staging unless code, seeds or settings changed (lib/dbt_refresh.py).
+        with warehouse.writer() as conn:
+            decision = dbt_refresh.decide(conn, seller.dbt_vars(), requested=config.full_refresh)
+        context.log.info(f"dbt: {'full refresh' if decision.full_refresh else 'incremental'} ({decision.reason})")
+        args = ["build", "--vars", json.dumps(seller.dbt_vars())] + (["--full-refresh"] if decision.full_refresh else [])
+        invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target)
         try:
             yield from invocation.stream()
         finally:
@@ -98,6 +109,9 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
             )
         if not invocation.is_successful() and not any(n["status"] in FAILED for n in outcome):
             raise dg.Failure(description=f"dbt build failed: {invocation.get_error()}")
+        # Only a dbt step whose core models all built may let the next build be incremental.
+        with warehouse.writer() as conn:
+            dbt_refresh.record(conn, decision)
 
     return dbt_models
 

@@ -1,14 +1,19 @@
+{{ config(unique_key='amazon_order_id', incremental_strategy='delete+insert') }}
+-- Incremental: a run re-stages only the orders a newly loaded file holds (macros/file_versions.sql).
 -- Amazon order items from the LATEST report that contains the order (by the order's
 -- last-updated-date, then the newest report, macros/file_versions.sql): an order's items always come from one report.
 with source as (
 
     select * from {{ source('amazon', 'amazon_all_orders') }}
+    {{ orders_in_new_files(source('amazon', 'amazon_all_orders'), 'amazon_order_id') }}
 
 ),
 
+-- A file's rank is a property of the whole file (its newest activity over ALL its rows), never of the
+-- rows an incremental run re-stages.
 files as (
 
-    {{ file_rank('source', activity='last_updated_date') }}
+    {{ file_rank(source('amazon', 'amazon_all_orders'), activity='last_updated_date') }}
 
 ),
 

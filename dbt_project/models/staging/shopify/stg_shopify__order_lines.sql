@@ -1,3 +1,5 @@
+{{ config(unique_key='order_name', incremental_strategy='delete+insert') }}
+-- Incremental: a run re-stages only the orders a newly loaded file holds (macros/file_versions.sql).
 -- Shopify writes order-level fields (totals, dates, status, addresses' state/zip3, tags, source…)
 -- only on the FIRST line item of an order; here every line carries its order's values.
 -- When an order appears in several exports, all its lines come from the newest one: Shopify's export names
@@ -5,12 +7,15 @@
 with source as (
 
     select * from {{ source('shopify', 'shopify_orders') }}
+    {{ orders_in_new_files(source('shopify', 'shopify_orders'), 'order_name') }}
 
 ),
 
+-- A file's rank is a property of the whole file (its newest activity over ALL its rows), never of the
+-- rows an incremental run re-stages.
 files as (
 
-    {{ file_rank('source', activity='greatest(created_at, paid_at, fulfilled_at, cancelled_at)') }}
+    {{ file_rank(source('shopify', 'shopify_orders'), activity='greatest(created_at, paid_at, fulfilled_at, cancelled_at)') }}
 
 ),
 

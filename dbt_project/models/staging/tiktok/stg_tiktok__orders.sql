@@ -1,15 +1,20 @@
+{{ config(unique_key='order_id', incremental_strategy='delete+insert') }}
+-- Incremental: a run re-stages only the orders a newly loaded file holds (macros/file_versions.sql).
 -- One row per order SKU line, from the LATEST export that contains the order: the same order is
 -- exported again as it moves from paid to shipped to completed, and an order's lines always come
 -- from one file: the newest by the export time in the file name (macros/file_versions.sql; never by load order).
 with source as (
 
     select * from {{ source('tiktok', 'tiktok_orders') }}
+    {{ orders_in_new_files(source('tiktok', 'tiktok_orders'), 'order_id') }}
 
 ),
 
+-- A file's rank is a property of the whole file (its newest activity over ALL its rows), never of the
+-- rows an incremental run re-stages.
 files as (
 
-    {{ file_rank('source', activity='greatest(created_time, paid_time, rts_time, shipped_time, delivered_time, cancelled_time)') }}
+    {{ file_rank(source('tiktok', 'tiktok_orders'), activity='greatest(created_time, paid_time, rts_time, shipped_time, delivered_time, cancelled_time)') }}
 
 ),
 
