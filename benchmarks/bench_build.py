@@ -1,7 +1,7 @@
 """Full build vs an incremental day, side by side in one run (issue 15, comparisons 2 and 3).
 
-One scaled demo seller (`tsw demo --scale N`: every export kind) minus its newest TikTok orders export (a
-re-export overlapping the previous one's days, as sellers export) is built from scratch; then that file
+One scaled demo seller (`tsw demo --scale N`: every export kind) minus its newest TikTok orders export (in the
+default demo a re-export overlapping the previous one's last days, as sellers export) is built from scratch; then that file
 arrives and the next build runs twice from the same warehouse:
 
 - **before**: `tsw build --full-refresh` — every dbt model rebuilt from all rows, as every build did before
@@ -16,8 +16,7 @@ and tests (run_results.json) and its slowest nodes, and the published snapshot's
 
     uv run python benchmarks/bench_build.py --scale 1000000 [--world DIR] [--results]
 
-`--results` writes the section between `<!-- bench:build -->` and `<!-- /bench:build -->` of
-benchmarks/RESULTS.md (appended if the markers are missing). Memory of the build itself, a few GB at 1M lines:
+`--results` writes the section `build` of benchmarks/RESULTS.md (benchmarks/results.py). Memory of the build itself, a few GB at 1M lines:
 run it once, not in a loop.
 """
 
@@ -34,12 +33,9 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-RESULTS = REPO / "benchmarks" / "RESULTS.md"
-BEGIN, END = "<!-- bench:build -->", "<!-- /bench:build -->"
 STEP = re.compile(r' - (?P<step>[\w.\-]+) - STEP_SUCCESS - Finished execution of step "[^"]+" in '
                   r'(?:(?P<m>\d+)m)?(?P<s>[\d.]+)(?P<unit>ms|s)\.')
 
@@ -199,7 +195,12 @@ def run(args) -> dict:
                 shutil.rmtree(day_home)
     with open(new_day, "rb") as handle:
         day_lines = sum(1 for _ in handle) - 1
-    summary = {"full": full, "before": befores, "after": afters, "day_file": new_day.name, "day_lines": day_lines,
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import results
+
+    command = "benchmarks/bench_build.py " + (f"--scale {args.scale}" if not args.world else "--world DIR --scale 0")
+    summary = {"stamp": f"{results.stamp(command)} Load average at the end: {results.load_average()}.",
+               "full": full, "before": befores, "after": afters, "day_file": new_day.name, "day_lines": day_lines,
                "order_lines": _order_lines(world), "scale": args.scale, "world": str(world)}
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
@@ -215,13 +216,12 @@ def report(summary: dict) -> str:
     runs = len(after)
     stages = ("ingest", "dbt", "checks", "spillover", "publish", "other")
     lines = [
-        (f"### Full build and incremental day ({datetime.now(UTC):%Y-%m-%d}, `benchmarks/bench_build.py "
-         + (f"--scale {summary['scale']}`)" if summary["scale"] else "--world DIR`)")),
+        summary["stamp"],
         "",
-        f"Machine: {os.cpu_count()} cores; world: "
+        "World: "
         + (f"`tsw demo --scale {summary['scale']}`" if summary["scale"] else f"`{summary['world']}`")
         + (f" ({summary['order_lines']:,} order lines in the order exports)" if summary["order_lines"] else "")
-        + f"; new day: `{summary['day_file']}` ({summary['day_lines']:,} lines, overlapping the previous export).",
+        + f"; the new file: `{summary['day_file']}`, the newest TikTok orders export ({summary['day_lines']:,} lines).",
         f"Incremental days: median of {runs} run(s) each, every run from a copy of the same full-built warehouse.",
         "",
         "| build | wall s | peak MB | " + " | ".join(f"{s} s" for s in stages) + " | dbt models / tests thread-s |",
@@ -257,14 +257,11 @@ def report(summary: dict) -> str:
 
 
 def write_results(text: str) -> None:
-    block = f"{BEGIN}\n{text}\n{END}"
-    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if BEGIN in current and END in current:
-        head, rest = current.split(BEGIN, 1)
-        current = head + block + rest.split(END, 1)[1]
-    else:
-        current = current.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(current, encoding="utf-8")
+    """The `build` section of benchmarks/RESULTS.md (benchmarks/results.py keeps the other sections)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import results
+
+    results.write_section("build", text)
 
 
 def main() -> None:
