@@ -112,15 +112,38 @@ def _start(home: Path, command: str, log: Path) -> subprocess.Popen:
 _instances: dict[Path, object] = {}
 
 
+def _open_instance(home: Path):
+    """The home's Dagster instance as the harness reads it, or None while the build is still creating it.
+
+    The harness is a second process: opening the storages while the build's first open stamps them can stamp
+    them twice (the product heals that on its next open, orchestration/lib/dagster_instance.py); the harness
+    heals it the same way and polls again rather than failing the chain.
+    """
+    import dagster as dg
+    import sqlalchemy.exc
+    from alembic.util.exc import CommandError
+
+    from orchestration.lib.dagster_instance import repair_double_stamps
+
+    if home in _instances:
+        return _instances[home]
+    if not (home / "dagster" / "dagster.yaml").exists():
+        return None
+    repair_double_stamps(home / "dagster")
+    try:
+        _instances[home] = dg.DagsterInstance.from_config(str(home / "dagster"))
+    except (CommandError, sqlalchemy.exc.SQLAlchemyError):  # storages half-created by the build's first open: try again on the next poll
+        return None
+    return _instances[home]
+
+
 def _started_steps(home: Path, runs_before: set[str]) -> set[str]:
     """Steps started by the run of the command under test (not by a killed run left STARTED before it)."""
     import dagster as dg
 
-    if not (home / "dagster" / "dagster.yaml").exists():
+    instance = _open_instance(home)
+    if instance is None:
         return set()
-    if home not in _instances:
-        _instances[home] = dg.DagsterInstance.from_config(str(home / "dagster"))
-    instance = _instances[home]
     records = [r for r in instance.get_run_records(dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED]), limit=5)
                if r.dagster_run.run_id not in runs_before]
     if not records:
@@ -130,11 +153,9 @@ def _started_steps(home: Path, runs_before: set[str]) -> set[str]:
 
 
 def _run_ids(home: Path) -> set[str]:
-    import dagster as dg
-
-    if not (home / "dagster" / "dagster.yaml").exists():
+    instance = _open_instance(home)
+    if instance is None:
         return set()
-    instance = _instances.setdefault(home, dg.DagsterInstance.from_config(str(home / "dagster")))
     return {r.dagster_run.run_id for r in instance.get_run_records()}
 
 
