@@ -129,7 +129,9 @@ def test_a_child_of_a_dead_build_still_holding_the_warehouse_is_stopped_a_users_
         said: list[str] = []
         result = recovery.recover(_instance(dagster_home), say=said.append)
         assert result.stopped_processes == [orphan.pid]
-        assert orphan.wait(timeout=30) == -signal.SIGTERM
+        # SIGTERM first; SIGKILL after the grace period if it has not exited by then (a process blocked in
+        # the kernel, e.g. a write on a loaded disk, can outlast the grace: seen once in CI at load ~4).
+        assert orphan.wait(timeout=30) in (-signal.SIGTERM, -signal.SIGKILL)
         assert f"stopped leftover process PID {orphan.pid}" in said[0]
         duckdb.connect(str(settings.warehouse_path())).close()  # the next writer gets in
     finally:
