@@ -179,14 +179,18 @@ def us_date(ts) -> np.ndarray:
     return _assemble(len(ts), ok, day_str[inv] if ok.any() else day_str)
 
 
+def _blank_and_valid(ts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """An all-'' output, the mask of non-NaT times and those times (seconds), for the offset formatters."""
+    ts = np.asarray(ts, dtype="datetime64[s]")
+    ok = ~np.isnat(ts)
+    return np.full(len(ts), "", dtype=object), ok, ts[ok]
+
+
 def iso_utc(ts) -> np.ndarray:
     """Amazon: `2025-06-17T08:04:21+00:00` (= pandas_iso_utc)."""
-    ts = np.asarray(ts, dtype="datetime64[s]")
-    out = np.full(len(ts), "", dtype=object)
-    ok = ~np.isnat(ts)
+    out, ok, v = _blank_and_valid(ts)
     if not ok.any():
         return out
-    v = ts[ok]
     offset, shifted = _utc_offsets(v)
     utc = v - offset.astype("timedelta64[s]")
     s = _fast_local(utc, "%Y-%m-%d", "T", "24") + "+00:00"
@@ -198,12 +202,9 @@ def iso_utc(ts) -> np.ndarray:
 
 def shopify_time(ts) -> np.ndarray:
     """Shopify: `2025-10-07 09:50:26 -0700` (= pandas_shopify_time)."""
-    ts = np.asarray(ts, dtype="datetime64[s]")
-    out = np.full(len(ts), "", dtype=object)
-    ok = ~np.isnat(ts)
+    out, ok, v = _blank_and_valid(ts)
     if not ok.any():
         return out
-    v = ts[ok]
     offset, shifted = _utc_offsets(v)
     mins = offset // 60
     uo, oinv = np.unique(mins, return_inverse=True)
