@@ -37,7 +37,7 @@ def main() -> None:
         measured = []
         for k in range(args.runs):
             out = Path(tempfile.mkdtemp(prefix=f"bench-gen-{n}-", dir=args.workdir))
-            r = R.run([R.python(), "-m", "orchestration.demo.generate", "--out", str(out), "--scale", str(n)],
+            r = R.run([R.python(), "-m", "tsw_demo.generate", "--out", str(out), "--scale", str(n)],
                       env=R.child_env(), cwd=R.repo_root())
             truth = json.loads((out / ".demo" / "ground_truth.json").read_text(encoding="utf-8"))
             files = [f for f in out.iterdir() if f.is_file()]

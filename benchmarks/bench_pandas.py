@@ -39,7 +39,7 @@ def _home(work: Path, world: Path) -> Path:
     for f in world.iterdir():
         if f.is_file():
             os.link(f, inbox / f.name)
-    R.run([R.python(), "-c", ("import sys; from pathlib import Path; from orchestration.demo import catalogue; "
+    R.run([R.python(), "-c", ("import sys; from pathlib import Path; from tsw_demo import catalogue; "
            "catalogue.write(Path(sys.argv[1]), seed=7)"), str(home / "catalogue")], cwd=R.repo_root())
     return home
 

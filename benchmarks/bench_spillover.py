@@ -19,9 +19,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from orchestration.analysis.simulated_panels import long_panels
 from orchestration.analysis.spillover import estimate_all, estimate_spillover
-from orchestration.demo.world import WorldConfig, simulate_world
+from tsw_demo.world import WorldConfig, simulate_world
+from tsw_demo.world.panels import long_panels
 
 
 def main() -> None:

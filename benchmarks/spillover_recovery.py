@@ -1,6 +1,6 @@
 """How well the spillover estimator recovers the truth of simulated sellers, per world type (issue 12).
 
-For each world type of orchestration/analysis/spillover_worlds.py and each seed, three regressions on the
+For each world type of tsw_demo/spillover_worlds.py and each seed, three regressions on the
 same panel:
     estimator   orchestration.analysis.spillover.estimate_spillover as the warehouse runs it (lags chosen
                 from the data, controls when the seller has never-promoted products);
@@ -32,7 +32,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from orchestration.analysis import spillover as sp
-from orchestration.analysis.spillover_worlds import WORLD_TYPES, SimulatedWorld, world
+from tsw_demo.spillover_worlds import WORLD_TYPES, SimulatedWorld, world
 
 
 def true_shape_regression(w: SimulatedWorld) -> tuple[float, float, float]:

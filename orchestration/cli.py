@@ -150,8 +150,8 @@ def status() -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Folder (default: the inbox).")
 def demo(seed: int, days: int, scale: int | None, out: Path | None) -> None:
     """Write the demo seller's exports (all twelve kinds) into the inbox."""
-    from orchestration.demo import catalogue as demo_catalogue
-    from orchestration.demo.generate import generate_demo, summary
+    from tsw_demo import catalogue as demo_catalogue
+    from tsw_demo.generate import generate_demo, summary
 
     target = out or settings.inbox_dir()
     manifest = generate_demo(target, seed=seed, days=days, scale=scale, truth_dir=settings.demo_truth_dir())

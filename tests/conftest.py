@@ -84,8 +84,8 @@ def demo_source(tmp_path_factory):
     (`.out_dir` is the inbox, `.truth_dir` the truth). Shared: never write into it."""
     from filelock import FileLock
 
-    from orchestration.demo import catalogue
-    from orchestration.demo.generate import DemoFile, DemoManifest, generate_demo
+    from tsw_demo import catalogue
+    from tsw_demo.generate import DemoFile, DemoManifest, generate_demo
 
     root = _shared_dir(tmp_path_factory, "demo_source")
     root.parent.mkdir(parents=True, exist_ok=True)

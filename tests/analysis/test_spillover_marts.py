@@ -2,7 +2,7 @@
 profile equals the Python estimator's on the same panels, the spike chart shows the event study's own bursts, and the attribution floor leaves
 out the TikTok Shop orders synced into Shopify and stays below the modelled estimate.
 
-Ground truth (`<TSW_HOME>/demo_truth/ground_truth.json`, written by orchestration/demo/world.py): the truth of
+Ground truth (`<TSW_HOME>/demo_truth/ground_truth.json`, written by tsw_demo/world/): the truth of
 a product group is the GMV-weighted spillover of its members,
     beta_G = sum_p beta_p x GMV_p / sum_p GMV_p   (GMV_p = the product's expected TikTok GMV over the window),
 which is what the regression on a group's summed daily series estimates when its products respond alike.

@@ -6,7 +6,7 @@ never-promoted products' sales of the same channel as the control series; Prime 
 stockout shares). Low-noise, 365-day worlds, 20 seeds.
 
 Group under test: beauty_personal_care (the largest category) x Amazon. Its truth is the GMV-weighted beta of
-its members (orchestration/demo/world.py explains why the regression targets it when products respond alike).
+its members (tsw_demo/world/ explains why the regression targets it when products respond alike).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from functools import cache
 import numpy as np
 import pytest
 
-from orchestration.analysis.simulated_panels import group_panel, realise_units, standard_groups
 from orchestration.analysis.spillover import estimate_spillover
-from orchestration.demo.world import WorldConfig, aggregate_truth, simulate_world
+from tsw_demo.world import WorldConfig, aggregate_truth, simulate_world
+from tsw_demo.world.panels import group_panel, realise_units, standard_groups
 
 SEEDS = range(20)
 GROUP, CHANNEL = "beauty_personal_care", "amazon"

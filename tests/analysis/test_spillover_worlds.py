@@ -1,4 +1,4 @@
-"""The estimator's main guarantees on the simulated sellers of issue 12 (orchestration/analysis/spillover_worlds.py),
+"""The estimator's main guarantees on the simulated sellers of issue 12 (tsw_demo/spillover_worlds.py),
 deterministic (fixed seeds): one seed per guarantee in the unit lane (a second or two each), six seeds in the
 slow lane (6-12 bootstrapped estimates each); benchmarks/spillover_recovery.py measures the same over 20 seeds
 per world.
@@ -19,7 +19,7 @@ import pytest
 
 from orchestration.analysis import spillover as sp
 from orchestration.analysis.spillover_words import _money_in
-from orchestration.analysis.spillover_worlds import WORLD_TYPES, world
+from tsw_demo.spillover_worlds import WORLD_TYPES, world
 
 SEEDS = range(6)
 

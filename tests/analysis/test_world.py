@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.demo.world import (
+from tsw_demo.world import (
     CATEGORIES,
     LAG_MAX,
     WorldConfig,

@@ -3,7 +3,7 @@ TikTok-promoted products) and Amazon it shows the modelled estimate and an inter
 demo's true spillover.
 
 The truth is read from `<TSW_HOME>/demo_truth/ground_truth.json` (world → groups → all → amazon → beta: the
-GMV-weighted spillover of the group's products, see orchestration/demo/world.py); the displayed numbers are
+GMV-weighted spillover of the group's products, see tsw_demo/world/); the displayed numbers are
 parsed back from the page, so a page that shows the wrong row, the wrong channel or a mis-rounded interval
 fails here.
 """

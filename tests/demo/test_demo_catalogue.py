@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from orchestration import settings
-from orchestration.demo import catalogue
-from orchestration.demo.generate import demo_products, unmapped_product_id
-from orchestration.demo.world import WorldConfig, simulate_world
 from orchestration.lib.reference_tables import REFERENCE_TABLES, validate_reference_table
+from tsw_demo import catalogue
+from tsw_demo.generate import demo_products, unmapped_product_id
+from tsw_demo.world import WorldConfig, simulate_world
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from orchestration.demo import layouts as L
 from tests.demo.conftest import read_tiktok_csv
+from tsw_demo import layouts as L
 
 US_TIME = re.compile(r"^\d{2}/\d{2}/\d{4} (1[0-2]|[1-9]):[0-5]\d:[0-5]\d [AP]M\t$")
 ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$")

@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-from orchestration.demo import settlements as S
+from tsw_demo import settlements as S
 
 ZONE_TIME = re.compile(r"^[A-Z][a-z]{2} \d{1,2}, \d{4} (1[0-2]|[1-9]):[0-5]\d:[0-5]\d [AP]M P[SD]T$")
 

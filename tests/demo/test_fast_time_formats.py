@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from orchestration.demo import exports as X
+from tsw_demo import exports as X
 
 
 def _times() -> np.ndarray:

@@ -11,9 +11,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from orchestration.demo.generate import VOLUME_SCALE, demo_products, generate_demo
-from orchestration.demo.world import WorldConfig, simulate_world
 from tests.demo.conftest import export_time, read_tiktok_csv
+from tsw_demo.generate import VOLUME_SCALE, demo_products, generate_demo
+from tsw_demo.world import WorldConfig, simulate_world
 
 
 @pytest.fixture(scope="module")

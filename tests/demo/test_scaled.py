@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from orchestration.demo import scaled
-from orchestration.demo.generate import generate_demo
 from tests.demo.conftest import read_tiktok_csv
+from tsw_demo import scaled
+from tsw_demo.generate import generate_demo
 
 KINDS = {"tiktok_orders", "tiktok_affiliate_orders", "tiktok_statements", "tiktok_ads_campaign_daily",
          "tiktok_product_analytics", "tiktok_video_performance", "amazon_all_orders", "amazon_business_report",

@@ -10,9 +10,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from orchestration.demo import exports as X
-from orchestration.demo import layouts as L
-from orchestration.demo.people import PeoplePool
+from tsw_demo import exports as X
+from tsw_demo import layouts as L
+from tsw_demo.people import PeoplePool
 
 T0 = np.datetime64("2025-03-01T09:05:03", "s")
 DAY = np.timedelta64(86400, "s")

@@ -84,7 +84,7 @@ def test_category_return_rates_match_the_world_within_sampling_error(con, truth,
         observed = row.returned / row.sold
         se = math.sqrt(true_rate * (1 - true_rate) / row.sold)
         # Sampling: four standard errors. The world draws each product's rate within ±15 % of its
-        # category's (orchestration/demo/world.py), so a category's realised rate mixes its products'
+        # category's (tsw_demo/world/), so a category's realised rate mixes its products'
         # rates within that band. Returns after the last export are missing from the files (the world
         # rate counts every eventual return): up to 5 % of the rate.
         low = 0.85 * true_rate - 4 * se - 0.05 * true_rate

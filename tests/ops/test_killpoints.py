@@ -239,8 +239,8 @@ def _leftovers(home: Path) -> list[int]:
 
 
 def run_chain(home: Path, chain: list[KillPoint], expected: Path) -> list[str]:
-    from orchestration.demo import catalogue
-    from orchestration.demo.generate import generate_demo
+    from tsw_demo import catalogue
+    from tsw_demo.generate import generate_demo
 
     home.mkdir(parents=True, exist_ok=True)
     # The session's built_warehouse input, as `tsw demo` writes it: exports in the inbox, the catalogue.

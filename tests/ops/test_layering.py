@@ -30,3 +30,18 @@ def test_lower_layers_never_import_the_code_location_or_the_commands():
             if reached:
                 offenders.append(f"{path.relative_to(PACKAGE.parent)} imports {sorted(reached)}")
     assert offenders == []
+
+
+def test_the_shipped_package_never_imports_the_demo_seller():
+    """tsw_demo/ (the demo seller and the simulated worlds the tests and benchmarks use) sits beside the
+    product: only the `tsw demo` command (cli.py, inside the command) may reach it."""
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "cli.py" and path.parent == PACKAGE:
+            continue
+        reached = {name for name in _imports(path) if name == "tsw_demo" or name.startswith("tsw_demo.")}
+        if reached:
+            offenders.append(f"{path.relative_to(PACKAGE.parent)} imports {sorted(reached)}")
+    assert offenders == []
+    streamlit = PACKAGE.parent / "streamlit_app"
+    assert not [p for p in streamlit.rglob("*.py") if any(n.startswith("tsw_demo") for n in _imports(p))]

@@ -37,10 +37,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from orchestration.demo import exports as X
-from orchestration.demo import generate as G
-from orchestration.demo import settlements as S
-from orchestration.demo.sampling import sample_amazon, sample_shopify, sample_tiktok
+from tsw_demo import exports as X
+from tsw_demo import settlements as S
+from tsw_demo.generate import amazon as GA
+from tsw_demo.generate import common as GC
+from tsw_demo.generate import shopify as GS
+from tsw_demo.generate import tiktok as GT
+from tsw_demo.sampling import sample_amazon, sample_shopify, sample_tiktok
 
 # TikTok Seller Center exports orders in batches; the reference (seller-export-formats.md) names no exact
 # cap, so this is an assumption: a seller with more orders in a month than this exports shorter windows.
@@ -51,7 +54,7 @@ LINES_PER_UNIT = 0.81  # TikTok order lines per expected unit (orders of 1-3 uni
 def _slices(start: date, last: date, lines_per_day: float) -> tuple[str, list[tuple[date, date]]]:
     """Windows of a month, a week (days 1-7, 8-14, 15-21, 22-28, 29-end of each month) or a day, the longest
     whose expected TikTok lines fit under the export cap with room for peak days."""
-    months = G._month_windows(start, last)
+    months = GC._month_windows(start, last)
     room = 0.6 * TIKTOK_EXPORT_MAX_ROWS
     if lines_per_day * 31 <= room:
         return "month", months
@@ -79,7 +82,7 @@ class _Appended:
     """Export files written in pieces: the head when a file is first written to, rows appended after; each
     file is added to the manifest once complete (`finish`)."""
 
-    def __init__(self, w: G._Writer):
+    def __init__(self, w: GC._Writer):
         self.w = w
         self.files: dict[Path, tuple[str, date, date]] = {}
 
@@ -113,16 +116,16 @@ class _Names:
         return at, name(at)
 
 
-def write_scaled(w: G._Writer, world, products: pd.DataFrame, daily: pd.DataFrame, people, seed: int, scale: int,
+def write_scaled(w: GC._Writer, world, products: pd.DataFrame, daily: pd.DataFrame, people, seed: int, scale: int,
                  start: date, last: date) -> None:
     out = w.out_dir
     truth_dir = w.manifest.truth_dir
     expected_lines = float(daily["expected_tiktok_units"].sum()) * LINES_PER_UNIT
     factor = scale / max(expected_lines, 1.0)
-    scaled = G.volume_scaled(daily, factor)
+    scaled = GC.volume_scaled(daily, factor)
     n_cells, n_products = len(scaled), len(products)
     slice_kind, slices = _slices(start, last, scale / max((last - start).days + 1, 1))
-    months = G._month_windows(start, last)
+    months = GC._month_windows(start, last)
     month_start = np.array([np.datetime64(ms) for ms, _ in months])
     plant_at = len(slices) // 2
     xlsx_at = len(slices) // 2 + 1 if len(slices) > 2 else -1
@@ -134,7 +137,7 @@ def write_scaled(w: G._Writer, world, products: pd.DataFrame, daily: pd.DataFram
 
     # Sums kept over the slices for the monthly files.
     rng_month = np.random.default_rng([seed, 30])
-    analytics_at = [G._export_time(me + timedelta(days=2), rng_month, hour=11) for _, me in months]
+    analytics_at = [GC._export_time(me + timedelta(days=2), rng_month, hour=11) for _, me in months]
     pa_sums: list = [None] * len(months)
     customers = np.zeros((len(months), n_products, len(people.people)), dtype=bool)
     cell_aff, cell_sel = np.zeros(n_cells), np.zeros(n_cells)
@@ -164,7 +167,7 @@ def write_scaled(w: G._Writer, world, products: pd.DataFrame, daily: pd.DataFram
     sh_orders = 0
     shopify_part = 0
     shopify_at = datetime(last.year, last.month, last.day, 10, 0) + timedelta(days=1)
-    shopify_as_of = G._dt64(shopify_at)
+    shopify_as_of = GC._dt64(shopify_at)
     day0 = np.datetime64(start) + S.SHOPIFY_AVAILABLE_AFTER_DAYS
     item_id_from = max(0, len(months) - 4)
     cp1252_month = 2 if len(months) > 3 else 0
@@ -180,9 +183,9 @@ def write_scaled(w: G._Writer, world, products: pd.DataFrame, daily: pd.DataFram
                               seq_offset=tt_orders)
         n_orders = int(tt["order_seq"].max()) + 1 if len(tt) else 0
         tt_orders += n_orders
-        G._attribute_sources(np.random.default_rng([seed, 5, i]), tt, d, volume=factor)
-        at = G._export_time(min(we + timedelta(days=G.EXPORT_LAG_DAYS), last + timedelta(days=2)), rng)
-        as_of = G._dt64(at)
+        GT._attribute_sources(np.random.default_rng([seed, 5, i]), tt, d, volume=factor)
+        at = GC._export_time(min(we + timedelta(days=GC.EXPORT_LAG_DAYS), last + timedelta(days=2)), rng)
+        as_of = GC._dt64(at)
         seq = tt["order_seq"].to_numpy()
         cuts = [0]
         while len(tt) - cuts[-1] > TIKTOK_EXPORT_MAX_ROWS:
@@ -196,7 +199,7 @@ def write_scaled(w: G._Writer, world, products: pd.DataFrame, daily: pd.DataFram
                 continue
             part = tt.iloc[a:b]
             xlsx = i == xlsx_at and len(cuts) == 2
-            at_k, name = names.at(at, lambda t, x=xlsx: G._tiktok_name(t, "xlsx" if x else "csv"))
+            at_k, name = names.at(at, lambda t, x=xlsx: GT._tiktok_name(t, "xlsx" if x else "csv"))
             path = out / name
             if xlsx:
                 X.write_tiktok_orders_xlsx(path, X.tiktok_order_frame(part, products, people, as_of, tabs=False))
@@ -216,16 +219,16 @@ def write_scaled(w: G._Writer, world, products: pd.DataFrame, daily: pd.DataFram
         r["units_not_cancelled_visible"] += int(qty[~st["cancelled"]].sum())
         r["creator_lines"] += int((tt["creator_handle"].to_numpy() != "").sum())
 
-        aff_at, name = names.at(G._export_time(we + timedelta(days=2), rng, hour=10),
+        aff_at, name = names.at(GC._export_time(we + timedelta(days=2), rng, hour=10),
                                 lambda t: f"Affiliate orders-{t:%Y-%m-%d-%H_%M}.csv")
-        frame = X.affiliate_frame(tt, products, G._dt64(aff_at))
+        frame = X.affiliate_frame(tt, products, GC._dt64(aff_at))
         X.write_csv(out / name, list(frame.columns), frame, bom=True, crlf=True)
         w.add(out / name, "tiktok_affiliate_orders", ws, we, aff_at)
         del frame, st
 
         # ---- sums for the monthly TikTok files
-        ads_parts.append(G._ads_sums(tt, products))
-        aff, sel = G._video_gmv_by_cell(tt, len(d))
+        ads_parts.append(GT._ads_sums(tt, products))
+        aff, sel = GT._video_gmv_by_cell(tt, len(d))
         cell_aff[r0:r1] += aff
         cell_sel[r0:r1] += sel
         paid = tt["paid"].to_numpy(dtype="datetime64[s]")
@@ -234,7 +237,7 @@ def write_scaled(w: G._Writer, world, products: pd.DataFrame, daily: pd.DataFram
             if not 0 <= m < len(months):
                 continue
             sub = tt[paid_month == m]
-            allp, sec = G._product_analytics_sums(sub, n_products, G._dt64(analytics_at[m]))
+            allp, sec = GT._product_analytics_sums(sub, n_products, GC._dt64(analytics_at[m]))
             customers[m, sub["_pidx"].to_numpy(), sub["buyer_idx"].to_numpy()] = True
             if pa_sums[m] is None:
                 pa_sums[m] = (allp, sec)
@@ -265,7 +268,7 @@ def write_scaled(w: G._Writer, world, products: pd.DataFrame, daily: pd.DataFram
 
         # ---- Shopify orders (TikTok orders of the last 60 days synced in) and payouts
         sh, _ = sample_shopify(np.random.default_rng([seed, 4, i]), products, d, people, world.truth)
-        allx, synced = G._shopify_canonical(sh, tt, products, people, last, np.random.default_rng([seed, 10, i]),
+        allx, synced = GS._shopify_canonical(sh, tt, products, people, last, np.random.default_rng([seed, 10, i]),
                                             rank_offset=sh_orders)
         order_no = pd.factorize(allx["name"].to_numpy())[0]
         sh_orders += int(order_no.max()) + 1 if len(order_no) else 0
@@ -273,7 +276,7 @@ def write_scaled(w: G._Writer, world, products: pd.DataFrame, daily: pd.DataFram
             with open(synced_path, "a", encoding="utf-8") as f:
                 f.writelines(f"{s['shopify_name']},{s['tiktok_order_id']}\n" for s in synced)
         sframe = X.shopify_frame(allx, people, shopify_as_of)
-        parts = order_no // G.SHOPIFY_ORDERS_PER_PART
+        parts = order_no // GC.SHOPIFY_ORDERS_PER_PART
         for k in range(int(parts.max()) + 1 if len(parts) else 0):
             m = parts == k
             shopify_part += 1
@@ -305,11 +308,11 @@ def write_scaled(w: G._Writer, world, products: pd.DataFrame, daily: pd.DataFram
 
         # ---- Amazon All Orders, settlement and returns
         az, _ = sample_amazon(np.random.default_rng([seed, 3, i]), products, d, people, world.truth)
-        am_at = G._export_time(we + timedelta(days=1), rng, hour=7)
+        am_at = GC._export_time(we + timedelta(days=1), rng, hour=7)
         report_id = 50_000_000_000 + int(rng.integers(10**9, 10**10))
         encoding = "cp1252" if mi == cp1252_month else "utf-8"
         path = out / f"{report_id}.txt"
-        X.write_amazon_tsv(path, X.amazon_frame(az, products, people, G._dt64(am_at), with_item_id=mi >= item_id_from),
+        X.write_amazon_tsv(path, X.amazon_frame(az, products, people, GC._dt64(am_at), with_item_id=mi >= item_id_from),
                            encoding=encoding)
         w.add(path, "amazon_all_orders", ws, we, am_at, encoding=encoding)
         ra = realised["amazon"]
@@ -318,7 +321,7 @@ def write_scaled(w: G._Writer, world, products: pd.DataFrame, daily: pd.DataFram
         ra["orders"] += int(first.sum())
         ra["lines"] += len(az)
         ra["units"] += int(az["quantity"].sum())
-        ra["cancelled_orders_visible"] += int((~np.isnat(cancelled_at) & (cancelled_at <= G._dt64(am_at)))[first].sum())
+        ra["cancelled_orders_visible"] += int((~np.isnat(cancelled_at) & (cancelled_at <= GC._dt64(am_at)))[first].sum())
         ra["business_orders"] += int(az["is_business"].to_numpy()[first].sum())
         ra["files"] += 1
         br_parts.append(az.assign(created=az["created"].to_numpy(dtype="datetime64[D]"), _lines=1)
@@ -335,7 +338,7 @@ def write_scaled(w: G._Writer, world, products: pd.DataFrame, daily: pd.DataFram
         for sid, v in S.amazon_settlement_sums(tx).items():
             amazon_sums[sid] = amazon_sums.get(sid, 0.0) + v
         _append_amazon(appended, out, tx, returns, months)
-        daily_truth.append(G._daily_truth(tt, az, sh, products))
+        daily_truth.append(GC._daily_truth(tt, az, sh, products))
         del tt, az, sh, tx, returns
 
     # ---- what sums over slices: Amazon subscriptions and Transfers, Shopify payouts
@@ -346,7 +349,7 @@ def write_scaled(w: G._Writer, world, products: pd.DataFrame, daily: pd.DataFram
     appended.finish()
 
     # ---- monthly TikTok and Amazon files from the sums
-    empty = G._product_analytics_sums(pd.DataFrame(columns=["_pidx", "gross", "seller_discount", "order_seq",
+    empty = GT._product_analytics_sums(pd.DataFrame(columns=["_pidx", "gross", "seller_discount", "order_seq",
                                                             "quantity", "buyer_idx", "line_refund", "source"]),
                                       n_products, None) if any(p is None for p in pa_sums) else None
     analytics = []
@@ -355,11 +358,11 @@ def write_scaled(w: G._Writer, world, products: pd.DataFrame, daily: pd.DataFram
         allp = allp.copy()
         allp["customers"] = customers[m].sum(axis=1)
         analytics.append((allp, sec))
-    G._write_data_compass(w, None, products, scaled, start, last, np.random.default_rng([seed, 7]),
+    GT._write_data_compass(w, None, products, scaled, start, last, np.random.default_rng([seed, 7]),
                           cell_gmv=(cell_aff, cell_sel), analytics=analytics, export_times=analytics_at)
     ads = pd.concat(ads_parts).groupby(level=[0, 1]).sum()
-    G._write_ads(w, None, products, scaled, start, last, np.random.default_rng([seed, 8]), agg=ads)
-    G._write_business_reports(w, pd.concat(br_parts, ignore_index=True), products, scaled, start, last,
+    GT._write_ads(w, None, products, scaled, start, last, np.random.default_rng([seed, 8]), agg=ads)
+    GA._write_business_reports(w, pd.concat(br_parts, ignore_index=True), products, scaled, start, last,
                               np.random.default_rng([seed, 9]))
 
     # ---- ground truth
@@ -374,7 +377,7 @@ def write_scaled(w: G._Writer, world, products: pd.DataFrame, daily: pd.DataFram
         "generator": {"seed": seed, "days": (last - start).days + 1, "start": start.isoformat(), "end": last.isoformat(),
                       "scale": scale, "volume_scale": factor, "slices": slice_kind, "slice_count": len(slices),
                       "tiktok_export_max_rows": TIKTOK_EXPORT_MAX_ROWS, "time_zone": "America/Los_Angeles",
-                      "brand": G.BRAND, "seller_handle": G.SELLER_HANDLE, "tiktok_export_overlap_days": 0},
+                      "brand": GC.BRAND, "seller_handle": GC.SELLER_HANDLE, "tiktok_export_overlap_days": 0},
         "definitions": {
             "scale": "target TikTok order lines; every channel's volume is the world's times volume_scale",
             "units": "realised units = Poisson(world expected units x volume_scale) per date x product",
@@ -382,7 +385,7 @@ def write_scaled(w: G._Writer, world, products: pd.DataFrame, daily: pd.DataFram
         },
         "world": world.truth,
         "realised": realised,
-        "unmapped_product_ids": [G.unmapped_product_id(products)],
+        "unmapped_product_ids": [GC.unmapped_product_id(products)],
         "shopify_synced_tiktok_orders": "shopify_synced.csv",
         "settlement": {
             "rate_card": f"seeds/reference/{S.RATE_CARD_FILE} (+ {S.RATE_CARD})",

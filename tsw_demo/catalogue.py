@@ -6,7 +6,7 @@ the repo. A real seller's catalogue has the same columns (seeds/reference/README
 and is usually started with `tsw catalogue`. Fees are not the demo's: they come from the platform rate
 cards in seeds/reference/platform_fees.csv, as for any seller without fee overrides.
 
-Usage: python -m orchestration.demo.catalogue [--seed 7] [--out $TSW_HOME/catalogue]
+Usage: python -m tsw_demo.catalogue [--seed 7] [--out $TSW_HOME/catalogue]
 """
 
 from __future__ import annotations
@@ -107,8 +107,8 @@ def cost_changes_csv(products: pd.DataFrame, unmapped: str, seed: int) -> pd.Dat
 
 
 def build(seed: int = 7, days: int = 400) -> dict[str, pd.DataFrame]:
-    from orchestration.demo.generate import demo_products, unmapped_product_id
-    from orchestration.demo.world import WorldConfig, simulate_world
+    from tsw_demo.generate import demo_products, unmapped_product_id
+    from tsw_demo.world import WorldConfig, simulate_world
 
     products = demo_products(simulate_world(WorldConfig(seed=seed, days=days)))
     unmapped = unmapped_product_id(products)

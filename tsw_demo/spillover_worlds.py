@@ -7,7 +7,7 @@ with the truth beside it: beta (extra target-channel USD per USD of TikTok Shop 
 lag weights w (sum 1), their peak and the share of the effect after day 14.
 
 This is written from the estimator's assumptions outward, not from the demo seller
-(orchestration/demo/world.py), so the benchmark and the recovery tests meet worlds the demo does not make.
+(tsw_demo/world/), so the benchmark and the recovery tests meet worlds the demo does not make.
 Everything is in USD per day; orders are Poisson draws times a price, as in the exports.
 
 The model of one product p:

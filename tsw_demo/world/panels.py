@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from orchestration.demo.world import CHANNELS, World
+from tsw_demo.world import CHANNELS, World
 
 
 def realise_units(world: World, rng: np.random.Generator) -> pd.DataFrame:

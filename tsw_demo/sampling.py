@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from orchestration.demo.people import STATE_TAX, PeoplePool
+from tsw_demo.people import STATE_TAX, PeoplePool
 
 SECOND = np.timedelta64(1, "s")
 HOUR = 3600
