@@ -42,6 +42,9 @@ def run_full_build(run_id: str | None = None, full_refresh: bool = False) -> Bui
         run_config = {"ops": {"dbt_models": {"config": {"full_refresh": True}}}} if full_refresh else None
         result = job.execute_in_process(instance=instance, raise_on_error=False, run_id=run_id,
                                         run_config=run_config)
+    from orchestration.lib import check_results
+
+    check_results.write()  # the table tsw status and the app read (orchestration/lib/check_results.py)
     evaluations = result.get_asset_check_evaluations()
     errors = []
     for event in result.all_events:

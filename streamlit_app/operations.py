@@ -1,28 +1,25 @@
-"""Data for the operational pages (Overview, Data quality): the published snapshot's raw layer and
-the project's Dagster instance.
+"""Data for the operational pages (Overview, Data quality): the published snapshot's raw layer and what the
+builds recorded.
 
-Warehouse reads go through `data.query` (read-only, per query, cached per snapshot version).
-The Dagster instance ($TSW_HOME/dagster, the one `tsw build`, the schedule and the sensors record
-into) is read through its event log only — no code location is loaded, so the pages never run
-`dbt parse` or import the pipeline. Its SQLite storage tolerates a reader while a run writes.
+Warehouse reads go through `data.query` (read-only, per query, cached per snapshot version). Check results come
+from the small table the builds write ($TSW_HOME/check_results.parquet, orchestration/lib/check_results.py, the
+one `tsw status` reads); publish times from the Dagster instance's SQLite index. Dagster itself is never imported
+here: opening it cost the Overview about 9 s on its first render.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from orchestration import settings
-from orchestration.lib import seller_settings
+from orchestration.lib import check_results, seller_settings
 from streamlit_app import data
 
 INSTANCE_TTL_SECONDS = 30
-# About 300 checks run per build: the newest 3,000 evaluations cover the last ~10 builds and keep the
-# scan bounded however long the instance's history grows.
-CHECK_EVENTS_SCANNED = 3_000
-PUBLISH_ASSET = ("published_snapshot",)
 # A source loaded by the daily build is at most a day old; a little slack for a slow morning.
 STALE_AFTER_HOURS = 26
 # A seller export whose newest day is older than this is stale however recently it was loaded: the seller's
@@ -48,13 +45,6 @@ def freshness_status(hours: float | None, data_age_days: float | None = None,
     if data_age_days is not None and data_age_days > stale_after_days:
         return OLD_DATA
     return FRESH
-
-
-def check_outcome(passed: object, severity: object) -> str:
-    """`passed`, `warning` (did not pass, WARN severity) or `failed`: the same three counts as `tsw status`."""
-    if bool(passed):
-        return "passed"
-    return "warning" if str(severity).upper() == "WARN" else "failed"
 
 
 def days_since(day: object, now: datetime | None = None) -> float | None:
@@ -182,94 +172,45 @@ def exact_row_counts(tables: list[str]) -> dict[str, int]:
 
 
 # ---------------------------------------------------------------------------------------------
-# The Dagster instance
+# What the builds recorded: the check-results table and the publish history (no Dagster import)
 # ---------------------------------------------------------------------------------------------
-def _instance():
-    """The project's instance (we only read its events), or None if there is none yet."""
-    from orchestration.lib.dagster_instance import dagster_home
-
-    home = dagster_home()
-    if not (home / "dagster.yaml").exists():
-        return None
-    try:
-        return _open_instance(str(home))
-    except Exception as exc:  # noqa: BLE001 -- a damaged instance database must not take a page down
-        import logging
-
-        logging.getLogger(__name__).warning("Dagster instance at %s cannot be opened: %s", home, exc)
-        return None
-
-
-@st.cache_resource(show_spinner=False)
-def _open_instance(home: str):
-    # Opening an instance costs seconds the first time (storage modules, schema checks): once per
-    # server process and home, not on every page view. Only reads go through it.
-    import dagster as dg
-
-    return dg.DagsterInstance.from_config(home)
+CHECK_COLUMNS = list(check_results.COLUMNS)
 
 
 @st.cache_data(ttl=INSTANCE_TTL_SECONDS, show_spinner=False)
-def latest_check_results(home: str) -> pd.DataFrame:
-    """The latest evaluation of every asset check the instance has recorded (dbt tests, GX suites,
-    freshness checks), newest first. `home` keys the cache to one TSW_HOME."""
-    import dagster as dg
-
-    columns = ["asset", "check_name", "passed", "severity", "evaluated_at", "run_id", "description"]
-    instance = _instance()
-    if instance is None:
-        return pd.DataFrame(columns=columns)
-    # get_event_records is deprecated for 2.0, but it is the one call that lists check evaluations
-    # without knowing the check keys first (which would mean loading the code location).
-    records = instance.get_event_records(
-        dg.EventRecordsFilter(event_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION),
-        limit=CHECK_EVENTS_SCANNED,
-        ascending=False,
-    )
-    latest: dict[tuple[str, str], dict] = {}
-    for record in records:
-        event = record.event_log_entry.dagster_event
-        evaluation = event.event_specific_data if event is not None else None
-        if evaluation is None:
-            continue
-        key = (evaluation.asset_key.to_user_string(), evaluation.check_name)
-        if key in latest:
-            continue  # records come newest first
-        latest[key] = {
-            "asset": key[0],
-            "check_name": key[1],
-            "passed": bool(evaluation.passed),
-            "severity": getattr(evaluation.severity, "value", str(evaluation.severity)),
-            "evaluated_at": datetime.fromtimestamp(record.timestamp, tz=UTC).replace(tzinfo=None),
-            "run_id": record.run_id,
-            "description": evaluation.description or _metadata_text(evaluation.metadata),
-        }
-    frame = pd.DataFrame(list(latest.values()), columns=columns)
-    return frame.sort_values(["passed", "asset", "check_name"]).reset_index(drop=True)
+def _check_results(home: str, version: str) -> pd.DataFrame:
+    # `version` (the table's mtime) keys the cache: a build that ends shows at the next rerun.
+    rows = check_results.read(Path(home))
+    frame = pd.DataFrame([[getattr(r, c) for c in CHECK_COLUMNS] for r in rows], columns=CHECK_COLUMNS)
+    order = {name: i for i, name in enumerate((check_results.FAILED, check_results.WARNING,
+                                                 check_results.NOT_RUN, check_results.PASSED))}
+    return (frame.assign(_order=frame["outcome"].map(order)).sort_values(["_order", "asset", "check_name"])
+            .drop(columns="_order").reset_index(drop=True))
 
 
-def _metadata_text(metadata: dict) -> str:
-    parts = []
-    for name, value in (metadata or {}).items():
-        shown = getattr(value, "value", value)
-        if isinstance(shown, (str, int, float, bool)):
-            parts.append(f"{name}={shown}")
-        if len(parts) == 4:
-            break
-    return "; ".join(parts)
+def latest_check_results(home: str | None = None) -> pd.DataFrame:
+    """The latest result of every check of the last build (dbt tests, Great Expectations suites and the export
+    gate, freshness checks), failures first: the table the builds write (orchestration/lib/check_results.py),
+    the same one `tsw status` counts."""
+    home = home or tsw_home_key()
+    if check_results.is_stale(Path(home)):
+        check_results.read(Path(home))  # rewrites it
+    try:
+        version = str(check_results.table_path(Path(home)).stat().st_mtime_ns)
+    except FileNotFoundError:
+        version = "none"
+    return _check_results(home, version)
+
+
+def check_counts(checks: pd.DataFrame) -> dict[str, int]:
+    """passed / warning / failed / not_run, as `tsw status` counts them."""
+    return {name: int((checks["outcome"] == name).sum()) for name in check_results.OUTCOMES}
 
 
 @st.cache_data(ttl=INSTANCE_TTL_SECONDS, show_spinner=False)
 def publish_times(home: str, limit: int = 2) -> list[datetime]:
-    """When the last `limit` builds were published (newest first), from the instance's
-    materializations of `published_snapshot`; empty if the instance has none."""
-    import dagster as dg
-
-    instance = _instance()
-    if instance is None:
-        return []
-    result = instance.fetch_materializations(dg.AssetKey(list(PUBLISH_ASSET)), limit=limit, ascending=False)
-    return [datetime.fromtimestamp(r.timestamp, tz=UTC).replace(tzinfo=None) for r in result.records]
+    """When the last `limit` builds were published (UTC, newest first); empty if none was."""
+    return check_results.publish_times(Path(home), limit)
 
 
 def tsw_home_key() -> str:

@@ -1,6 +1,6 @@
 """Data quality page: every file the loader saw and how its rows were accounted for, what was
-quarantined and why, and the latest result of every check (dbt tests, Great Expectations suites,
-freshness checks) recorded in the Dagster instance."""
+quarantined and why, and the latest result of every check of the last build (dbt tests, Great Expectations
+suites and the export gate, freshness checks) from the table the builds write (the one `tsw status` reads)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def source_caption(what: str, lang: str) -> None:
     st.caption(t("quality.source_line", lang, what=what, when=stamp))
 
 
-RESULT_MARK = {"passed": "🟢", "warning": "🟠", "failed": "🔴"}
+RESULT_MARK = {"passed": "🟢", "warning": "🟠", "failed": "🔴", "not_run": "⚪"}
 
 
 def stamp(value: object) -> str:
@@ -36,12 +36,12 @@ def kpis(log: pd.DataFrame, checks: pd.DataFrame, lang: str) -> None:
               fmt_count(int((log["status"] == "quarantined_file").sum()) if not log.empty else 0, lang))
     c3.metric(t("quality.kpi.rows_quarantined", lang),
               fmt_count(int(loaded["rows_quarantined"].sum()) if not loaded.empty else 0, lang))
-    # The same three counts as `tsw status`: passed, failed, and (not failed) warnings.
-    outcomes = [operations.check_outcome(p, v) for p, v in zip(checks["passed"], checks["severity"], strict=True)]
-    c4.metric(t("quality.kpi.checks_passing", lang), fmt_count(outcomes.count("passed"), lang))
-    c5.metric(t("quality.kpi.checks_failing", lang), fmt_count(outcomes.count("failed"), lang),
-              delta=t("quality.kpi.warnings", lang, n=fmt_count(outcomes.count("warning"), lang))
-              if outcomes.count("warning") else None, delta_color="off")
+    # The same counts as `tsw status` (one table): passed, failed, and (not failed) warnings.
+    outcomes = operations.check_counts(checks)
+    c4.metric(t("quality.kpi.checks_passing", lang), fmt_count(outcomes["passed"], lang))
+    c5.metric(t("quality.kpi.checks_failing", lang), fmt_count(outcomes["failed"], lang),
+              delta=t("quality.kpi.warnings", lang, n=fmt_count(outcomes["warning"], lang))
+              if outcomes["warning"] else None, delta_color="off")
 
 
 def load_log_section(log: pd.DataFrame, lang: str) -> None:
@@ -145,15 +145,15 @@ def checks_section(checks: pd.DataFrame, lang: str) -> None:
         st.caption(t("quality.checks.none", lang))
         return
     only_failing = st.toggle(t("quality.checks.only_failing", lang), key="checks_only_failing")
-    shown = checks[~checks["passed"]] if only_failing else checks
-    outcomes = [operations.check_outcome(p, v) for p, v in zip(shown["passed"], shown["severity"], strict=True)]
+    shown = checks[checks["outcome"] != "passed"] if only_failing else checks
+    outcomes = list(shown["outcome"])
     display = pd.DataFrame(
         {
             t("quality.col.result", lang): [f"{RESULT_MARK[o]} {t(f'quality.check.{o}', lang)}" for o in outcomes],
             t("quality.col.asset", lang): shown["asset"],
             t("quality.col.check", lang): shown["check_name"],
             # Severity matters only for a check that did not pass (a passing check is not an "ERROR").
-            t("quality.col.severity", lang): ["—" if o == "passed" else label_for("quality.severity", v, lang)
+            t("quality.col.severity", lang): ["—" if o in ("passed", "not_run") else label_for("quality.severity", v, lang)
                                               for o, v in zip(outcomes, shown["severity"], strict=True)],
             t("quality.col.evaluated_at", lang): shown["evaluated_at"].map(stamp),
             t("quality.col.detail", lang): shown["description"].fillna(""),
@@ -169,7 +169,7 @@ def main() -> None:
     st.caption(t("quality.intro", lang))
     with components.data_guard():
         log = operations.load_log()
-        checks = operations.latest_check_results(operations.tsw_home_key())
+        checks = operations.latest_check_results()
         kpis(log, checks, lang)
         checks_section(checks, lang)
         load_log_section(log, lang)

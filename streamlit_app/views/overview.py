@@ -37,9 +37,9 @@ def headline(lang: str) -> None:
     counts = operations.exact_row_counts([m for m in HEADLINE_MARTS if m in present])
     log = operations.load_log()
     loaded = log[log["status"] == "loaded"] if not log.empty else log
-    checks = operations.latest_check_results(operations.tsw_home_key())
-    outcomes = [operations.check_outcome(p, v) for p, v in zip(checks["passed"], checks["severity"], strict=True)]
-    failing, warnings = outcomes.count("failed"), outcomes.count("warning")
+    checks = operations.latest_check_results()
+    outcomes = operations.check_counts(checks)
+    failing, warnings = outcomes["failed"], outcomes["warning"]
     c1, c2, c3, c4, c5 = st.columns(5)
     c1.metric(t("overview.kpi.figures", lang), fmt_count(counts.get("marts.mart_market_size"), lang))
     c2.metric(t("overview.kpi.claims", lang), fmt_count(counts.get("marts.mart_cited_claims"), lang))

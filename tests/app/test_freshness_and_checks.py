@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from streamlit_app.operations import STALE_DATA_AFTER_DAYS, check_outcome, days_since, freshness_status
+from orchestration.lib.check_results import outcome as check_outcome
+from streamlit_app.operations import STALE_DATA_AFTER_DAYS, days_since, freshness_status
 
 NOW = dt.datetime(2026, 12, 1, 9, 0)
 
@@ -25,3 +26,4 @@ def test_check_outcomes_match_tsw_status():
     assert check_outcome(True, "ERROR") == "passed"      # a passing check is never shown as an error
     assert check_outcome(False, "WARN") == "warning"
     assert check_outcome(False, "ERROR") == "failed"
+    assert check_outcome(None, None) == "not_run"

@@ -36,29 +36,27 @@ def test_reconciliation_tests_are_evaluated_as_asset_checks(built_warehouse):
 
 
 @pytest.mark.slow
-def test_tsw_status_reads_every_check_result_as_dagster_does_without_loading_it(built_warehouse):
-    """`tsw status` reads the instance's SQLite files itself (Dagster's import alone costs about 2 s of CPU):
-    the same checks and the same latest result of each as Dagster's own API, and Dagster is never imported."""
+def test_the_build_writes_the_check_results_table_everyone_reads(built_warehouse):
+    """`tsw build` writes $TSW_HOME/check_results.parquet: the last build's checks, each with its latest result —
+    the same rows as Dagster's own API gives (read here from the instance's SQLite files without importing Dagster,
+    which costs seconds). `tsw status` counts that table, and never imports Dagster to do it."""
     import subprocess
     import sys
 
-    import dagster as dg
+    from orchestration.lib import check_results
+    from orchestration.lib.dagster_instance import dagster_home
 
-    from orchestration.lib.dagster_instance import dagster_home, project_context
-    from orchestration.status import CHECK_HISTORY_SCANNED, _check_keys, _checks_from_storage
-
-    keys, results = _checks_from_storage(dagster_home())
-    with project_context() as instance:
-        expected_keys = _check_keys(instance)
-        assert keys == {k.to_user_string() for k in expected_keys} and len(keys) > 300
-        for key in expected_keys:
-            history = instance.event_log_storage.get_asset_check_execution_history(key, limit=CHECK_HISTORY_SCANNED)
-            record = next((r for r in history if isinstance(r.evaluation, dg.AssetCheckEvaluation)), None)
-            expected = None if record is None else (
-                record.evaluation.passed, record.evaluation.severity == dg.AssetCheckSeverity.WARN)
-            got = results.get(key.to_user_string())
-            assert (got[:2] if got else None) == expected, key.to_user_string()
-    probe = ("import sys\nfrom orchestration.status import collect_status\n"
-             "print(collect_status().passing_checks, 'dagster' in sys.modules)")
+    assert check_results.table_path().exists() and not check_results.is_stale()
+    table = check_results.read()
+    assert len(table) > 300
+    assert table == check_results.from_storage(dagster_home()) == check_results.from_dagster()
+    names = {r.check_name for r in table}
+    assert "gx_export_gate" in names and set(RECONCILIATIONS) <= names  # the export gate's GX verdict too
+    counts = check_results.counts(table)
+    assert counts["failed"] == counts["not_run"] == 0
+    passing = [r for r in table if r.outcome == "passed"]
+    assert all(r.passed for r in passing) and len(passing) == counts["passed"]
+    probe = ("import sys\nfrom orchestration.status import collect_status\ns = collect_status()\n"
+             "print(s.passing_checks, len(s.warning_checks), len(s.failing_checks), 'dagster' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
-    assert out == [str(sum(1 for k in keys if k in results and results[k][0])), "False"]
+    assert out == [str(counts["passed"]), str(counts["warning"]), "0", "False"]

@@ -1,6 +1,6 @@
 """Overview, Data quality and SQL pages as a reader sees them (Streamlit AppTest), on a small home:
 the test app's marts, a raw layer with a load log, quarantined rows and sources of known age, and a
-Dagster instance holding two publishes and a failing check."""
+Dagster instance holding two publishes, and the check results a build wrote (one failing, one warning)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from orchestration import settings
+from orchestration.lib import check_results
 from streamlit_app.i18n import fmt_count, t
 from tests.app.marts_fixture import APP_PATH, FIGURES, write_small_warehouse
 
@@ -75,11 +76,16 @@ def write_home(home: Path) -> None:
         while dt.datetime.now(dt.UTC).replace(tzinfo=None) <= recent:
             time.sleep(0.1)
         instance.report_runless_asset_event(dg.AssetMaterialization(asset_key="published_snapshot"))
-        instance.report_runless_asset_event(dg.AssetCheckEvaluation(
-            asset_key=dg.AssetKey(["marts", "mart_market_size"]), check_name="unique_market_figure_id",
-            passed=False, description="2 duplicate market_figure_id values"))
-        instance.report_runless_asset_event(dg.AssetCheckEvaluation(
-            asset_key=dg.AssetKey(["raw", "cited_metrics"]), check_name="gx_cited_metrics", passed=True))
+    # The check results the build writes (orchestration/lib/check_results.py): one failing, one passing (its
+    # severity ERROR, which a passing check must never read as), one warning.
+    check_results.write(home, results=[
+        check_results.CheckResult("marts/mart_market_size", "unique_market_figure_id", "failed", False, "ERROR",
+                                  NOW, "r1", "2 duplicate market_figure_id values"),
+        check_results.CheckResult("raw/cited_metrics", "gx_cited_metrics", "passed", True, "ERROR", NOW, "r1",
+                                  "rows_checked=118"),
+        check_results.CheckResult("raw/tiktok_orders", "gx_export_gate", "warning", False, "WARN", NOW, "r1",
+                                  "1 file refused"),
+    ])
 
 
 @pytest.fixture
@@ -154,6 +160,11 @@ def test_data_quality_shows_accounting_quarantine_and_check_results(home):
     failing = checks[checks[t("quality.col.check", "en")] == "unique_market_figure_id"]
     assert t("quality.check.failed", "en") in failing[t("quality.col.result", "en")].iloc[0]
     assert "2 duplicate" in failing[t("quality.col.detail", "en")].iloc[0]
+    passing = checks[checks[t("quality.col.check", "en")] == "gx_cited_metrics"].iloc[0]
+    assert t("quality.check.passed", "en") in passing[t("quality.col.result", "en")]
+    assert passing[t("quality.col.severity", "en")] == "—"  # a passing check never reads "error"
+    warning = checks[checks[t("quality.col.check", "en")] == "gx_export_gate"].iloc[0]
+    assert t("quality.check.warning", "en") in warning[t("quality.col.result", "en")]
 
     reasons = frame_with(at, t("quality.col.row_number", "en"))
     assert sorted(reasons[t("quality.col.row_number", "en")]) == [9, 17, 58]
@@ -167,9 +178,26 @@ def test_data_quality_shows_accounting_quarantine_and_check_results(home):
     # Only failing checks.
     at.toggle(key="checks_only_failing").set_value(True).run()
     checks = frame_with(at, t("quality.col.check", "en"))
-    assert list(checks[t("quality.col.check", "en")]) == ["unique_market_figure_id"]
+    assert list(checks[t("quality.col.check", "en")]) == ["unique_market_figure_id", "gx_export_gate"]
     assert len(at.get("download_button")) == 2 * len(at.dataframe)  # CSV and Excel under every table
     assert len(at.get("plotly_chart")) == 1
+
+
+def test_overview_data_quality_and_tsw_status_count_the_same_checks(home):
+    """One table, three readers: the same failing / warning / passing counts, and no Dagster import on the way."""
+    import subprocess
+    import sys
+
+    overview = {m.label: m.value for m in open_page("overview").metric}
+    quality = {m.label: m.value for m in open_page("data_quality").metric}
+    probe = ("import sys\nfrom orchestration.status import collect_status\ns = collect_status()\n"
+             "print(s.passing_checks, len(s.warning_checks), len(s.failing_checks), s.unknown_checks, "
+             "'dagster' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["1", "1", "1", "0", "False"]
+    assert overview[t("overview.kpi.checks_failing", "en")] == quality[t("quality.kpi.checks_failing", "en")] == "1"
+    assert quality[t("quality.kpi.checks_passing", "en")] == "1"
+    assert t("quality.kpi.warnings", "en", n="1") in str([m.delta for m in open_page("data_quality").metric])
 
 
 def run_sql(at: AppTest, query: str) -> AppTest:
@@ -224,3 +252,17 @@ def test_pages_without_a_build_say_so(tmp_path, monkeypatch):
     for page in ("overview", "data_quality", "sql"):
         at = open_page(page)
         assert [i.value for i in at.info] == [t("data.no_build", "en")], page
+
+
+def test_a_result_recorded_after_the_table_makes_it_stale_and_the_sensor_rewrites_it(home):
+    from orchestration.defs.automation.sensors import check_results_sensor
+
+    assert not check_results.is_stale(home)
+    instance = dg.DagsterInstance.from_config(str(home / "dagster"))
+    with instance:
+        instance.report_runless_asset_event(dg.AssetCheckEvaluation(
+            asset_key=dg.AssetKey(["raw", "cited_metrics"]), check_name="gx_cited_metrics", passed=False))
+        assert check_results.is_stale(home)
+        with dg.build_sensor_context(instance=instance) as context:
+            result = check_results_sensor.evaluate_tick(context)
+    assert "rewritten" in result.skip_message and not check_results.is_stale(home)

@@ -7,6 +7,8 @@ after builds that were killed.
 - `stale_runs_sensor` runs `orchestration.lib.recovery.recover` every minute, so a run whose process was
   killed (SIGKILL, out of memory, power lost) is marked failed and its `warehouse_writer` slot freed
   without anyone starting `tsw build`. It is on by default: it only ever touches dead runs.
+- `check_results_sensor` rewrites the check-results table (orchestration/lib/check_results.py) after a run the
+  daemon started, so `tsw status` and the app read the new results. On by default: it only writes that file.
 """
 
 from __future__ import annotations
@@ -116,4 +118,20 @@ def stale_runs_sensor(context: dg.SensorEvaluationContext):
     return dg.SkipReason(result.message() or "no interrupted runs to clean up")
 
 
-sensors: list[dg.SensorDefinition] = [inbox_sensor, stale_runs_sensor]
+@dg.sensor(
+    name="check_results_sensor",
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Rewrites $TSW_HOME/check_results.parquet (the latest result of every check, read by tsw status "
+                "and the app) after a run the daemon started records check results.",
+)
+def check_results_sensor(context: dg.SensorEvaluationContext):
+    from orchestration.lib import check_results
+
+    if not check_results.is_stale():
+        return dg.SkipReason("check results table up to date")
+    path = check_results.write()
+    return dg.SkipReason(f"check results table rewritten: {path}")
+
+
+sensors: list[dg.SensorDefinition] = [inbox_sensor, stale_runs_sensor, check_results_sensor]
