@@ -50,6 +50,7 @@ UNIT_ECONOMICS_COLUMNS = (
     "fulfilment_per_unit_usd, cogs_per_unit_usd, commission_per_unit_usd, return_cost_per_unit_usd, "
     "contribution_per_unit_usd, return_rate, is_losing_money"
 )
+DEFAULT_WINDOW_DAYS = 90
 ADDITIVE = [
     "orders",
     "cancelled_orders",
@@ -74,50 +75,13 @@ ADDITIVE = [
     "units_sold_returns_unknown",
 ]
 
-# Per-unit economics for any window, from the line fact (same definitions as mart_sku_unit_economics).
-UNIT_ECONOMICS_SQL = """
-with bounds as (select max(order_date) as window_end from marts.fct_order_lines),
-summed as (
-    select
-        product_id, channel, any_value(product_name) as product_name, any_value(category_id) as category_id,
-        bool_and(is_in_catalogue) as is_in_catalogue, bool_and(returns_in_export) as returns_in_export,
-        bool_and(has_cost) as has_cost, bool_or(has_cost) as has_some_cost,
-        sum(units_sold) as units_sold, sum(units_returned) as units_returned,
-        sum(net_sales_usd) as net_sales_usd, sum(net_sales_usd - net_revenue_usd) as return_refunds_usd,
-        sum(platform_fees_usd) as platform_fees_usd, sum(affiliate_commission_usd) as affiliate_commission_usd,
-        sum(fulfilment_cost_usd) as fulfilment_cost_usd, sum(cogs_usd) as cogs_usd,
-        case when bool_and(has_cost) then sum(contribution_before_ads_usd) end as contribution_usd,
-    from marts.fct_order_lines, bounds
-    where order_date between bounds.window_end - (? - 1) * interval 1 day and bounds.window_end
-    group by product_id, channel
-)
-select
-    product_id, channel, product_name, category_id, is_in_catalogue,
-    case when has_cost then 'ok' when has_some_cost then 'partly_missing' else 'cost_missing' end as cost_status,
-    (select window_end from bounds) - (? - 1) * interval 1 day as window_start,
-    (select window_end from bounds) as window_end,
-    ? as window_days,
-    units_sold, units_returned, net_sales_usd, contribution_usd,
-    net_sales_usd / nullif(units_sold, 0) as price_per_unit_usd,
-    platform_fees_usd / nullif(units_sold, 0) as fees_per_unit_usd,
-    fulfilment_cost_usd / nullif(units_sold, 0) as fulfilment_per_unit_usd,
-    cogs_usd / nullif(units_sold, 0) as cogs_per_unit_usd,
-    affiliate_commission_usd / nullif(units_sold, 0) as commission_per_unit_usd,
-    return_refunds_usd / nullif(units_sold, 0) as return_cost_per_unit_usd,
-    contribution_usd / nullif(units_sold, 0) as contribution_per_unit_usd,
-    case when returns_in_export then units_returned / nullif(units_sold, 0) end as return_rate,
-    coalesce(contribution_usd < 0, false) as is_losing_money,
-from summed
-"""
-
-
 def load() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     performance = data.query(
         f"select {PERFORMANCE_COLUMNS} from marts.mart_category_daily order by order_date, channel, category_id"
     )
     categories = data.query(f"select {CATEGORY_COLUMNS} from marts.dim_categories order by category_id")
     unit_economics = data.query(
-        f"select {UNIT_ECONOMICS_COLUMNS} from marts.mart_sku_unit_economics order by product_id, channel"
+        f"select {UNIT_ECONOMICS_COLUMNS} from marts.mart_sku_unit_economics order by window_days, product_id, channel"
     )
     unmapped = data.query(
         "select product_id, product_name, category_id, tiktok_sku_id, tiktok_seller_sku, asin, amazon_seller_sku, "
@@ -534,19 +498,20 @@ def products_section(
     lang: str,
 ) -> None:
     st.subheader(t("categories.products.header", lang))
-    default_days = int(unit_economics["window_days"].iloc[0]) if not unit_economics.empty else 90
-    days = st.number_input(
+    # The mart holds each fixed window (mart_sku_unit_economics: 7, 30, 90, 180, 365 days): the page only picks one.
+    windows = sorted(int(d) for d in unit_economics["window_days"].unique()) or [DEFAULT_WINDOW_DAYS]
+    if DEFAULT_WINDOW_DAYS in windows and "categories_products_window" not in st.session_state:
+        st.session_state["categories_products_window"] = DEFAULT_WINDOW_DAYS
+    days = components.choice(
+        st.selectbox,
         t("categories.products.window", lang),
-        min_value=7,
-        max_value=730,
-        value=default_days,
-        step=1,
+        windows,
+        format_func=lambda n: t("categories.products.window_option", lang, n=fmt_count(n, lang)),
         key="categories_products_window",
+        lang=lang,
         help=t("categories.products.window_help", lang),
     )
-    if int(days) != default_days:
-        with components.data_guard():
-            unit_economics = data.query(UNIT_ECONOMICS_SQL, (int(days), int(days), int(days)))
+    unit_economics = unit_economics[unit_economics["window_days"] == days]
     rows = unit_economics[
         unit_economics["channel"].isin(channels) & unit_economics["category_id"].isin(category_ids)
     ].sort_values(["is_losing_money", "contribution_per_unit_usd"], ascending=[False, True])

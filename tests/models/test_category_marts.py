@@ -218,9 +218,20 @@ def test_every_category_carries_its_article_signal(con):
 
 def test_losing_money_flag_follows_contribution(con):
     sku = df(con, "select * from marts.mart_sku_unit_economics")
-    assert sku["window_days"].eq(90).all()
+    assert sorted(sku["window_days"].unique()) == [7, 30, 90, 180, 365]
     window = (pd.to_datetime(sku["window_end"]) - pd.to_datetime(sku["window_start"])).dt.days + 1
-    assert window.eq(90).all()
+    assert window.eq(sku["window_days"]).all()
+    assert sku["window_end"].nunique() == 1 and sku["unit_economics_id"].is_unique
+    # Every window sums exactly its days of order lines.
+    off = df(con, """
+        with w as (select distinct window_days, window_start, window_end from marts.mart_sku_unit_economics),
+        lines as (select w.window_days, l.product_id, l.channel, sum(l.units_sold) as units,
+                         sum(l.net_sales_usd) as net_sales
+                  from marts.fct_order_lines l join w on l.order_date between w.window_start and w.window_end
+                  group by all)
+        select count(*) as n from lines full join marts.mart_sku_unit_economics m using (window_days, product_id, channel)
+        where lines.units is distinct from m.units_sold or abs(lines.net_sales - m.net_sales_usd) > 1e-6""")
+    assert off["n"].iloc[0] == 0
     assert (sku["is_losing_money"] == (sku["contribution_usd"] < 0)).all()
     per_unit = (
         sku["price_per_unit_usd"]

@@ -1,29 +1,42 @@
--- Product × channel per-unit economics over the last `unit_economics_window_days` days (dbt var,
--- default 90) ending at the latest order date in the warehouse. Per-unit figures are window sums
--- divided by the window's units sold, so they weigh every unit equally.
-{% set window_days = var('unit_economics_window_days', 90) | int %}
+-- Product × channel × window per-unit economics: one row per product and channel for each window in
+-- `unit_economics_windows` (dbt var, default 7, 30, 90, 180 and 365 days) ending at the latest order date in the
+-- warehouse. Per-unit figures are window sums divided by the window's units sold, so they weigh every unit
+-- equally. The Categories page only picks a window (one definition of these figures).
+{% set windows = var('unit_economics_windows', [7, 30, 90, 180, 365]) %}
 
-with bounds as (
+with windows as (
+
+    {% for days in windows %}
+    select {{ days | int }} as window_days{% if not loop.last %} union all{% endif %}
+    {% endfor %}
+
+),
+
+bounds as (
 
     select
-        max(order_date) as window_end,
-        max(order_date) - interval {{ window_days - 1 }} day as window_start,
-    from {{ ref('fct_order_lines') }}
+        windows.window_days,
+        max(fct.order_date) as window_end,
+        max(fct.order_date) - (windows.window_days - 1) * interval 1 day as window_start,
+    from {{ ref('fct_order_lines') }} as fct
+    cross join windows
+    group by windows.window_days
 
 ),
 
 lines as (
 
-    select fct.*
+    select fct.*, bounds.window_days
     from {{ ref('fct_order_lines') }} as fct
-    cross join bounds
-    where fct.order_date between bounds.window_start and bounds.window_end
+    inner join bounds
+        on fct.order_date between bounds.window_start and bounds.window_end
 
 ),
 
 summed as (
 
     select
+        window_days,
         product_id,
         channel,
         any_value(product_name) as product_name,
@@ -45,11 +58,12 @@ summed as (
         sum(cogs_usd) as cogs_usd,
         case when bool_and(has_cost) then sum(contribution_before_ads_usd) end as contribution_usd,
     from lines
-    group by product_id, channel
+    group by window_days, product_id, channel
 
 )
 
 select
+    summed.product_id || '|' || summed.channel || '|' || summed.window_days as unit_economics_id,
     summed.product_id || '|' || summed.channel as product_channel_id,
     summed.product_id,
     summed.channel,
@@ -62,7 +76,7 @@ select
         as cost_status,
     cast(bounds.window_start as date) as window_start,
     cast(bounds.window_end as date) as window_end,
-    {{ window_days }} as window_days,
+    cast(summed.window_days as integer) as window_days,
     cast(summed.units_sold as bigint) as units_sold,
     cast(summed.units_returned as double) as units_returned,
     cast(summed.net_sales_usd as double) as net_sales_usd,
@@ -82,4 +96,4 @@ select
     -- estimates from the orders and the rate cards, as a share of net revenue.
     cast(summed.net_revenue_settled_usd / nullif(summed.net_revenue_usd, 0) as double) as settled_share_of_net_revenue,
 from summed
-cross join bounds
+inner join bounds using (window_days)
