@@ -172,3 +172,78 @@ def split_ids(value: object) -> list[str]:
     if not isinstance(value, str):
         return []
     return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+
+
+# Categories page. Day grain, so any day range and the period before it can be summed (mart_category_daily: its
+# days add up to mart_category_performance's months).
+CATEGORY_DAILY_COLUMNS = (
+    "channel, category_id, order_date, order_month, orders, cancelled_orders, units_sold, units_returned, "
+    "gmv_usd, seller_discount_usd, platform_discount_usd, net_sales_usd, return_refunds_usd, "
+    "net_revenue_usd, platform_fees_usd, affiliate_commission_usd, fulfilment_cost_usd, cogs_usd, ad_spend_usd, "
+    "contribution_margin_usd, net_revenue_with_cost_usd, net_revenue_settled_usd, "
+    # Units whose returns are unknown (Amazon before its FBA customer returns report is loaded).
+    "case when not returns_in_export and units_sold > 0 then units_sold else 0 end as units_sold_returns_unknown"
+)
+CATEGORY_COLUMNS = (
+    "category_id, category_name, category_name_zh, is_in_taxonomy, market_signal, market_signal_detail, "
+    "hot_in, opportunity_in, risk_in, signal_claim_ids, signal_source_ids, article_terms"
+)
+# One row per product, channel and fixed window (7 ... 365 days): the page picks a window and filters.
+UNIT_ECONOMICS_COLUMNS = (
+    "product_id, channel, product_name, category_id, is_in_catalogue, cost_status, window_start, window_end, "
+    "window_days, units_sold, units_returned, net_sales_usd, contribution_usd, price_per_unit_usd, "
+    "fees_per_unit_usd, fulfilment_per_unit_usd, cogs_per_unit_usd, commission_per_unit_usd, "
+    "return_cost_per_unit_usd, contribution_per_unit_usd, return_rate, is_losing_money"
+)
+UNMAPPED_PRODUCT_COLUMNS = (
+    "product_id, product_name, category_id, tiktok_sku_id, tiktok_seller_sku, asin, amazon_seller_sku, "
+    "shopify_sku, channels_sold, first_order_date, last_order_date, units_sold, net_sales_usd"
+)
+
+
+def category_marts() -> dict[str, pd.DataFrame]:
+    return {
+        "daily": query(f"select {CATEGORY_DAILY_COLUMNS} from marts.mart_category_daily "
+                       "order by order_date, channel, category_id"),
+        "categories": query(f"select {CATEGORY_COLUMNS} from marts.dim_categories order by category_id"),
+        "unit_economics": query(f"select {UNIT_ECONOMICS_COLUMNS} from marts.mart_sku_unit_economics "
+                                "order by window_days, product_id, channel"),
+        # Products sold that the catalogue does not declare, cannot place in a category, or has no cost for.
+        "unmapped": query(f"select {UNMAPPED_PRODUCT_COLUMNS} from marts.dim_products where units_sold > 0 and "
+                          "(not is_in_catalogue or category_id = 'unmapped' or cost_status <> 'ok') "
+                          "order by product_id"),
+    }
+
+
+def latest_order_date() -> object:
+    """The newest order day in the warehouse (the data's "today"), or NaT/None without orders."""
+    return query("select max(order_date) as d from marts.fct_order_lines")["d"].iloc[0]
+
+
+def category_growth_notes() -> pd.DataFrame:
+    """Category growth analyses the seller's data cannot support yet, with the reason in both languages."""
+    return query("select analysis, reason_en, reason_zh from marts.mart_analysis_status "
+                 "where channel = 'all' and status <> 'ok' and analysis like 'category_growth%' order by analysis")
+
+
+# Spillover page. The estimates' and burst profile's columns come from their one schema (spillover_schema).
+SPILLOVER_FLOOR_COLUMNS = (
+    "product_group, target_channel, has_attribution_data, attributed_orders, attributed_sales_usd, "
+    "orders_with_creator_code, orders_with_tiktok_note, orders_with_tiktok_tag, synced_tiktok_orders_excluded, "
+    "tiktok_gmv_usd, floor_usd_per_usd_tiktok_gmv, status, reason, reason_zh"
+)
+
+
+def spillover_marts() -> dict[str, pd.DataFrame]:
+    from orchestration.analysis.spillover_schema import MART_COLUMNS, PROFILE_SCHEMA
+
+    return {
+        "estimates": query(f"select {', '.join(MART_COLUMNS)} from marts.mart_spillover_estimates "
+                           "order by product_group, target_channel"),
+        "floor": query(f"select {SPILLOVER_FLOOR_COLUMNS} from marts.mart_spillover_attribution_floor"),
+        "lags": query("select product_group, target_channel, lag_days, correlation, is_peak_lag "
+                      "from marts.mart_spillover_lag_profile where grain in ('category', 'all') order by lag_days"),
+        # the event study's own bursts (written with the estimates), so the chart shows the figure's events
+        "profile": query(f"select {', '.join(PROFILE_SCHEMA)} from marts.mart_spillover_burst_profile "
+                         "order by days_from_spike"),
+    }

@@ -29,27 +29,6 @@ from streamlit_app.i18n import (
 )
 from streamlit_app.periods import PRESETS, preset_period, previous_period
 
-# Day grain, so any day range and the period before it can be summed (marts.mart_category_daily: its days add up
-# to mart_category_performance's months).
-PERFORMANCE_COLUMNS = (
-    "channel, category_id, order_date, order_month, orders, cancelled_orders, units_sold, units_returned, "
-    "gmv_usd, seller_discount_usd, platform_discount_usd, net_sales_usd, return_refunds_usd, "
-    "net_revenue_usd, platform_fees_usd, affiliate_commission_usd, fulfilment_cost_usd, cogs_usd, ad_spend_usd, "
-    "contribution_margin_usd, net_revenue_with_cost_usd, net_revenue_settled_usd, "
-    # Units whose returns are unknown (Amazon before its FBA customer returns report is loaded).
-    "case when not returns_in_export and units_sold > 0 then units_sold else 0 end as units_sold_returns_unknown"
-)
-CATEGORY_COLUMNS = (
-    "category_id, category_name, category_name_zh, is_in_taxonomy, market_signal, market_signal_detail, "
-    "hot_in, opportunity_in, risk_in, signal_claim_ids, signal_source_ids, article_terms"
-)
-UNIT_ECONOMICS_COLUMNS = (
-    "product_id, channel, product_name, category_id, is_in_catalogue, cost_status, window_start, window_end, "
-    "window_days, "
-    "units_sold, units_returned, net_sales_usd, contribution_usd, price_per_unit_usd, fees_per_unit_usd, "
-    "fulfilment_per_unit_usd, cogs_per_unit_usd, commission_per_unit_usd, return_cost_per_unit_usd, "
-    "contribution_per_unit_usd, return_rate, is_losing_money"
-)
 DEFAULT_WINDOW_DAYS = 90
 ADDITIVE = [
     "orders",
@@ -74,23 +53,6 @@ ADDITIVE = [
     # their return figures are unknown, not zero.
     "units_sold_returns_unknown",
 ]
-
-def load() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    performance = data.query(
-        f"select {PERFORMANCE_COLUMNS} from marts.mart_category_daily order by order_date, channel, category_id"
-    )
-    categories = data.query(f"select {CATEGORY_COLUMNS} from marts.dim_categories order by category_id")
-    unit_economics = data.query(
-        f"select {UNIT_ECONOMICS_COLUMNS} from marts.mart_sku_unit_economics order by window_days, product_id, channel"
-    )
-    unmapped = data.query(
-        "select product_id, product_name, category_id, tiktok_sku_id, tiktok_seller_sku, asin, amazon_seller_sku, "
-        "shopify_sku, channels_sold, first_order_date, last_order_date, units_sold, net_sales_usd "
-        "from marts.dim_products where units_sold > 0 and (not is_in_catalogue or category_id = 'unmapped' "
-        "or cost_status <> 'ok') order by product_id"
-    )
-    return performance, categories, unit_economics, unmapped
-
 
 def channel_label(channel: str, lang: str) -> str:
     key = f"categories.channel.{channel}"
@@ -575,9 +537,7 @@ def products_section(
 def analysis_notes(lang: str) -> None:
     """Analyses the seller's data cannot support yet (growth with one month of orders…): the reason, in words."""
     with components.data_guard():
-        status = data.query("select analysis, reason_en, reason_zh from marts.mart_analysis_status "
-                            "where channel = 'all' and status <> 'ok' and analysis like 'category_growth%' "
-                            "order by analysis")
+        status = data.category_growth_notes()
     for _, row in status.iterrows():
         st.caption(f":material/info: {row['reason_zh' if lang == 'zh' else 'reason_en']}")
 
@@ -587,8 +547,10 @@ def main() -> None:
     st.title(t("categories.title", lang))
     st.caption(t("categories.intro", lang, time_zone=seller_settings.load_or_default().time_zone))
     with components.data_guard():
-        performance, categories, unit_economics, unmapped = load()
-        latest = data.query("select max(order_date) as d from marts.fct_order_lines")["d"].iloc[0]
+        marts = data.category_marts()
+        performance, categories, unit_economics, unmapped = (
+            marts["daily"], marts["categories"], marts["unit_economics"], marts["unmapped"])
+        latest = data.latest_order_date()
     if performance.empty or pd.isna(latest):
         st.info(t("seller.no_orders", lang, inbox=str(settings.inbox_dir())), icon=":material/upload_file:")
         return

@@ -8,37 +8,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from orchestration.analysis.spillover_schema import MART_COLUMNS, PROFILE_SCHEMA, STATUS_FAILED, STATUS_OK
+from orchestration.analysis.spillover_schema import STATUS_FAILED, STATUS_OK
 from streamlit_app import components, data
 from streamlit_app.i18n import MISSING, current_lang, fmt_count, fmt_money, fmt_number, label_for, t
 
 CHANNELS = ("amazon", "shopify")
 # Material icons rather than emoji: they render the same on every system font.
 VERDICT_MARK = {True: ":material/check_circle:", False: ":material/warning:"}
-
-ESTIMATE_COLUMNS = ", ".join(MART_COLUMNS)
-PROFILE_COLUMNS = ", ".join(PROFILE_SCHEMA)
-FLOOR_COLUMNS = (
-    "product_group, target_channel, has_attribution_data, attributed_orders, attributed_sales_usd, "
-    "orders_with_creator_code, orders_with_tiktok_note, orders_with_tiktok_tag, synced_tiktok_orders_excluded, "
-    "tiktok_gmv_usd, floor_usd_per_usd_tiktok_gmv, status, reason, reason_zh"
-)
-
-
-def load() -> dict[str, pd.DataFrame]:
-    return {
-        "estimates": data.query(
-            f"select {ESTIMATE_COLUMNS} from marts.mart_spillover_estimates order by product_group, target_channel"
-        ),
-        "floor": data.query(f"select {FLOOR_COLUMNS} from marts.mart_spillover_attribution_floor"),
-        "lags": data.query(
-            "select product_group, target_channel, lag_days, correlation, is_peak_lag "
-            "from marts.mart_spillover_lag_profile where grain in ('category', 'all') order by lag_days"
-        ),
-        # the event study's own bursts (written with the estimates), so the chart shows the figure's events
-        "profile": data.query(f"select {PROFILE_COLUMNS} from marts.mart_spillover_burst_profile order by days_from_spike"),
-    }
-
 
 def group_label(group: str, lang: str) -> str:
     return t("spill.group.all", lang) if group == "all" else label_for("spill.category", group, lang)
@@ -298,7 +274,7 @@ def main() -> None:
     st.title(t("spill.title", lang))
     st.caption(t("spill.intro", lang))
     with components.data_guard():
-        marts = load()
+        marts = data.spillover_marts()
     estimates, floor = marts["estimates"], marts["floor"]
     if estimates.empty:
         st.info(t("spill.empty", lang), icon=":material/database:")
