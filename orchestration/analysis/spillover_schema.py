@@ -44,6 +44,8 @@ MART_SCHEMA: dict[str, str] = {
     "explanation": "varchar",
     "explanation_zh": "varchar",
     "estimate_per_1000_views": "double",
+    "ci_low_per_1000_views": "double",
+    "ci_high_per_1000_views": "double",
     "off_site_effect_ratio": "double",
     "window_start": "date",
     "window_end": "date",

@@ -254,6 +254,13 @@ def test_estimate_all_gives_one_row_per_group_channel_method():
     reg = rows[rows["method"] == "regression_dl"].set_index(["product_group", "target_channel"])
     assert reg.loc[("beauty", "amazon"), "estimate"] == pytest.approx(0.3, rel=0.1)
     assert reg.loc[("home", "amazon"), "ci_low"] <= 0 <= reg.loc[("home", "amazon"), "ci_high"]
+    # the per-1,000-views figure carries its range: the regression's interval on the same scale (views are
+    # 80 per USD of GMV here, so USD per 1,000 views = USD per USD x 12.5)
+    b = reg.loc[("beauty", "amazon")]
+    assert b["ci_low_per_1000_views"] < b["estimate_per_1000_views"] < b["ci_high_per_1000_views"]
+    for end in ("ci_low", "ci_high"):
+        assert b[f"{end}_per_1000_views"] == pytest.approx(b[end] * 1000 / 80.0, rel=1e-6)
+    assert rows.loc[rows["method"] != "regression_dl", "ci_low_per_1000_views"].isna().all()
     assert set(rows["unit"]) == {"usd_per_usd_tiktok_gmv", "correlation"}
     assert (
         rows["sufficiency_verdict"]

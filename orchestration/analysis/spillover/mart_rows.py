@@ -123,6 +123,8 @@ def _row_without_figure(
         "explanation": reason,
         "explanation_zh": reason_zh,
         "estimate_per_1000_views": None,
+        "ci_low_per_1000_views": None,
+        "ci_high_per_1000_views": None,
         "off_site_effect_ratio": None,
         "window_start": window[0],
         "window_end": window[1],
@@ -178,6 +180,8 @@ def _group_rows(group: str, channel: str, p: pd.DataFrame, max_lag: int) -> tupl
                 "explanation": est.explanation,
                 "explanation_zh": explain(est, max_lag, control is not None, lang="zh", channel_name=words["zh"]),
                 "estimate_per_1000_views": est.estimate_per_1000_views,
+                "ci_low_per_1000_views": est.ci_per_1000_views[0] if est.ci_per_1000_views else None,
+                "ci_high_per_1000_views": est.ci_per_1000_views[1] if est.ci_per_1000_views else None,
                 "off_site_effect_ratio": est.off_site_effect_ratio,
             }
         )
