@@ -92,13 +92,13 @@ AMAZON_ALL_ORDERS_WITH_ITEM_ID: tuple[str, ...] = (
     + AMAZON_ALL_ORDERS[AMAZON_ALL_ORDERS.index("order-status") + 1:]
 )
 
-_BR_SPLITS = ("Mobile App", "Mobile APP - B2B", "Browser", "Browser - B2B", "Total", "Total - B2B")
+AMAZON_BUSINESS_REPORT_SPLITS = ("Mobile App", "Mobile APP - B2B", "Browser", "Browser - B2B", "Total", "Total - B2B")
 AMAZON_BUSINESS_REPORT: tuple[str, ...] = (
     ("(Parent) ASIN", "(Child) ASIN", "Title", "SKU")
-    + tuple(f"Sessions - {s}" for s in _BR_SPLITS)
-    + tuple(f"Session Percentage - {s}" for s in _BR_SPLITS)
-    + tuple(f"Page Views - {s}" for s in _BR_SPLITS)
-    + tuple(f"Page Views Percentage - {s}" for s in _BR_SPLITS)
+    + tuple(f"Sessions - {s}" for s in AMAZON_BUSINESS_REPORT_SPLITS)
+    + tuple(f"Session Percentage - {s}" for s in AMAZON_BUSINESS_REPORT_SPLITS)
+    + tuple(f"Page Views - {s}" for s in AMAZON_BUSINESS_REPORT_SPLITS)
+    + tuple(f"Page Views Percentage - {s}" for s in AMAZON_BUSINESS_REPORT_SPLITS)
     + (
         "Featured Offer (Buy Box) Percentage", "Featured Offer (Buy Box) Percentage - B2B",
         "Units Ordered", "Units Ordered - B2B", "Unit Session Percentage", "Unit Session Percentage - B2B",

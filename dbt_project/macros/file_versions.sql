@@ -57,3 +57,80 @@
     )
     {%- endif %}
 {%- endmacro %}
+
+{#-
+  The newest version of each record of a raw table (period reports, affiliate lines, returns): the CTEs
+  `source`, `files` (file_rank above) and `ranked`, where `_version_rank = 1` is the row of the newest file
+  holding the record (the file's last row when one file holds it twice). Opens the model's `with`:
+      {{ newest_versions(source('tiktok', 'tiktok_video_performance'), 'video_link, _file_period_start, _file_period_end') }}
+      select ... from ranked where _version_rank = 1
+-#}
+{% macro newest_versions(relation, key, activity=none) -%}
+with source as (
+
+    select * from {{ relation }}
+
+),
+
+files as (
+
+    {{ file_rank('source', activity=activity) }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by {{ key }}
+            order by files._file_rank, _row_number desc
+        ) as _version_rank
+    from source
+    inner join files using (_batch_id)
+
+)
+{%- endmacro %}
+
+{#-
+  The order exports, staged incrementally (orders_in_new_files above): every line of an order comes from ONE
+  file, the newest holding the order. Opens the model's `with` with the CTEs `source`, `files` and `latest`
+  (the winning file's lines of each order). `activity` ranks the files (file_rank); `pick` chooses an order's
+  file among those holding it (default: the best-ranked file; Amazon picks by the order's last-updated-date
+  first).
+-#}
+{% macro latest_file_per_order(relation, key, activity, pick=none) -%}
+with source as (
+
+    select * from {{ relation }}
+    {{ orders_in_new_files(relation, key) }}
+
+),
+
+-- A file's rank is a property of the whole file (its newest activity over ALL its rows), never of the
+-- rows an incremental run re-stages.
+files as (
+
+    {{ file_rank(relation, activity=activity) }}
+
+),
+
+latest_batch_per_order as (
+
+    select
+        {{ key }},
+        {{ pick or 'arg_min(_batch_id, files._file_rank)' }} as _batch_id
+    from source
+    inner join files using (_batch_id)
+    group by {{ key }}
+
+),
+
+latest as (
+
+    select source.*
+    from source
+    inner join latest_batch_per_order using ({{ key }}, _batch_id)
+
+)
+{%- endmacro %}

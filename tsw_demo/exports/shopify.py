@@ -38,6 +38,21 @@ def shopify_frame(lines: pd.DataFrame, people: PeoplePool, as_of: np.datetime64)
     def full_addr(b):
         return f"{b.street}, {b.unit}" if b.unit else b.street
 
+    # Billing and shipping address are the buyer's one address (Shopify writes both column sets).
+    address = {
+        "Name": np.array([b.name for b in buyers], dtype=object),
+        "Street": np.array([full_addr(b) for b in buyers], dtype=object),
+        "Address1": np.array([b.street for b in buyers], dtype=object),
+        "Address2": np.array([b.unit for b in buyers], dtype=object),
+        "Company": np.full(n, "", dtype=object),
+        "City": np.array([b.city for b in buyers], dtype=object),
+        "Zip": np.array([f"'{b.zipcode}" for b in buyers], dtype=object),
+        "Province": np.array([b.state_code for b in buyers], dtype=object),
+        "Country": np.full(n, "US", dtype=object),
+        "Phone": np.array([format_phone_us(b) for b in buyers], dtype=object),
+        "Province Name": np.array([b.state for b in buyers], dtype=object),
+    }
+
     col = {
         "Name": name,
         "Email": np.array(["" if s else b.email for b, s in zip(buyers, synced)], dtype=object),
@@ -63,26 +78,7 @@ def shopify_frame(lines: pd.DataFrame, people: PeoplePool, as_of: np.datetime64)
         "Lineitem requires shipping": np.full(n, "true", dtype=object),
         "Lineitem taxable": np.full(n, "true", dtype=object),
         "Lineitem fulfillment status": np.where(fulfilled, "fulfilled", "pending"),
-        "Billing Name": np.array([b.name for b in buyers], dtype=object),
-        "Billing Street": np.array([full_addr(b) for b in buyers], dtype=object),
-        "Billing Address1": np.array([b.street for b in buyers], dtype=object),
-        "Billing Address2": np.array([b.unit for b in buyers], dtype=object),
-        "Billing Company": np.full(n, "", dtype=object),
-        "Billing City": np.array([b.city for b in buyers], dtype=object),
-        "Billing Zip": np.array([f"'{b.zipcode}" for b in buyers], dtype=object),
-        "Billing Province": np.array([b.state_code for b in buyers], dtype=object),
-        "Billing Country": np.full(n, "US", dtype=object),
-        "Billing Phone": np.array([format_phone_us(b) for b in buyers], dtype=object),
-        "Shipping Name": np.array([b.name for b in buyers], dtype=object),
-        "Shipping Street": np.array([full_addr(b) for b in buyers], dtype=object),
-        "Shipping Address1": np.array([b.street for b in buyers], dtype=object),
-        "Shipping Address2": np.array([b.unit for b in buyers], dtype=object),
-        "Shipping Company": np.full(n, "", dtype=object),
-        "Shipping City": np.array([b.city for b in buyers], dtype=object),
-        "Shipping Zip": np.array([f"'{b.zipcode}" for b in buyers], dtype=object),
-        "Shipping Province": np.array([b.state_code for b in buyers], dtype=object),
-        "Shipping Country": np.full(n, "US", dtype=object),
-        "Shipping Phone": np.array([format_phone_us(b) for b in buyers], dtype=object),
+        **{f"{side} {k}": v for side in ("Billing", "Shipping") for k, v in address.items()},
         "Notes": lines["notes"].to_numpy(),
         "Note Attributes": lines["note_attributes"].to_numpy(),
         "Cancelled at": shopify_time(_mask_times(lines["cancelled_at"].to_numpy(), as_of)),
@@ -106,8 +102,6 @@ def shopify_frame(lines: pd.DataFrame, people: PeoplePool, as_of: np.datetime64)
                           dtype=object),
         "Receipt Number": np.full(n, "", dtype=object),
         "Duties": np.full(n, "", dtype=object),
-        "Billing Province Name": np.array([b.state for b in buyers], dtype=object),
-        "Shipping Province Name": np.array([b.state for b in buyers], dtype=object),
         "Payment ID": lines["payment_ref"].to_numpy(),
         "Payment Terms Name": np.full(n, "", dtype=object),
         "Next Payment Due At": np.full(n, "", dtype=object),

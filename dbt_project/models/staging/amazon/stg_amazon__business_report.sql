@@ -1,28 +1,5 @@
 -- Amazon traffic and conversion per child ASIN and reporting period (Business Report by child item); when several files hold the same record, the newest file wins (macros/file_versions.sql: by what the files say, never by load order).
-with source as (
-
-    select * from {{ source('amazon', 'amazon_business_report') }}
-
-),
-
-files as (
-
-    {{ file_rank('source') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by child_asin, _file_period_start, _file_period_end
-            order by files._file_rank, _row_number desc
-        ) as _version_rank
-    from source
-    inner join files using (_batch_id)
-
-)
+{{ newest_versions(source('amazon', 'amazon_business_report'), 'child_asin, _file_period_start, _file_period_end') }}
 
 select
         child_asin || '|' || cast(_file_period_start as varchar) || '|' || cast(_file_period_end as varchar) as asin_period_key,

@@ -1,28 +1,5 @@
 -- Amazon FBA customer returns, one row per returned unit batch (license plate), the newest download wins (macros/file_versions.sql: by what the files say, never by load order).
-with source as (
-
-    select * from {{ source('amazon', 'amazon_fba_returns') }}
-
-),
-
-files as (
-
-    {{ file_rank('source', activity='return_date') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by order_id, sku, coalesce(license_plate_number, cast(return_date as varchar))
-            order by files._file_rank, _row_number desc
-        ) as _version_rank
-    from source
-    inner join files using (_batch_id)
-
-)
+{{ newest_versions(source('amazon', 'amazon_fba_returns'), 'order_id, sku, coalesce(license_plate_number, cast(return_date as varchar))', activity='return_date') }}
 
 select
         order_id || '-' || sku || '-' || coalesce(license_plate_number, cast(epoch(return_date) as varchar)) as return_id,

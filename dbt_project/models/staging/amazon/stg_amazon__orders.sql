@@ -2,39 +2,7 @@
 -- Incremental: a run re-stages only the orders a newly loaded file holds (macros/file_versions.sql).
 -- Amazon order items from the LATEST report that contains the order (by the order's
 -- last-updated-date, then the newest report, macros/file_versions.sql): an order's items always come from one report.
-with source as (
-
-    select * from {{ source('amazon', 'amazon_all_orders') }}
-    {{ orders_in_new_files(source('amazon', 'amazon_all_orders'), 'amazon_order_id') }}
-
-),
-
--- A file's rank is a property of the whole file (its newest activity over ALL its rows), never of the
--- rows an incremental run re-stages.
-files as (
-
-    {{ file_rank(source('amazon', 'amazon_all_orders'), activity='last_updated_date') }}
-
-),
-
-latest_batch_per_order as (
-
-    select
-        amazon_order_id,
-        arg_max(_batch_id, (last_updated_date, -files._file_rank)) as _batch_id
-    from source
-    inner join files using (_batch_id)
-    group by amazon_order_id
-
-),
-
-latest as (
-
-    select source.*
-    from source
-    inner join latest_batch_per_order using (amazon_order_id, _batch_id)
-
-)
+{{ latest_file_per_order(source('amazon', 'amazon_all_orders'), 'amazon_order_id', activity='last_updated_date', pick='arg_max(_batch_id, (last_updated_date, -files._file_rank))') }}
 
 select
         amazon_order_id || '-' || sku as order_item_key,

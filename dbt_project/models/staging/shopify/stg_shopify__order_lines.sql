@@ -4,39 +4,7 @@
 -- only on the FIRST line item of an order; here every line carries its order's values.
 -- When an order appears in several exports, all its lines come from the newest one: Shopify's export names
 -- carry no time, so the one showing the latest order, payment, fulfilment or cancellation (macros/file_versions.sql).
-with source as (
-
-    select * from {{ source('shopify', 'shopify_orders') }}
-    {{ orders_in_new_files(source('shopify', 'shopify_orders'), 'order_name') }}
-
-),
-
--- A file's rank is a property of the whole file (its newest activity over ALL its rows), never of the
--- rows an incremental run re-stages.
-files as (
-
-    {{ file_rank(source('shopify', 'shopify_orders'), activity='greatest(created_at, paid_at, fulfilled_at, cancelled_at)') }}
-
-),
-
-latest_batch_per_order as (
-
-    select
-        order_name,
-        arg_min(_batch_id, files._file_rank) as _batch_id
-    from source
-    inner join files using (_batch_id)
-    group by order_name
-
-),
-
-latest as (
-
-    select source.*
-    from source
-    inner join latest_batch_per_order using (order_name, _batch_id)
-
-),
+{{ latest_file_per_order(source('shopify', 'shopify_orders'), 'order_name', activity='greatest(created_at, paid_at, fulfilled_at, cancelled_at)') }},
 
 filled as (
 

@@ -1,28 +1,5 @@
 -- Daily TikTok ads (GMV Max) spend and credited revenue per campaign, and per product in the product-level report; when several files hold the same record, the newest file wins (macros/file_versions.sql: by what the files say, never by load order).
-with source as (
-
-    select * from {{ source('tiktok', 'tiktok_ads_campaign_daily') }}
-
-),
-
-files as (
-
-    {{ file_rank('source', activity='report_date') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by report_date, campaign_id, product_id
-            order by files._file_rank, _row_number desc
-        ) as _version_rank
-    from source
-    inner join files using (_batch_id)
-
-)
+{{ newest_versions(source('tiktok', 'tiktok_ads_campaign_daily'), 'report_date, campaign_id, product_id', activity='report_date') }}
 
 select
         cast(report_date as varchar) || '|' || campaign_id || '|' || coalesce(product_id, '') as ads_day_key,

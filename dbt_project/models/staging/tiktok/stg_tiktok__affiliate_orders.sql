@@ -1,28 +1,5 @@
 -- Affiliate-attributed TikTok Shop order lines with their commission, latest export of each line; when several files hold the same record, the newest file wins (macros/file_versions.sql: by what the files say, never by load order).
-with source as (
-
-    select * from {{ source('tiktok', 'tiktok_affiliate_orders') }}
-
-),
-
-files as (
-
-    {{ file_rank('source', activity='time_created') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by order_id, sku_id
-            order by files._file_rank, _row_number desc
-        ) as _version_rank
-    from source
-    inner join files using (_batch_id)
-
-)
+{{ newest_versions(source('tiktok', 'tiktok_affiliate_orders'), 'order_id, sku_id', activity='time_created') }}
 
 select
         order_id || '-' || sku_id as affiliate_line_id,

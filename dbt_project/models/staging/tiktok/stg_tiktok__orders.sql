@@ -3,39 +3,7 @@
 -- One row per order SKU line, from the LATEST export that contains the order: the same order is
 -- exported again as it moves from paid to shipped to completed, and an order's lines always come
 -- from one file: the newest by the export time in the file name (macros/file_versions.sql; never by load order).
-with source as (
-
-    select * from {{ source('tiktok', 'tiktok_orders') }}
-    {{ orders_in_new_files(source('tiktok', 'tiktok_orders'), 'order_id') }}
-
-),
-
--- A file's rank is a property of the whole file (its newest activity over ALL its rows), never of the
--- rows an incremental run re-stages.
-files as (
-
-    {{ file_rank(source('tiktok', 'tiktok_orders'), activity='greatest(created_time, paid_time, rts_time, shipped_time, delivered_time, cancelled_time)') }}
-
-),
-
-latest_batch_per_order as (
-
-    select
-        order_id,
-        arg_min(_batch_id, files._file_rank) as _batch_id
-    from source
-    inner join files using (_batch_id)
-    group by order_id
-
-),
-
-latest as (
-
-    select source.*
-    from source
-    inner join latest_batch_per_order using (order_id, _batch_id)
-
-)
+{{ latest_file_per_order(source('tiktok', 'tiktok_orders'), 'order_id', activity='greatest(created_time, paid_time, rts_time, shipped_time, delivered_time, cancelled_time)') }}
 
 select
         order_id || '-' || sku_id as order_line_id,

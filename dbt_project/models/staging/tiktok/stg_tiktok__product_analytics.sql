@@ -1,28 +1,5 @@
 -- Per-product traffic and sales per reporting period, split by channel section (Data Compass product analytics); when several files hold the same record, the newest file wins (macros/file_versions.sql: by what the files say, never by load order).
-with source as (
-
-    select * from {{ source('tiktok', 'tiktok_product_analytics') }}
-
-),
-
-files as (
-
-    {{ file_rank('source') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by product_id, _file_period_start, _file_period_end
-            order by files._file_rank, _row_number desc
-        ) as _version_rank
-    from source
-    inner join files using (_batch_id)
-
-)
+{{ newest_versions(source('tiktok', 'tiktok_product_analytics'), 'product_id, _file_period_start, _file_period_end') }}
 
 select
         product_id || '|' || cast(_file_period_start as varchar) || '|' || cast(_file_period_end as varchar) as product_period_key,

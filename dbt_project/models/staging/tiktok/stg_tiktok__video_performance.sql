@@ -1,28 +1,5 @@
 -- Shoppable video performance per video and reporting period (Data Compass video list); when several files hold the same record, the newest file wins (macros/file_versions.sql: by what the files say, never by load order).
-with source as (
-
-    select * from {{ source('tiktok', 'tiktok_video_performance') }}
-
-),
-
-files as (
-
-    {{ file_rank('source') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by video_link, _file_period_start, _file_period_end
-            order by files._file_rank, _row_number desc
-        ) as _version_rank
-    from source
-    inner join files using (_batch_id)
-
-)
+{{ newest_versions(source('tiktok', 'tiktok_video_performance'), 'video_link, _file_period_start, _file_period_end') }}
 
 select
         video_link || '|' || coalesce(cast(_file_period_start as varchar), '') || '|' || coalesce(cast(_file_period_end as varchar), '') as video_period_key,
