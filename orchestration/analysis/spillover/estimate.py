@@ -12,6 +12,11 @@ from orchestration.analysis.spillover.diagnostics import (
     check_sufficiency,
     confounding_check,
 )
+from orchestration.analysis.spillover.lag_family import (
+    fit_lag_family,
+    placebo_test,
+    select_lag_model,
+)
 from orchestration.analysis.spillover.panel import (
     CONFOUNDING_CORR,
     CONTROL_SMOOTH_DAYS,
@@ -26,9 +31,6 @@ from orchestration.analysis.spillover.regression import (
     LAG_CANDIDATES,
     MAX_LAG_LIMIT,
     fit_distributed_lag,
-    fit_lag_family,
-    placebo_test,
-    select_lag_model,
     trend_knot_days,
 )
 
