@@ -6,8 +6,8 @@ CPU column: wall time follows the other processes' load.
 
 - `tsw --help`, `tsw status`, `tsw sql "select 1"` on the built home given as TSW_HOME (without one, status and
   sql say so, which is also a start-up).
-- `tsw ingest` of a 2-row TikTok affiliate export into a fresh home (the export gate runs Great Expectations:
-  GX's import is the floor of this one) and of the same file again (already loaded: no GX).
+- `tsw ingest` of a 2-row TikTok affiliate export into a fresh home (load, the export gate in SQL, the load log)
+  and of the same file again (already loaded: no load). Neither imports Great Expectations.
 - What the libraries cost to import on their own (`import dagster`, `great_expectations`, `pandas`), which is
   what a command pays for each it imports; and `import dagster` from source (no .pyc: `-X pycache_prefix` at an
   empty folder) vs precompiled, which is what `make install`'s `--compile-bytecode` buys where

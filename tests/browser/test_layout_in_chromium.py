@@ -31,7 +31,7 @@ pytestmark = [
 ]
 
 WIDTHS = (800, 1400)
-# A page's first render in a fresh server loads what it reads once (Overview: the Dagster instance), which
+# A page's first render in a fresh server loads what it reads once (its imports, the snapshot), which
 # takes long on a loaded 2-core machine: wait generously, but for the page's own signals, never a fixed time.
 FIRST_RENDER_MS = 4 * WAIT_MS
 
