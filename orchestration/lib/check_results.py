@@ -41,8 +41,10 @@ COLUMNS = {
     "severity": "varchar",      # ERROR | WARN (what a failure of this check means), null when not run
     "evaluated_at": "timestamp",  # UTC
     "run_id": "varchar",
-    "description": "varchar",
+    "description": "varchar",   # the check's own sentence, if it gives one (English: Dagster's / dbt's)
+    "facts": "varchar",         # JSON {name: number or text}: what it found (rows failing, files refused...)
 }
+TABLE_VERSION = "2"  # in the storage marker: a table written by an older version is rewritten
 FILE_NAME = "check_results.parquet"
 # Metadata that says how a check ran, not what it found: left out of its detail text.
 METADATA_NOISE = {"Execution Duration", "invocation_id", "unique_id", "status"}
@@ -58,6 +60,7 @@ class CheckResult:
     evaluated_at: datetime | None
     run_id: str | None
     description: str
+    facts: str = "{}"
 
     @property
     def key(self) -> str:
@@ -97,22 +100,20 @@ def _user_key(asset_key: dict, name: str) -> str:
     return f"{'/'.join(asset_key['path'])}:{name}"
 
 
-def _metadata_text(metadata: dict | None) -> str:
-    """A few of the evaluation's metadata entries as text (the detail a check gives when it has no description)."""
-    parts = []
+def _facts(metadata: dict | None) -> str:
+    """The evaluation's metadata entries that say what the check found, as JSON {name: number or text} (the app
+    words the ones it knows in the reader's language)."""
+    facts = {}
     for name, value in (metadata or {}).items():
         if name in METADATA_NOISE:
             continue
-        name = name.removeprefix("dagster_dbt/")
         if isinstance(value, dict):
             shown = next((value[k] for k in ("value", "text", "md_str", "data") if k in value), None)
         else:
             shown = value
         if isinstance(shown, bool | int | float) or (isinstance(shown, str) and shown):
-            parts.append(f"{name}={shown}")
-        if len(parts) == 4:
-            break
-    return "; ".join(parts)
+            facts[name.removeprefix("dagster_dbt/")] = shown
+    return json.dumps(facts, ensure_ascii=False, sort_keys=True)
 
 
 def from_storage(dagster_home: Path) -> list[CheckResult] | None:
@@ -159,7 +160,7 @@ def from_storage(dagster_home: Path) -> list[CheckResult] | None:
                     severity=severity,
                     evaluated_at=datetime.fromtimestamp(float(event["timestamp"]), tz=UTC).replace(tzinfo=None),
                     run_id=run_id,
-                    description=evaluation.get("description") or _metadata_text(evaluation.get("metadata")))
+                    description=evaluation.get("description") or "", facts=_facts(evaluation.get("metadata")))
         return [latest.get(key) or CheckResult(asset, name, NOT_RUN, None, None, None, None, "")
                 for key, (asset, name) in sorted(keys.items(), key=lambda item: item[1])]
     except (sqlite3.Error, KeyError, TypeError, ValueError, AttributeError, zlib.error):
@@ -194,8 +195,8 @@ def from_dagster() -> list[CheckResult]:
             out.append(CheckResult(
                 asset, key.name, outcome(evaluation.passed, severity), bool(evaluation.passed), severity,
                 datetime.fromtimestamp(record.event.timestamp, tz=UTC).replace(tzinfo=None), record.run_id,
-                evaluation.description or _metadata_text({k: {"value": getattr(v, "value", None)}
-                                                           for k, v in (evaluation.metadata or {}).items()})))
+                evaluation.description or "", _facts({k: {"value": getattr(v, "value", None)}
+                                                      for k, v in (evaluation.metadata or {}).items()})))
         return out
 
 
@@ -245,7 +246,7 @@ def storage_marker(home: Path | None = None) -> str | None:
                                             "where execution_status in ('SUCCEEDED', 'FAILED')").fetchone()
     except sqlite3.Error:
         return "unreadable"
-    return f"{last_run}:{last_eval}"
+    return f"v{TABLE_VERSION}:{last_run}:{last_eval}"
 
 
 def _written_marker(path: Path) -> str | None:

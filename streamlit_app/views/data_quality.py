@@ -4,6 +4,9 @@ suites and the export gate, freshness checks) from the table the builds write (t
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -22,6 +25,26 @@ def source_caption(what: str, lang: str) -> None:
 
 
 RESULT_MARK = {"passed": "🟢", "warning": "🟠", "failed": "🔴", "not_run": "⚪"}
+# What a check found (its metadata, check_results.facts), worded in the reader's language.
+COUNTED_FACTS = ("failed_row_count", "rows_checked", "expectations", "files_checked", "files_refused")
+
+
+def check_detail(description: object, facts: object, lang: str) -> str:
+    """A check's detail: the facts it recorded in the reader's language, then its own sentence (Dagster's or dbt's,
+    in English) — left out of a Chinese page when the facts already say it."""
+    found = json.loads(facts) if isinstance(facts, str) and facts else {}
+    parts = [t(f"quality.fact.{name}", lang, n=fmt_count(found[name], lang)) for name in COUNTED_FACTS
+             if isinstance(found.get(name), int | float)]
+    when = found.get("dagster/last_updated_timestamp")
+    if isinstance(when, int | float):
+        parts.append(t("quality.fact.last_updated", lang,
+                       when=datetime.fromtimestamp(when, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")))
+    failures = found.get("failures")
+    if isinstance(failures, str) and failures.strip() not in ("", "none"):
+        parts.append(failures.strip())
+    if isinstance(description, str) and description and not (lang == "zh" and parts):
+        parts.append(description)
+    return ("；" if lang == "zh" else "; ").join(parts)
 
 
 def stamp(value: object) -> str:
@@ -156,7 +179,8 @@ def checks_section(checks: pd.DataFrame, lang: str) -> None:
             t("quality.col.severity", lang): ["—" if o in ("passed", "not_run") else label_for("quality.severity", v, lang)
                                               for o, v in zip(outcomes, shown["severity"], strict=True)],
             t("quality.col.evaluated_at", lang): shown["evaluated_at"].map(stamp),
-            t("quality.col.detail", lang): shown["description"].fillna(""),
+            t("quality.col.detail", lang): [check_detail(d, f, lang)
+                                            for d, f in zip(shown["description"], shown["facts"], strict=True)],
         }
     )
     components.table(display, raw=shown, key="checks", file_stem="check_results", height=420)

@@ -80,11 +80,11 @@ def write_home(home: Path) -> None:
     # severity ERROR, which a passing check must never read as), one warning.
     check_results.write(home, results=[
         check_results.CheckResult("marts/mart_market_size", "unique_market_figure_id", "failed", False, "ERROR",
-                                  NOW, "r1", "2 duplicate market_figure_id values"),
+                                  NOW, "r1", "2 duplicate market_figure_id values", '{"failed_row_count": 2}'),
         check_results.CheckResult("raw/cited_metrics", "gx_cited_metrics", "passed", True, "ERROR", NOW, "r1",
-                                  "rows_checked=118"),
+                                  "", '{"rows_checked": 118, "failures": "none"}'),
         check_results.CheckResult("raw/tiktok_orders", "gx_export_gate", "warning", False, "WARN", NOW, "r1",
-                                  "1 file refused"),
+                                  "", '{"files_checked": 3, "files_refused": 1}'),
     ])
 
 
@@ -163,6 +163,7 @@ def test_data_quality_shows_accounting_quarantine_and_check_results(home):
     passing = checks[checks[t("quality.col.check", "en")] == "gx_cited_metrics"].iloc[0]
     assert t("quality.check.passed", "en") in passing[t("quality.col.result", "en")]
     assert passing[t("quality.col.severity", "en")] == "—"  # a passing check never reads "error"
+    assert passing[t("quality.col.detail", "en")] == t("quality.fact.rows_checked", "en", n="118")
     warning = checks[checks[t("quality.col.check", "en")] == "gx_export_gate"].iloc[0]
     assert t("quality.check.warning", "en") in warning[t("quality.col.result", "en")]
 
@@ -245,6 +246,10 @@ def test_pages_switch_to_chinese(home):
         at = open_page(page, "zh")
         assert at.title[0].value == t(title, "zh")
         assert t(f"page.{page}", "zh") != t(f"page.{page}", "en")
+        if page == "data_quality":  # what the checks found reads in Chinese too
+            details = set(frame_with(at, t("quality.col.detail", "zh"))[t("quality.col.detail", "zh")])
+            assert {t("quality.fact.files_checked", "zh", n="3") + "；" + t("quality.fact.files_refused", "zh", n="1"),
+                    t("quality.fact.rows_checked", "zh", n="118")} <= details
 
 
 def test_pages_without_a_build_say_so(tmp_path, monkeypatch):
