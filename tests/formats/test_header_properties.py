@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -74,6 +75,7 @@ def an_export_header(draw):
     return fmt, chosen, list(order)
 
 
+@pytest.mark.slow  # Hypothesis over every layout, each example a detection: 89 s in a loaded unit lane
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(an_export_header())
 def test_a_full_header_row_maps_every_column_and_is_recognised_as_its_kind_only(case):

@@ -84,6 +84,7 @@ def test_rebuild_from_the_archive_reloads_the_same_rows(home, tmp_path, monkeypa
     assert _raw_tables(settings.warehouse_path()) == original
 
 
+@pytest.mark.slow  # 15 s in a loaded unit lane
 def test_a_truncated_archive_copy_is_detected_and_repaired_not_called_a_duplicate(home):
     (first,) = ingest_paths([_drop(NAMED[1])])
     archived = Path(first.stored_as)

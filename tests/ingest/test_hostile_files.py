@@ -45,6 +45,7 @@ def test_corrupted_xlsx_is_quarantined_naming_the_file_and_the_good_csv_still_lo
     ]
 
 
+@pytest.mark.slow  # runs the eight loader assets: 43 s in a loaded unit lane
 def test_corrupted_xlsx_never_fails_the_loader_assets(home, query):
     """The build's 8 loader assets: a damaged workbook of one kind beside good files of that and other kinds."""
     from orchestration.defs.ingest import seller_exports
@@ -66,6 +67,7 @@ def test_corrupted_xlsx_never_fails_the_loader_assets(home, query):
     assert list(settings.inbox_dir().iterdir()) == []
 
 
+@pytest.mark.slow  # runs the eight loader assets: 39 s in a loaded unit lane
 def test_each_xlsx_is_opened_once_by_the_eight_loader_assets(home):
     from orchestration.defs.ingest import seller_exports
 
@@ -78,6 +80,7 @@ def test_each_xlsx_is_opened_once_by_the_eight_loader_assets(home):
     assert xlsx.open_count() - before == 3  # was 25 per workbook (detection by every asset, per layout)
 
 
+@pytest.mark.slow  # builds and refuses a bomb workbook: 16 s in a loaded unit lane
 def test_shared_strings_bomb_is_refused_quickly_with_bounded_memory(home, query):
     # 6 million one-letter strings (100 MB of XML in a ~100 KB file): over the default limit of 5 million.
     bomb = _inbox("All order-2025-11-02-08_00.xlsx", hostile.shared_strings_bomb(TIKTOK_HEADERS, 6_000_000))
@@ -174,6 +177,7 @@ def test_links_folders_and_pipes_in_the_inbox_are_refused_never_followed(home, q
     assert query("SELECT count(*) FROM raw._load_log") == [(5,)]
 
 
+@pytest.mark.slow  # 21 s in a loaded unit lane
 def test_ingest_a_folder_loads_the_files_inside_it(home, tmp_path, query):
     from click.testing import CliRunner
 

@@ -30,6 +30,7 @@ def big_csv(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.mark.slow  # writes and loads a large file: 75 s with its setup in a loaded unit lane
 def test_large_file_keeps_record_order_lines_and_accounting(big_csv, home):
     conn = open_warehouse(home / "warehouse.duckdb")
     try:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 import hostile
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -188,6 +189,7 @@ def _leaks(home: Path) -> list[str]:
     return found
 
 
+@pytest.mark.slow  # Hypothesis over every fixture, each example a load: 92 s in a loaded unit lane
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
 @given(st.lists(mutation, min_size=1, max_size=3))

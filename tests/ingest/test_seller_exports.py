@@ -271,6 +271,7 @@ def test_unknown_headers_error_names_file_and_headers():
     assert "3 other cells that match no known header (not shown" in str(err.value)
 
 
+@pytest.mark.slow  # loads every fixture file through the loader: 130 s in a loaded unit lane
 def test_every_row_is_loaded_or_quarantined(drop, query):
     paths = drop(*(str(p.relative_to(FIXTURES)) for p in sorted(FIXTURES.rglob("*")) if p.is_file() and p.suffix != ".py"))
     results = ingest_paths(paths)
@@ -299,6 +300,7 @@ def test_same_content_twice_is_a_duplicate(drop, query):
     assert not again.exists()
 
 
+@pytest.mark.slow  # two loads through the GX gate: 18 s in a loaded unit lane
 def test_failure_mid_file_rolls_everything_back(drop, query, monkeypatch):
     from orchestration.ingest import load
 
@@ -317,6 +319,7 @@ def test_failure_mid_file_rolls_everything_back(drop, query, monkeypatch):
     assert bad_path.exists()  # left in the inbox for a retry
 
 
+@pytest.mark.slow  # loads every fixture file, then one scan per table: 100 s in a loaded unit lane
 def test_no_personal_data_anywhere_in_the_warehouse(drop, query):
     paths = drop(*(str(p.relative_to(FIXTURES)) for p in sorted(FIXTURES.rglob("*")) if p.is_file() and p.suffix != ".py"))
     ingest_paths(paths)

@@ -49,6 +49,7 @@ def _tick(sensor, **context_args):
 # ---------------------------------------------------------------------------------------------
 # Schedule
 # ---------------------------------------------------------------------------------------------
+@pytest.mark.slow  # loads the whole code location (dbt's manifest): 44 s setup in a loaded unit lane
 def test_daily_schedule_requests_the_full_build_every_morning_in_los_angeles(definitions):
     schedule = definitions.resolve_schedule_def("daily_build")
     assert schedule.job_name == "ingest_and_build_job"
@@ -78,6 +79,7 @@ def test_daily_schedule_requests_the_full_build_every_morning_in_los_angeles(def
 # ---------------------------------------------------------------------------------------------
 # Inbox sensor
 # ---------------------------------------------------------------------------------------------
+@pytest.mark.slow  # loads the whole code location and evaluates the sensor: 42 s setup in a loaded unit lane
 def test_inbox_sensor_starts_one_run_per_tick_for_all_new_files(definitions, home):
     """Dropping many exports at once starts one build (each run loads the whole inbox), not one per file."""
     from orchestration.defs.automation.sensors import batch_run_key
@@ -121,6 +123,7 @@ def test_inbox_sensor_starts_one_run_per_tick_for_all_new_files(definitions, hom
         assert new.run_requests[0].tags["tsw/files"] == "orders_export_2.csv"
 
 
+@pytest.mark.slow  # loads the whole code location
 def test_stale_runs_sensor_is_on_by_default_and_fails_a_dead_run(definitions, dagster_home, writer_runs):
     """The daemon's half of crash recovery: a run whose process was SIGKILLed is failed and its slot freed."""
     sensor = definitions.resolve_sensor_def("stale_runs_sensor")
@@ -140,6 +143,7 @@ def test_stale_runs_sensor_is_on_by_default_and_fails_a_dead_run(definitions, da
 # ---------------------------------------------------------------------------------------------
 # Freshness checks
 # ---------------------------------------------------------------------------------------------
+@pytest.mark.slow  # loads the whole code location
 def test_freshness_checks_cover_every_raw_seller_export_and_have_a_sensor(definitions):
     from orchestration.defs.quality.freshness import build_freshness_checks, seller_export_keys
 
@@ -192,6 +196,7 @@ def _opens_warehouse(fn) -> bool:
     return any(marker in source for marker in markers)
 
 
+@pytest.mark.slow  # loads the whole code location
 def test_every_op_that_opens_the_warehouse_runs_in_the_writer_pool(definitions):
     graph = definitions.resolve_asset_graph()
     job = definitions.resolve_implicit_global_asset_job_def()

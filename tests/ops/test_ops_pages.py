@@ -241,6 +241,7 @@ def test_sql_page_refuses_with_a_clear_message(home, query, words):
     assert not Path("/tmp/tsw_page_leak.csv").exists()
 
 
+@pytest.mark.slow  # renders every page twice: 17 s in a loaded unit lane
 def test_pages_switch_to_chinese(home):
     for page, title in (("overview", "overview.title"), ("data_quality", "quality.title"), ("sql", "sql.title")):
         at = open_page(page, "zh")

@@ -58,6 +58,7 @@ def test_a_killed_run_is_failed_and_its_writer_slot_freed_with_one_line(dagster_
     assert not recovery.recover(instance, say=said.append) and said == []
 
 
+@pytest.mark.slow  # waits for a real second process: 25 s in a loaded unit lane
 def test_a_live_run_is_left_alone_so_two_builds_still_serialise(dagster_home, writer_runs):
     proc = writer_runs.start()
     instance = _instance(dagster_home)
@@ -117,6 +118,7 @@ def _hold_warehouse(env: dict) -> subprocess.Popen:
     return proc
 
 
+@pytest.mark.slow  # real child processes and their grace period: 18 s in a loaded unit lane
 @pytest.mark.skipif(not os.path.exists("/proc/locks"), reason="lock holders are read from /proc/locks (Linux)")
 def test_a_child_of_a_dead_build_still_holding_the_warehouse_is_stopped_a_users_session_is_not(dagster_home):
     """dbt survives its parent's SIGKILL and keeps the write lock; the next build would fail on it."""

@@ -21,6 +21,7 @@ def _query(home, sql):
         return conn.execute(sql).fetchall()
 
 
+@pytest.mark.slow  # loads the whole code location (dbt's manifest): 10+ s
 def test_definitions_load_with_assets_checks_schedule_and_sensor():
     from orchestration.definitions import defs
     from orchestration.lib.dagster_instance import project_context
