@@ -15,8 +15,10 @@ Methods
                     (+ control_{t-1,t,t+1}, control x trend) + e_t.  The spillover coefficient is sum(b_l):
                     extra target-channel USD per USD of TikTok Shop GMV, accumulated over L days.
                     Lags from the data (``fit_lag_family``, issue 12): the response is a gamma hump over 35
-                    days, peak 0-12 days, shape 2-8 (78 shapes, one coefficient each, so least squares is the
-                    AIC choice); the estimate is the Akaike-weighted mean over the shapes (near-equal fits
+                    days, peak 0-12 days, shape 2-8 (78 shapes), plus the same humps ending at day 14, 21 or
+                    28 where that cuts more than 3 % of their weight (93 more, each counted with 5 chosen
+                    parameters); one coefficient each, so least squares is the AIC choice within a kind; the
+                    estimate is the Akaike-weighted mean over the shapes (near-equal fits
                     share it rather than one winning by chance). Share after day 14 is read off the best
                     shape. Pooled blocks of lags (0,1,2,3,4-5,6-7,8-10,11-14,15-20,21-27,28-35) are the
                     alternative structure (``lag_selection``), kept for shapes no hump fits.
