@@ -44,6 +44,9 @@ def build(verbose: bool, full_refresh: bool) -> None:
     Shows one progress display (stages, files, rows, elapsed) and a short summary; the full log goes to
     $TSW_HOME/logs/build-<time>.log.
     """
+    if _many_shops():
+        _build_every_shop(["build", *(["--verbose"] if verbose else []), *(["--full-refresh"] if full_refresh else [])])
+        return
     import time
     import uuid
 
@@ -86,6 +89,27 @@ def build(verbose: bool, full_refresh: bool) -> None:
     for line in bd.summary_lines(result, poller.tracker, log_path, time.time() - started):
         view.line(line)
     terminal.flush()
+    if not result.success:
+        raise SystemExit(1)
+
+
+def _many_shops() -> bool:
+    """A command on the root of a home with shop folders (inbox/<shop>/) runs once per shop."""
+    return settings.shop() is None and not os.environ.get("TSW_SINGLE_SHOP") and bool(settings.shops())
+
+
+def _build_every_shop(args: list[str]) -> None:
+    """One run per shop (each on its own home, so one shop's bad file or failed build never stops another's),
+    then every shop's last published snapshot unioned into all_shops.duckdb (orchestration/lib/shops.py)."""
+    from orchestration.lib import shops
+
+    names = shops.home_shops()
+    click.echo(f"{len(names)} shops in {settings.root_home()}: {', '.join(names)}")
+    runs = shops.run_each_shop(args, names, say=click.echo)
+    result = shops.publish_all_shops(names)
+    result.runs = runs
+    for line in result.lines():
+        click.echo(line)
     if not result.success:
         raise SystemExit(1)
 
@@ -148,8 +172,25 @@ def status() -> None:
 @click.option("--days", default=400, show_default=True)
 @click.option("--scale", type=int, default=None, help="Benchmarks: the whole seller at about N TikTok order lines (every kind, streamed).")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Folder (default: the inbox).")
-def demo(seed: int, days: int, scale: int | None, out: Path | None) -> None:
+@click.option("--shops", type=click.IntRange(1, 99), default=None,
+              help="Several shops: N demo sellers (seeds SEED, SEED+1, …), each in inbox/shop-<i>/ with its own "
+                   "catalogue; `tsw build` then builds each and publishes all of them together.")
+def demo(seed: int, days: int, scale: int | None, out: Path | None, shops: int | None) -> None:
     """Write the demo seller's exports (all twelve kinds) into the inbox."""
+    if shops is not None:
+        if out is not None or settings.shop() is not None:
+            raise click.ClickException("--shops writes into this home's inbox/<shop>/ folders: without --out or TSW_SHOP")
+        for i in range(shops):
+            os.environ["TSW_SHOP"] = f"shop-{i + 1}"
+            try:
+                _write_demo(seed + i, days, scale, None)
+            finally:
+                os.environ.pop("TSW_SHOP", None)
+        return
+    _write_demo(seed, days, scale, out)
+
+
+def _write_demo(seed: int, days: int, scale: int | None, out: Path | None) -> None:
     from tsw_demo import catalogue as demo_catalogue
     from tsw_demo.generate import generate_demo, summary
 
@@ -240,6 +281,9 @@ def catalogue() -> None:
 @main.command()
 def rebuild() -> None:
     """Rebuild the warehouse from $TSW_HOME/archive (with the catalogue and seeds/): same marts, row for row."""
+    if _many_shops():
+        _build_every_shop(["rebuild"])
+        return
     from orchestration.build import run_full_build
     from orchestration.ingest.archive import reload_archive
 

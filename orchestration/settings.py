@@ -8,6 +8,7 @@ Nothing here touches the disk at import time.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -38,10 +39,65 @@ def default_home() -> Path:
     return Path(base) / APP_NAME
 
 
-def tsw_home() -> Path:
+def root_home() -> Path:
     """Root of all runtime state: $TSW_HOME, else `default_home()` (never the working directory)."""
     configured = os.environ.get("TSW_HOME")
     return Path(configured).expanduser().resolve() if configured else default_home().resolve()
+
+
+# ------------------------------------------------------------------ shops (issue 15)
+# A home holds one shop (the default: everything as it always was) or several. Another shop's exports go in
+# `inbox/<shop>/`; that shop's own home (warehouse, snapshot, archive, quarantine, catalogue, settings, Dagster
+# instance) is `shops/<shop>/`. A process works on one shop at a time: `TSW_SHOP` names it (unset: the default
+# shop, whose home is the root itself). `tsw build` on the root builds every shop, one run each, and publishes
+# `all_shops.duckdb`, every table of every shop's snapshot with a `shop` column (orchestration/lib/shops.py).
+DEFAULT_SHOP = "default"
+SHOP_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+def shop() -> str | None:
+    """The shop this process works on (`TSW_SHOP`), None for the default shop."""
+    name = os.environ.get("TSW_SHOP") or None
+    if name is None or name == DEFAULT_SHOP:
+        return None
+    if not SHOP_NAME.match(name):
+        raise ValueError(f"TSW_SHOP={name!r} is not a shop name (lower-case letters, digits, - and _, at most 40)")
+    return name
+
+
+def shop_home(name: str | None) -> Path:
+    return root_home() if name in (None, DEFAULT_SHOP) else root_home() / "shops" / name
+
+
+def shops() -> list[str]:
+    """The named shops of this home: `inbox/<shop>/` folders and `shops/<shop>/` homes (sorted; the default
+    shop is not listed). An empty list is a single-shop home."""
+    root = root_home()
+    names: set[str] = set()
+    for folder in (root / "inbox", root / "shops"):
+        if folder.is_dir():
+            names |= {p.name for p in folder.iterdir()
+                      if SHOP_NAME.match(p.name) and p.name != DEFAULT_SHOP and p.is_dir() and not p.is_symlink()}
+    return sorted(names)
+
+
+def default_shop_in_use() -> bool:
+    """The root's own shop holds something: files directly in the inbox, a warehouse or a snapshot."""
+    root = root_home()
+    if (root / "warehouse.duckdb").exists() or (root / "published.duckdb").exists():
+        return True
+    inbox = root / "inbox"
+    return inbox.is_dir() and any(p.is_file() and not p.name.startswith(".") for p in inbox.iterdir())
+
+
+def all_shops_path() -> Path:
+    """The snapshot every shop's tables are unioned into (with `shop`), read by the app's "all shops"."""
+    return root_home() / "all_shops.duckdb"
+
+
+def tsw_home() -> Path:
+    """The home of the shop this process works on: the root, or `shops/<TSW_SHOP>/` (see shop())."""
+    return shop_home(shop())
 
 
 def describe_home() -> str:
@@ -69,7 +125,9 @@ def published_path() -> Path:
 
 
 def inbox_dir() -> Path:
-    return tsw_home() / "inbox"
+    """Where exports are dropped: `inbox/` for the default shop, `inbox/<shop>/` for another."""
+    name = shop()
+    return root_home() / "inbox" / name if name else root_home() / "inbox"
 
 
 def archive_dir() -> Path:
@@ -95,7 +153,7 @@ def demo_truth_dir() -> Path:
 
 def secrets_dir() -> Path:
     """Local secrets (the buyer-identity salt). Outside the warehouse file, never committed."""
-    return tsw_home() / "secrets"
+    return root_home() / "secrets"  # one salt for every shop of a home: a buyer keeps one key across them
 
 
 def tmp_dir() -> Path:
@@ -118,7 +176,7 @@ def dbt_executable() -> Path:
 def subprocess_env() -> dict[str, str]:
     """Environment for child processes (dbt, streamlit, dagster): one warehouse, no telemetry."""
     env = dict(os.environ)
-    env["TSW_HOME"] = str(tsw_home())
+    env["TSW_HOME"] = str(root_home())  # with TSW_SHOP (inherited), the child works on the same shop
     env["TSW_WAREHOUSE"] = str(warehouse_path())
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     env["DO_NOT_TRACK"] = "1"

@@ -75,6 +75,7 @@ def ingest_paths(paths: Iterable[Path | str], *, warehouse: Path | str | None = 
 def _inbox_entries() -> tuple[list[Path], list[Path]]:
     """(regular files, everything else) in the inbox, by lstat: nothing is followed or opened."""
     inbox = settings.inbox_dir()
+    top_level = settings.shop() is None
     if not inbox.exists():
         return [], []
     files: list[tuple[int, str, Path]] = []
@@ -90,6 +91,8 @@ def _inbox_entries() -> tuple[list[Path], list[Path]]:
                 continue
             if stat.S_ISREG(st.st_mode):
                 files.append((st.st_mtime_ns, entry.name, path))
+            elif stat.S_ISDIR(st.st_mode) and top_level and settings.SHOP_NAME.match(entry.name):
+                continue  # another shop's inbox (inbox/<shop>/): loaded by that shop's run, never refused here
             else:
                 others.append(path)
     return [p for _, _, p in sorted(files)], sorted(others)
