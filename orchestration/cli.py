@@ -51,11 +51,14 @@ def build(verbose: bool, full_refresh: bool) -> None:
     import uuid
 
     from orchestration.lib import build_display as bd
+    from orchestration.lib.build_progress import ProgressPoller
+    from orchestration.lib.build_summary import summary_lines
+    from orchestration.lib.build_view import BuildView
 
     started = time.time()
     log_path = bd.new_log_path("build")
     terminal = bd.terminal_stream()
-    view = bd.BuildView(terminal, live=not verbose)
+    view = BuildView(terminal, live=not verbose)
     view.line(f"Building the warehouse in {settings.tsw_home()}")
     from orchestration.lib import seller_settings
 
@@ -75,7 +78,7 @@ def build(verbose: bool, full_refresh: bool) -> None:
     result = None
     try:
         with bd.OutputCapture(log_path, echo=terminal if verbose else None), view:
-            poller = bd.ProgressPoller(run_id, view)
+            poller = ProgressPoller(run_id, view)
             poller.start()
             try:
                 from orchestration.build import run_full_build
@@ -86,7 +89,7 @@ def build(verbose: bool, full_refresh: bool) -> None:
     except BaseException:
         view.line(f"Build stopped. Full log: {log_path}")
         raise
-    for line in bd.summary_lines(result, poller.tracker, log_path, time.time() - started):
+    for line in summary_lines(result, poller.tracker, log_path, time.time() - started):
         view.line(line)
     terminal.flush()
     if not result.success:
