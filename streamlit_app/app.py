@@ -84,6 +84,22 @@ def language_switch() -> str:
     return lang
 
 
+def shop_switch() -> None:
+    """Sidebar shop filter, shown only in a home of several shops; bound to session_state[data.SHOP_KEY], which
+    data.published_path() reads for every page's queries (`?shop=` in the URL sets the first value)."""
+    shops = data.home_shops()
+    if len(shops) < 2:
+        return
+    if st.session_state.get(data.SHOP_KEY) not in shops:
+        asked = st.query_params.get("shop")
+        st.session_state[data.SHOP_KEY] = asked if asked in shops else data.default_shop(shops)
+    chosen = st.sidebar.selectbox(t("app.shop"), options=shops, key=data.SHOP_KEY, help=t("app.shop_help"))
+    if st.query_params.get("shop") != chosen:
+        st.query_params["shop"] = chosen
+    if not data.published_path().exists():
+        st.sidebar.caption(t("app.shop_missing", shop=chosen))
+
+
 def build_caption() -> None:
     from orchestration.lib import build_state
 
@@ -121,6 +137,7 @@ def main() -> None:
     landing = st.Page(lambda: st.switch_page(default), title=default.title, icon=default.icon,
                       url_path="home", default=True, visibility="hidden")
     current = st.navigation([landing, *pages])
+    shop_switch()
     build_caption()
     current.run()
 

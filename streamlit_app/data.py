@@ -19,7 +19,14 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from orchestration.settings import published_path
+from orchestration import settings
+
+# The shop filter (issue 15). In a home of several shops the sidebar's shop switch (app.py) is bound to
+# session_state[SHOP_KEY]; every query of every page goes through `published_path()` below, which reads the chosen
+# shop's own snapshot (the first shop with a build until one is chosen). A single-shop home reads published.duckdb
+# as always. The pages show one shop at a time: they look rows up by a shop's own keys (category, product, claim),
+# so the union of every shop (all_shops.duckdb, each table with a `shop` column) is for SQL clients, not pages.
+SHOP_KEY = "shop"
 
 # A publish is an os.replace (instant) and a writer lock is short-lived in practice,
 # so a couple of seconds of retrying covers it without leaving the reader staring at a spinner.
@@ -49,6 +56,43 @@ class MissingTable(DataUnavailable):
     def __init__(self, table: str, cause: BaseException):
         super().__init__(f"published build has no table {table}: {cause}")
         self.table = table
+
+
+def home_shops() -> list[str]:
+    """The shops a reader can choose between (empty for a single-shop home)."""
+    from orchestration.lib.shops import home_shops
+
+    return home_shops()
+
+
+def default_shop(shops: list[str]) -> str:
+    """The shop shown before the reader chooses: the first with a published build (else the first)."""
+    from orchestration.lib.shops import snapshot_of
+
+    return next((s for s in shops if snapshot_of(s).exists()), shops[0])
+
+
+def current_shop() -> str | None:
+    """The shop the pages show in a home of several shops (the reader's choice, else default_shop); None in a
+    single-shop home (and the default shop's name is settings.DEFAULT_SHOP)."""
+    shops = home_shops()
+    if not shops:
+        return None
+    try:
+        chosen = st.session_state.get(SHOP_KEY)
+    except Exception:  # noqa: BLE001 — no script run context (plain Python, tests)
+        chosen = None
+    return chosen if chosen in shops else default_shop(shops)
+
+
+def published_path() -> Path:
+    """The snapshot every page reads: the home's own, or in a home of several shops the current shop's."""
+    shop = current_shop()
+    if shop is None:
+        return settings.published_path()
+    from orchestration.lib.shops import snapshot_of
+
+    return snapshot_of(shop)
 
 
 def published_version(path: Path | None = None) -> str:

@@ -214,7 +214,9 @@ def publish_times(home: str, limit: int = 2) -> list[datetime]:
 
 
 def tsw_home_key() -> str:
-    return str(settings.tsw_home())
+    """The home whose builds the operational pages describe: in a home of several shops, the chosen shop's
+    (data.current_shop)."""
+    return str(settings.shop_home(data.current_shop()))
 
 
 def hours_since(when: object, now: datetime | None = None) -> float | None:
