@@ -7,6 +7,8 @@ import random
 import zipfile
 from pathlib import Path
 
+from tsw_demo.exports.files import column_letter
+
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
@@ -56,24 +58,16 @@ def garble_sheet_xml(xlsx: bytes, n: int = 64, seed: int = 1) -> bytes:
 
 
 def _sheet(rows: list[list[str]], *, shared: bool) -> bytes:
-    def col(i: int) -> str:
-        s = ""
-        i += 1
-        while i:
-            i, r = divmod(i - 1, 26)
-            s = chr(65 + r) + s
-        return s
-
     cells = []
     k = 0
     for r, row in enumerate(rows, start=1):
         cs = []
         for c, v in enumerate(row):
             if shared:
-                cs.append(f'<c r="{col(c)}{r}" t="s"><v>{k}</v></c>')
+                cs.append(f'<c r="{column_letter(c)}{r}" t="s"><v>{k}</v></c>')
                 k += 1
             else:
-                cs.append(f'<c r="{col(c)}{r}" t="inlineStr"><is><t>{v}</t></is></c>')
+                cs.append(f'<c r="{column_letter(c)}{r}" t="inlineStr"><is><t>{v}</t></is></c>')
         cells.append(f'<row r="{r}">{"".join(cs)}</row>')
     return (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"><sheetData>'
             + "".join(cells) + "</sheetData></worksheet>").encode()

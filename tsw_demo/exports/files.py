@@ -30,7 +30,8 @@ _XML_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _col_letter(i: int) -> str:
+def column_letter(i: int) -> str:
+    """Spreadsheet column letters of a 0-based index: 0 -> A, 25 -> Z, 26 -> AA."""
     s = ""
     i += 1
     while i:
@@ -43,7 +44,7 @@ def _sheet_xml(rows: list[list]) -> bytes:
     out = [('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')]
     width = max((len(r) for r in rows), default=0)
-    letters = [_col_letter(i) for i in range(width)]
+    letters = [column_letter(i) for i in range(width)]
     # The dimension lets readers (openpyxl read-only mode among them) pad short rows to full width.
     if rows and width:
         out.append(f'<dimension ref="A1:{letters[-1]}{len(rows)}"/>')
