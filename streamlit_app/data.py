@@ -162,7 +162,8 @@ def query(sql: str, params: tuple | list = ()) -> pd.DataFrame:
     version = published_version(path)
     try:
         return _cached_query(sql, tuple(params), str(path), version)
-    except duckdb.CatalogException as exc:
+    except (duckdb.CatalogException, duckdb.BinderException) as exc:
+        # No such table, or a column a newer pipeline added (a snapshot published by older code): same advice.
         raise MissingTable(_table_in(sql), exc) from exc
 
 

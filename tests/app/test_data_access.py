@@ -54,6 +54,16 @@ def test_a_build_without_the_mart_is_reported_by_table_name(tsw_home):
     assert excinfo.value.table == "marts.mart_claim_checks"
 
 
+def test_a_build_from_older_code_missing_a_new_column_is_reported_like_a_missing_table(tsw_home):
+    con = duckdb.connect(str(tsw_home / "published.duckdb"))
+    con.execute("create schema marts")
+    con.execute("create table marts.mart_claim_checks (claim_id varchar)")  # the older mart: one column
+    con.close()
+    with pytest.raises(data.MissingTable) as excinfo:
+        data.claim_checks()
+    assert excinfo.value.table == "marts.mart_claim_checks"
+
+
 def test_a_writer_holding_the_file_means_refreshing(small_published, monkeypatch):
     monkeypatch.setattr(data, "OPEN_ATTEMPTS", 3)
     monkeypatch.setattr(data, "OPEN_BACKOFF_SECONDS", 0.05)
