@@ -218,6 +218,24 @@ def _write_demo(seed: int, days: int, scale: int | None, out: Path | None) -> No
               help="Seconds to wait for a running build to release the warehouse.")
 def ingest(paths: tuple[Path, ...], period: str | None, wait_s: float) -> None:
     """Load export files now (default: everything in the inbox)."""
+    from orchestration.lib import cli_words, ingest_precheck
+
+    # Before Dagster: files that are all already loaded need neither the warehouse nor its writer slot.
+    found = ingest_precheck.all_already_loaded(list(paths))
+    if found is not None:
+        ingest_precheck.file_away_copies(found)
+        say = cli_words.say
+        if not found:
+            click.echo(say("cli.ingest.inbox_empty", inbox=settings.inbox_dir()))
+            return
+        for hit in found:
+            click.echo(say("cli.ingest.already_loaded_file", file=hit.path.name, original=hit.original_name,
+                           when=hit.loaded_at[:16].replace("T", " ") or "?"))
+        click.echo(say("cli.ingest.nothing_new", n=len(found)))
+        if any(hit.in_inbox for hit in found):
+            click.echo(say("cli.ingest.inbox_copies_removed"))
+        return
+
     from orchestration.lib.recovery import WriterBusy, writer_slot
 
     # The one warehouse_writer slot, like every build step: waits for a running build instead of breaking it.

@@ -81,8 +81,8 @@ def store(source: Path, target: Path, sha: str, result=None, *, move: bool) -> N
             raise ArchiveDamaged(f"{target}: the archived copy does not match its hash after writing (disk full?)")
         if done:
             return
-    if move and source.exists():
-        source.unlink()
+    if move:
+        source.unlink(missing_ok=True)  # a `tsw ingest` of the same content may have removed it already
 
 
 def write_sidecar(target: Path, result) -> None:

@@ -23,8 +23,10 @@ from orchestration.ingest.errors import display_name
 from orchestration.ingest.filing import entry_kind, file_away
 from orchestration.ingest.load import EventSink, Progress, ProgressEvent, ingest_file
 from orchestration.ingest.load_log import LoadResult, ensure_raw_tables, open_warehouse
+from orchestration.lib.ingest_precheck import SKIPPED_SUFFIXES
+from orchestration.lib.ingest_precheck import inbox_entries as _inbox_entries
 
-SKIPPED_SUFFIXES = (".reason.txt", ".crdownload", ".part", ".tmp", ".partial")
+# The inbox's listing is shared with `tsw ingest`'s check before Dagster (orchestration/lib/ingest_precheck.py).
 
 __all__ = [
     "SKIPPED_SUFFIXES", "EventSink", "LoadResult", "Progress", "ProgressEvent", "detect_kind", "ensure_raw_tables",
@@ -47,6 +49,11 @@ def ingest_paths(paths: Iterable[Path | str], *, warehouse: Path | str | None = 
     conn = open_warehouse(warehouse)
     try:
         for i, path in enumerate(paths):
+            if not os.path.lexists(path):
+                # Listed from the inbox, then filed by someone else (a `tsw ingest` of the same content,
+                # see ingest_precheck): nothing left to load, nothing to record.
+                continue
+
             def relay(event: ProgressEvent, _i=i) -> None:
                 if on_event:
                     on_event(ProgressEvent(event.file, event.stage, _i, len(paths), event.bytes_done, event.bytes_total))
@@ -70,32 +77,6 @@ def ingest_paths(paths: Iterable[Path | str], *, warehouse: Path | str | None = 
     if failure is not None:
         raise failure
     return results
-
-
-def _inbox_entries() -> tuple[list[Path], list[Path]]:
-    """(regular files, everything else) in the inbox, by lstat: nothing is followed or opened."""
-    inbox = settings.inbox_dir()
-    top_level = settings.shop() is None
-    if not inbox.exists():
-        return [], []
-    files: list[tuple[int, str, Path]] = []
-    others: list[Path] = []
-    with os.scandir(inbox) as it:
-        for entry in it:
-            if entry.name.startswith(".") or entry.name.endswith(SKIPPED_SUFFIXES):
-                continue
-            path = Path(entry.path)
-            try:
-                st = entry.stat(follow_symlinks=False)
-            except FileNotFoundError:
-                continue
-            if stat.S_ISREG(st.st_mode):
-                files.append((st.st_mtime_ns, entry.name, path))
-            elif stat.S_ISDIR(st.st_mode) and top_level and settings.SHOP_NAME.match(entry.name):
-                continue  # another shop's inbox (inbox/<shop>/): loaded by that shop's run, never refused here
-            else:
-                others.append(path)
-    return [p for _, _, p in sorted(files)], sorted(others)
 
 
 def inbox_files() -> list[Path]:

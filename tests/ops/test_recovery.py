@@ -277,3 +277,57 @@ def test_tsw_ingest_during_a_build_step_waits_for_it_instead_of_breaking_it(dags
     with duckdb.connect(str(settings.warehouse_path()), read_only=True) as conn:
         assert conn.execute("select count(*) from raw._load_log where status = 'loaded'").fetchone() == (1,)
     assert _claims(_instance(dagster_home)) == []
+
+
+def _tsw_env(*args: str, extra: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    env = {**settings.subprocess_env(), **(extra or {})}
+    return subprocess.run([sys.executable, "-m", "orchestration.cli", *args], cwd=settings.REPO_ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+@pytest.mark.slow
+def test_tsw_ingest_of_files_already_loaded_answers_during_a_build_new_content_still_waits(
+        dagster_home, writer_runs, tmp_path):
+    """Issue 13: re-running `tsw ingest` on files already loaded took ~3.5 s of CPU, because it queued for the
+    writer slot (Dagster's instance) before finding nothing new. It now answers from the archive, even while a
+    build step holds the slot and DuckDB's write lock; anything that is not the same content still queues."""
+    fixture = settings.REPO_ROOT / "tests" / "fixtures" / "exports" / "tiktok" / "affiliate_orders_2025-10.csv"
+    first = _tsw_env("ingest", str(fixture))
+    assert first.returncode == 0 and "loaded" in first.stdout, first.stdout + first.stderr
+    renamed = tmp_path / "downloads" / "my affiliate orders (1).csv"
+    renamed.parent.mkdir()
+    renamed.write_bytes(fixture.read_bytes())
+    inbox = settings.inbox_dir()
+    inbox.mkdir(parents=True)
+    (inbox / "again.csv").write_bytes(fixture.read_bytes())
+    changed = tmp_path / "changed" / fixture.name  # same name, one more order
+    changed.parent.mkdir()
+    changed.write_bytes(fixture.read_bytes() + fixture.read_bytes().splitlines(keepends=True)[-1].replace(b",", b",9", 1))
+
+    writer_runs.start()  # a build step holds the warehouse_writer slot ...
+    holder = _hold_warehouse({})  # ... and DuckDB's write lock on warehouse.duckdb
+    try:
+        # The slot is taken: anything that queued for it would give up after 3 s with exit 1.
+        quick = _tsw_env("ingest", "--wait", "3", str(renamed))
+        assert quick.returncode == 0, quick.stdout + quick.stderr
+        assert f"{renamed.name}: already loaded ({fixture.name}," in quick.stdout
+        assert "Nothing new to load: all 1 file(s) were loaded before" in quick.stdout
+        assert "Waiting for" not in quick.stderr
+        assert renamed.exists()  # a file given from elsewhere is left where it was
+
+        in_zh = _tsw_env("ingest", "--wait", "3", extra={"TSW_LANG": "zh"})  # the inbox's copy, in Chinese
+        assert in_zh.returncode == 0, in_zh.stdout + in_zh.stderr
+        assert "again.csv：已载入过" in in_zh.stdout and "没有需要载入的新数据" in in_zh.stdout
+        assert not (inbox / "again.csv").exists()  # filed away like any duplicate: the archive holds it
+
+        busy = _tsw_env("ingest", "--wait", "3", str(changed))  # same name, new content: needs the writer
+        assert busy.returncode == 1 and "Gave up after 3 s: build run" in busy.stderr, busy.stdout + busy.stderr
+
+        [archived] = [p for p in settings.archive_dir().iterdir() if not p.name.endswith(".json")]
+        archived.write_bytes(archived.read_bytes()[:-5])  # a damaged archive copy: the normal ingest repairs it
+        repair = _tsw_env("ingest", "--wait", "3", str(renamed))
+        assert repair.returncode == 1 and "Gave up after 3 s" in repair.stderr, repair.stdout + repair.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+        writer_runs.stop_all()
