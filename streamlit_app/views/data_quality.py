@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from streamlit_app import components, data, operations
+from streamlit_app.check_names import check_label
 from streamlit_app.i18n import current_lang, fmt_count, label_for, t
 
 STATUS_MARK = {"loaded": "🟢", "duplicate": "⚪", "quarantined_file": "🔴"}
@@ -174,13 +175,16 @@ def checks_section(checks: pd.DataFrame, lang: str) -> None:
         {
             t("quality.col.result", lang): [f"{RESULT_MARK[o]} {t(f'quality.check.{o}', lang)}" for o in outcomes],
             t("quality.col.asset", lang): shown["asset"],
-            t("quality.col.check", lang): shown["check_name"],
+            # The check in the reader's words; its id (what dbt and Dagster call it, for SQL users) beside it.
+            t("quality.col.check", lang): [check_label(a, c, lang) for a, c in zip(shown["asset"], shown["check_name"],
+                                                                                   strict=True)],
             # Severity matters only for a check that did not pass (a passing check is not an "ERROR").
             t("quality.col.severity", lang): ["—" if o in ("passed", "not_run") else label_for("quality.severity", v, lang)
                                               for o, v in zip(outcomes, shown["severity"], strict=True)],
             t("quality.col.evaluated_at", lang): shown["evaluated_at"].map(stamp),
             t("quality.col.detail", lang): [check_detail(d, f, lang)
                                             for d, f in zip(shown["description"], shown["facts"], strict=True)],
+            t("quality.col.check_id", lang): shown["check_name"],
         }
     )
     components.table(display, raw=shown, key="checks", file_stem="check_results", height=420)
