@@ -144,7 +144,7 @@ def child_ingest(work: Path, src: Path, run: int) -> dict:
     shutil.rmtree(home, ignore_errors=True)
     os.environ["TSW_HOME"] = str(home)
     from orchestration.ingest import ProgressEvent, ingest_file, open_warehouse
-    from orchestration.lib.gx_validation import _pandas_batch_definition
+    from orchestration.quality.gx import _pandas_batch_definition
 
     _pandas_batch_definition()  # GX's import and context (seconds) are paid once per process, not per file
     stages: dict[str, float] = {}

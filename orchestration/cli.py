@@ -279,7 +279,7 @@ def catalogue() -> None:
     """Write or refresh $TSW_HOME/catalogue/products.csv (+ .xlsx): every product the last build found,
     with empty cost columns to fill; every value you already wrote is kept."""
     from orchestration.lib import catalogue as cat
-    from orchestration.lib.gx_validation import ValidationFailed
+    from orchestration.quality.violations import ValidationFailed
 
     discovered = cat.discovered_products()
     if discovered is None:

@@ -17,6 +17,10 @@ STATUS_NOT_APPLICABLE = "not_applicable"
 STATUS_FAILED = "failed"
 STATUSES = (STATUS_OK, STATUS_INSUFFICIENT, STATUS_NOT_APPLICABLE, STATUS_FAILED)
 METHODS = ("regression_dl", "event_study", "lag_correlation")
+TARGET_CHANNELS = ("amazon", "shopify")  # the channels TikTok's spillover is estimated into
+UNITS = ("usd_per_usd_tiktok_gmv", "correlation")
+# sufficiency_verdict is "sufficient" or one or more of these reasons joined by ";"
+SUFFICIENCY_REASONS = ("too_few_days", "too_little_variation", "too_few_spikes")
 
 # The one definition of marts.mart_spillover_estimates: column order and DuckDB type. The Dagster asset
 # writes with these casts and the Spillover page selects these columns.

@@ -11,7 +11,7 @@ Why SQL and not Great Expectations (DECISIONLOG "Export gate in SQL"): GX valida
 plus a GX wrapper — and importing GX cost 4-7 s of CPU on every `tsw ingest` of a new file, most of that
 command. The rules and their messages are unchanged (tests/ingest); the keys rule now reads every accepted row,
 not a sample. Great Expectations stays for the stored suites (registry, reference tables, spillover estimates:
-orchestration/lib/gx_validation.py), whose results are asset checks.
+orchestration/quality/suites.py), whose results are asset checks.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from orchestration.formats import FormatDefinition
 from orchestration.ingest.sqlgen import ParsePlan, q
 
 # One violation type (file, row, rule), project-wide.
-from orchestration.lib.gx_validation import Violation
+from orchestration.quality.violations import Violation
 
 
 def validate_parsed(conn, fmt: FormatDefinition, plan: ParsePlan, file_name: str) -> list[Violation]:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from orchestration import settings
-from orchestration.lib.gx_validation import ValidationFailed, Violation, expectations, run_suite
 from orchestration.lib.quantities import QuantityParseError, parse_quantity
+from orchestration.quality.violations import ValidationFailed, Violation
 
 PERIOD_REGEX = r"^\d{4}(-(Q[1-4]|H[12]|\d{2}(-\d{2})?))?(\.\.\d{4}(-(Q[1-4]|H[12]|\d{2}(-\d{2})?))?)?$"
 CHECK_KINDS = ["share_of_total", "ratio_projection", "multiple", "parts_sum", "yoy_growth"]
@@ -86,68 +86,6 @@ def read_registry(directory: Path | None = None) -> Registry:
     )
 
 
-def sources_suite(known_files: list[str] | None = None) -> list:
-    E = expectations()  # GX's expectation classes: imported when a suite is built, not at import
-    suite = [E.ExpectColumnValuesToNotBeNull(column=c) for c in
-             ("source_id", "title", "outlet", "published", "language", "document_file")]
-    suite += [
-        E.ExpectColumnValuesToBeUnique(column="source_id"),
-        E.ExpectColumnValuesToMatchRegex(column="source_id", regex=r"^s\d{3}$"),
-        E.ExpectColumnValuesToMatchRegex(column="published", regex=r"^\d{4}(-\d{2}-\d{2})?$"),
-    ]
-    return suite
-
-
-def vocabularies_suite() -> list:
-    E = expectations()  # GX's expectation classes: imported when a suite is built, not at import
-    return [
-        E.ExpectColumnValuesToNotBeNull(column="field"),
-        E.ExpectColumnValuesToNotBeNull(column="value"),
-        E.ExpectColumnValuesToBeInSet(column="field", value_set=VOCAB_FIELDS),
-        E.ExpectCompoundColumnsToBeUnique(column_list=["field", "value"]),
-    ]
-
-
-def claims_suite(vocabularies: pd.DataFrame, source_ids: list[str]) -> list:
-    E = expectations()  # GX's expectation classes: imported when a suite is built, not at import
-    suite = [E.ExpectColumnValuesToNotBeNull(column=c) for c in CLAIM_COLUMNS if c != "note"]
-    suite += [
-        E.ExpectColumnValuesToBeUnique(column="claim_id"),
-        E.ExpectColumnValuesToMatchRegex(column="claim_id", regex=r"^c\d{3}_\d{3}$"),
-        E.ExpectColumnValuesToMatchRegex(column="locator", regex=r"^p\d+$"),
-        E.ExpectColumnValuesToMatchRegex(column="period", regex=PERIOD_REGEX),
-        E.ExpectColumnValuesToBeInSet(column="source_id", value_set=source_ids),
-        E.ExpectColumnValuesToBeInSet(column="is_forecast", value_set=["true", "false"]),
-        # The value as written must parse: parse_error holds the parser's message otherwise.
-        E.ExpectColumnValuesToBeNull(column="parse_error"),
-        E.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="parsed_value", column_B="parsed_low", or_equal=True, ignore_row_if="either_value_is_missing"),
-        E.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="parsed_high", column_B="parsed_value", or_equal=True, ignore_row_if="either_value_is_missing"),
-        # A qualifier word in the text (超, 约, 不足, a range…) must agree with the qualifier column.
-        E.ExpectColumnPairValuesToBeEqual(
-            column_A="text_qualifier", column_B="qualifier", ignore_row_if="either_value_is_missing"),
-        E.ExpectColumnPairValuesToBeEqual(
-            column_A="text_currency", column_B="unit", ignore_row_if="either_value_is_missing"),
-    ]
-    for field in VOCAB_FIELDS:
-        allowed = sorted(vocabularies.loc[vocabularies["field"] == field, "value"].dropna().unique())
-        suite.append(E.ExpectColumnValuesToBeInSet(column=field, value_set=allowed))
-    return suite
-
-
-def checks_suite(claim_ids: list[str]) -> list:
-    E = expectations()  # GX's expectation classes: imported when a suite is built, not at import
-    return [
-        E.ExpectColumnValuesToNotBeNull(column="check_id"),
-        E.ExpectColumnValuesToBeUnique(column="check_id"),
-        E.ExpectColumnValuesToBeInSet(column="check_kind", value_set=CHECK_KINDS),
-        E.ExpectColumnValuesToBeInSet(column="stated_claim_id", value_set=claim_ids),
-        E.ExpectColumnValuesToBeNull(column="unknown_input_claim_ids"),
-        E.ExpectColumnValuesToBeBetween(column="tolerance_value", min_value=0, max_value=1),
-    ]
-
-
 def validate_registry(reg: Registry, directory: Path | None = None) -> Registry:
     """Validate the four files together; return them ready to load (claims with parsed columns)."""
     directory = directory or settings.ARTICLE_SEEDS_DIR
@@ -169,6 +107,10 @@ def validate_registry(reg: Registry, directory: Path | None = None) -> Registry:
         for ids in checks["input_claim_ids"]
     ]
     checks["tolerance_value"] = pd.to_numeric(checks["tolerance"], errors="coerce")
+
+    # The suites read this module's columns and vocabularies: imported here, when a registry is validated.
+    from orchestration.quality.gx import run_suite
+    from orchestration.quality.suites import checks_suite, claims_suite, sources_suite, vocabularies_suite
 
     violations: list[Violation] = []
     violations += run_suite(reg.sources, sources_suite(), file_label=_label(paths["sources"]), suite_name="sources")

@@ -17,7 +17,7 @@ import pandas as pd
 
 from orchestration import settings
 from orchestration.lib.article_registry import read_csv_text
-from orchestration.lib.gx_validation import ValidationFailed, Violation, expectations, run_suite
+from orchestration.quality.violations import ValidationFailed, Violation
 
 
 @dataclass(frozen=True)
@@ -170,23 +170,6 @@ def taxonomy_ids() -> list[str]:
     return sorted(read_csv_text(spec.path)["category_id"].dropna())
 
 
-def reference_suite(spec: ReferenceTable, categories: list[str] | None = None) -> list:
-    E = expectations()  # GX's expectation classes: imported when a suite is built, not at import
-    suite = [E.ExpectColumnValuesToNotBeNull(column=c) for c in spec.required]
-    if spec.key:
-        suite.append(E.ExpectCompoundColumnsToBeUnique(column_list=spec.key) if len(spec.key) > 1
-                     else E.ExpectColumnValuesToBeUnique(column=spec.key[0]))
-    for col in spec.numeric + spec.optional_numeric:
-        suite.append(E.ExpectColumnValuesToBeNull(column=f"{col}__not_a_number"))
-        suite.append(E.ExpectColumnValuesToBeBetween(column=col, min_value=0))
-    for col, regex in spec.regexes.items():
-        suite.append(E.ExpectColumnValuesToMatchRegex(column=col, regex=regex))
-    if categories is not None:
-        for col in spec.category_columns:
-            suite.append(E.ExpectColumnValuesToBeInSet(column=col, value_set=categories))
-    return suite
-
-
 def empty_frame(spec: ReferenceTable) -> pd.DataFrame:
     """A table with the spec's columns and no rows: what an absent (optional) catalogue file loads as."""
     numeric = set(spec.numeric + spec.optional_numeric)
@@ -250,6 +233,9 @@ def validate_reference_table(spec: ReferenceTable, path: Path | None = None, *,
     if checked.empty:  # headers only: nothing to check
         return empty_frame(spec)
     categories = taxonomy_ids() if spec.category_columns else None
+    from orchestration.quality.gx import run_suite  # GX: imported when a file is validated
+    from orchestration.quality.suites import reference_suite
+
     violations = run_suite(checked, reference_suite(spec, categories), file_label=label, suite_name=spec.name)
     if violations:
         raise ValidationFailed(violations)

@@ -15,8 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from orchestration.lib import catalogue as cat
-from orchestration.lib.gx_validation import ValidationFailed
 from orchestration.lib.reference_tables import COST_COLUMNS, taxonomy_ids
+from orchestration.quality.violations import ValidationFailed
 from streamlit_app import build_runner, components, data
 from streamlit_app.i18n import current_lang, fmt_count, t
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from orchestration import settings
 from orchestration.cli import main as tsw
 from orchestration.lib.article_registry import read_registry, validate_registry
-from orchestration.lib.gx_validation import ValidationFailed
+from orchestration.quality.violations import ValidationFailed
 
 
 def _query(home, sql):

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from orchestration import settings
-from orchestration.lib.gx_validation import ValidationFailed
 from orchestration.lib.reference_tables import CATALOGUE_TABLES, REFERENCE_TABLES, validate_reference_table
+from orchestration.quality.violations import ValidationFailed
 
 PRODUCTS = REFERENCE_TABLES["catalogue_products"]
 MINIMAL = "product_id,product_name,category,seller_sku\nP1,Serum,beauty_personal_care,BPC-001\n"

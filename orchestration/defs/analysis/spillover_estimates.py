@@ -30,10 +30,7 @@ from orchestration.lib.descriptions import comment_table
 POOL = "warehouse_writer"
 TABLE = "marts.mart_spillover_estimates"
 PANEL_SOURCE = "marts.mart_channel_daily"
-TARGET_CHANNELS = ("amazon", "shopify")
-METHODS = schema.METHODS
-SUFFICIENCY_REASONS = ("too_few_days", "too_little_variation", "too_few_spikes")
-UNITS = ("usd_per_usd_tiktok_gmv", "correlation")
+TARGET_CHANNELS = schema.TARGET_CHANNELS
 COLUMN_TYPES: dict[str, str] = schema.MART_SCHEMA  # the mart's one schema, owned by the estimator
 # The page's "around TikTok spikes" chart: written by the same step from the event study's own bursts, so
 # the chart shows the events the figure used (the spike rule has one owner, find_bursts).
@@ -147,51 +144,10 @@ def run_spillover_step(path: Path | None = None) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------------ quality
-def _verdict_regex() -> str:
-    reason = "(?:" + "|".join(SUFFICIENCY_REASONS) + ")"
-    return rf"^(?:sufficient|{reason}(?:;{reason})*)$"
-
-
-def estimates_suite() -> list:
-    import great_expectations as gx
-
-    E = gx.expectations
-    suite: list = [
-        E.ExpectColumnValuesToNotBeNull(column=c)
-        for c in (
-            "product_group",
-            "target_channel",
-            "method",
-            "unit",
-            "days_of_data",
-            "status",
-            "sufficiency_verdict",
-            "explanation",
-            "explanation_zh",
-        )
-    ]
-    suite += [
-        E.ExpectCompoundColumnsToBeUnique(column_list=["product_group", "target_channel", "method"]),
-        E.ExpectColumnValuesToBeInSet(column="method", value_set=list(METHODS)),
-        E.ExpectColumnValuesToBeInSet(column="target_channel", value_set=list(TARGET_CHANNELS)),
-        E.ExpectColumnValuesToBeInSet(column="unit", value_set=list(UNITS)),
-        E.ExpectColumnValuesToBeInSet(column="status", value_set=list(schema.STATUSES)),
-        E.ExpectColumnValuesToMatchRegex(column="sufficiency_verdict", regex=_verdict_regex()),
-        # An interval that does not contain its own estimate is a computation error, never a finding.
-        E.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="estimate", column_B="ci_low", or_equal=True, ignore_row_if="either_value_is_missing"
-        ),
-        E.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="ci_high", column_B="estimate", or_equal=True, ignore_row_if="either_value_is_missing"
-        ),
-        E.ExpectColumnValuesToBeBetween(column="days_of_data", min_value=0),
-    ]
-    return suite
-
-
 def check_estimates(rows: pd.DataFrame) -> list:
     """Violations of the suite (empty when the table is sound)."""
-    from orchestration.lib.gx_validation import run_suite
+    from orchestration.quality.gx import run_suite
+    from orchestration.quality.suites import estimates_suite
 
     frame = rows.astype(object).where(rows.notna(), None)
     return run_suite(frame, estimates_suite(), file_label=TABLE, suite_name="mart_spillover_estimates")

@@ -11,16 +11,17 @@ import dagster as dg
 import pandas as pd
 
 from orchestration.defs.resources import WarehouseResource
-from orchestration.lib.article_registry import (
+from orchestration.lib.article_registry import read_registry, validate_registry
+from orchestration.lib.reference_tables import REFERENCE_TABLES, validate_reference_table
+from orchestration.quality.gx import run_suite
+from orchestration.quality.suites import (
     checks_suite,
     claims_suite,
-    read_registry,
+    reference_suite,
     sources_suite,
-    validate_registry,
     vocabularies_suite,
 )
-from orchestration.lib.gx_validation import ValidationFailed, run_suite
-from orchestration.lib.reference_tables import REFERENCE_TABLES, reference_suite, validate_reference_table
+from orchestration.quality.violations import ValidationFailed
 
 POOL = "warehouse_writer"
 REGISTRY_TABLES = {

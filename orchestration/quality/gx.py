@@ -1,6 +1,6 @@
-"""Great Expectations 1.x, run through its pandas datasource.
+"""Great Expectations 1.x, run through its pandas datasource: the engine every stored suite (quality/suites.py) runs on.
 
-GX's SQL datasource fails on DuckDB (see shared stack notes), so every suite here
+GX's SQL datasource fails on DuckDB (see shared stack notes), so every suite
 validates a pandas DataFrame: before a load (the file as parsed) and, as a Dagster
 asset check, on the table read back from DuckDB. One suite definition serves both.
 
@@ -13,35 +13,16 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from orchestration.quality.violations import Violation
 
 if TYPE_CHECKING:  # pandas costs ~0.5 s to import; only a validation needs it
     import pandas as pd
 
 # GX phones home unless told not to; set before it is imported.
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-
-
-@dataclass(frozen=True)
-class Violation:
-    file: str
-    row: int | None  # 1-based data row (header excluded); None for a whole-file rule
-    rule: str
-    detail: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" if self.row is not None else "whole file"
-        return f"{self.file}: {where}: rule '{self.rule}' failed: {self.detail}"
-
-
-class ValidationFailed(Exception):
-    def __init__(self, violations: list[Violation]):
-        self.violations = violations
-        shown = "\n".join(f"  - {v}" for v in violations[:20])
-        more = f"\n  … and {len(violations) - 20} more" if len(violations) > 20 else ""
-        super().__init__(f"{len(violations)} validation failure(s):\n{shown}{more}")
 
 
 def _describe(config) -> str:
