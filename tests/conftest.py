@@ -3,11 +3,13 @@
 Lanes (pyproject.toml lists the markers; README's "Tests" section says which command runs which):
 - `warehouse`: the test uses the session's built demo warehouse (`built_warehouse`, directly or through
   another fixture). Added here automatically: nobody has to remember it.
-- `slow`: the test itself takes more than ~10 s (its own build, a statistical fit, a subprocess run).
-  Written by the test's author.
+- `slow`: not a unit test: its own build, a statistical fit with its bootstrap, a subprocess run, a real file
+  load through the whole ingest engine, a page render (AppTest), a Dagster instance, or more than ~10 s of its
+  own. Written by the test's author, with the measured reason beside the mark. Added here to every test that
+  reads the generated demo (`demo_source`) without the built warehouse: generating it is ~13-20 s of setup.
 - `browser`: drives chromium. Written by the test's author.
 - Everything else is the unit lane (`make test-unit`, `-m "not slow and not browser and not warehouse"`):
-  no build, under a minute in parallel.
+  no build, no demo, under a minute in parallel on two quiet cores.
 
 Under pytest-xdist (`make test-unit` and `make test-fast` run `-n 2 --dist loadgroup`) a test runs on the worker
 of its group: every `built_warehouse` test on one worker (one build per session, never two processes on the
@@ -35,6 +37,7 @@ os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 WAREHOUSE_FIXTURE = "built_warehouse"
+DEMO_FIXTURE = "demo_source"
 _SHARED_SCOPES = ("module", "package", "session")
 
 
@@ -65,6 +68,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if WAREHOUSE_FIXTURE in item.fixturenames:
             item.add_marker(pytest.mark.warehouse)
+        elif DEMO_FIXTURE in item.fixturenames:
+            item.add_marker(pytest.mark.slow)  # generates the demo once per session: 13-20 s of setup
         if not any(item.iter_markers("xdist_group")):
             item.add_marker(pytest.mark.xdist_group(_xdist_group(item)))
 

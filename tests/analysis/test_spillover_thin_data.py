@@ -23,6 +23,10 @@ from orchestration.analysis.spillover import mart_rows as mart_rows_module
 from orchestration.defs.analysis import spillover_estimates as step
 from tests.analysis.thin_marts import mart_rows, write_mart
 
+# Not unit tests: each runs the spillover step (the estimator with its bootstrap, some through the Dagster asset)
+# on a thin panel: 2.5-13 s each, 67 s for the file in a loaded unit lane (load 5-6). They run in make test.
+pytestmark = pytest.mark.slow
+
 CHANNELS = ("amazon", "shopify")
 
 

@@ -58,6 +58,7 @@ def test_negative_sales_and_text_values_are_refused_with_row_and_rule():
         sp.validate_panel(panel)
 
 
+@pytest.mark.slow  # runs the spillover estimator with its bootstrap: 3.0 s in a loaded unit lane
 def test_unsorted_input_is_accepted():
     panel = planted_panel(200)
     shuffled = panel.sample(frac=1.0, random_state=1)
@@ -79,6 +80,7 @@ def test_noise_free_panel_gives_back_the_planted_coefficient_and_peak():
     assert est.off_site_effect_ratio == pytest.approx(0.3, rel=0.05)
 
 
+@pytest.mark.slow  # runs the spillover estimator with its bootstrap: 1.9 s in a loaded unit lane
 def test_default_lag_family_recovers_a_planted_shape_it_does_not_contain():
     """The planted hump is Gaussian, not gamma: the default estimator still lands within 5 % and peaks right."""
     est = sp.estimate_spillover(planted_panel(beta=0.3, peak=3), target_channel="Amazon")
@@ -212,6 +214,7 @@ def test_short_panel_still_reports_instead_of_crashing():
     assert est.explanation.startswith("No estimate")
 
 
+@pytest.mark.slow  # runs the spillover estimator with its bootstrap: 3.2 s in a loaded unit lane
 def test_confounding_warning_needs_shared_slow_movement_and_no_control():
     p = planted_panel(beta=0.0, noise=30.0, seed=8)
     season = 1 + 0.5 * np.sin(np.arange(len(p)) * 2 * np.pi / 365)
@@ -237,6 +240,7 @@ def test_explanation_says_what_the_number_means_and_cannot_claim():
 
 
 # ------------------------------------------------------------------------------------------ mart rows
+@pytest.mark.slow  # runs the spillover estimator with its bootstrap: 7.1 s in a loaded unit lane
 def test_estimate_all_gives_one_row_per_group_channel_method():
     frames = []
     for group, beta in (("beauty", 0.3), ("home", 0.0)):

@@ -42,6 +42,7 @@ def test_every_world_type_of_the_issue_is_simulated_with_its_truth():
 
 
 # ------------------------------------------------------------------- fast guarantees (unit lane, one seed each)
+@pytest.mark.slow  # runs the spillover estimator with its bootstrap: 3.1 s in a loaded unit lane
 def test_fast_controls_take_out_a_shared_seasonal_driver():
     w = world("confounded_controls", 2)
     est = estimate(w)
@@ -60,6 +61,7 @@ def test_fast_null_world_interval_contains_zero_and_says_something():
     assert not est.confounding_warning
 
 
+@pytest.mark.slow  # runs the spillover estimator with its bootstrap: 1.6 s in a loaded unit lane
 def test_fast_confounding_warning_fires_without_controls():
     w = world("confounded_no_controls", 0)
     est = estimate(w)
@@ -148,6 +150,7 @@ def planted(beta: float, days: int = 365, seed: int = 1) -> pd.DataFrame:
     return pd.DataFrame({"date": pd.date_range("2025-01-01", periods=days), "tiktok_gmv": x, "target_sales": y})
 
 
+@pytest.mark.slow  # runs the spillover estimator with its bootstrap: 1.8 s in a loaded unit lane
 def test_a_significant_negative_effect_reads_as_a_drop_with_the_window_day_count():
     est = sp.estimate_spillover(planted(-0.2), target_channel="Shopify")
     assert est.ci_high < 0
@@ -158,6 +161,7 @@ def test_a_significant_negative_effect_reads_as_a_drop_with_the_window_day_count
     assert "减少" in est.explanation_zh and "365 天" in est.explanation_zh
 
 
+@pytest.mark.slow  # runs the spillover estimator with its bootstrap: 2.9 s in a loaded unit lane
 def test_fast_late_share_comes_with_an_interval_that_covers_it():
     w = world("slow_lag", 0)
     est = estimate(w)

@@ -85,6 +85,7 @@ def test_no_legacy_pages_folder_beside_the_entry_script():
     assert not (APP_PATH.parent / "pages").exists(), "move page scripts to streamlit_app/views/"
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest): 3.4 s in a loaded unit lane
 @pytest.mark.parametrize("page", ["market", "sources"])
 def test_no_build_yet_shows_a_plain_notice(tsw_home, page):
     at = go(start(), page)
@@ -93,12 +94,14 @@ def test_no_build_yet_shows_a_plain_notice(tsw_home, page):
     assert not at.dataframe
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest): 1.6 s in a loaded unit lane
 def test_no_build_notice_is_translated(tsw_home):
     at = go(start("zh"), "sources")
     assert [i.value for i in at.info] == [t("data.no_build", "zh")]
     assert "尚未发布" in at.info[0].value
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest): 1.0 s in a loaded unit lane
 def test_missing_mart_names_the_table(tsw_home):
     import duckdb
 
@@ -109,6 +112,7 @@ def test_missing_mart_names_the_table(tsw_home):
     assert any("marts.mart_market_size" in w.value for w in at.warning)
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest): 1.9 s in a loaded unit lane
 def test_language_switch_changes_labels_on_every_page(small_published):
     at = start()
     assert at.title[0].value == t("market.title", "en")
@@ -129,6 +133,7 @@ def test_language_switch_changes_labels_on_every_page(small_published):
     assert at.title[0].value == t("sources.title", "en")
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest): 2.4 s in a loaded unit lane
 def test_lang_query_parameter_opens_in_chinese(small_published):
     at = start("zh")
     assert at.session_state["lang"] == "zh"
@@ -140,6 +145,7 @@ def test_lang_query_parameter_opens_in_chinese(small_published):
 # --- Market page -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest): 1.2 s in a loaded unit lane
 def test_market_shows_the_mart_figures_formatted(small_published):
     at = start()
     shown = cells(at)
@@ -154,11 +160,13 @@ def test_market_shows_the_mart_figures_formatted(small_published):
     assert metrics[t("market.kpi.conflicts", "en")] == "1"
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest): 2.1 s in a loaded unit lane
 def test_market_in_chinese_uses_chinese_number_words(small_published):
     at = start("zh")
     assert "860.1亿美元" in cells(at)  # US social commerce 2025 median 86.01e9
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest): 1.9 s in a loaded unit lane
 def test_every_chart_has_title_unit_and_source_line(small_published):
     at = start()
     specs = charts(at)
@@ -172,6 +180,7 @@ def test_every_chart_has_title_unit_and_source_line(small_published):
     assert source_lines[1] == "Source: cited claims c002_007 — see Sources"
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest): 3.1 s in a loaded unit lane
 def test_market_size_chart_carries_low_high_ranges(small_published):
     at = start()
     sizes = charts(at)[0]
@@ -188,6 +197,7 @@ def test_market_size_chart_carries_low_high_ranges(small_published):
     }
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest): 1.9 s in a loaded unit lane
 def test_every_table_has_a_csv_and_an_excel_download(small_published):
     at = start()
     assert len(at.dataframe) >= 4
@@ -197,6 +207,7 @@ def test_every_table_has_a_csv_and_an_excel_download(small_published):
     assert len(labels) == 2 * len(at.dataframe)
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest): 2.7 s in a loaded unit lane
 def test_only_conflicts_toggle(small_published):
     at = start()
     checks_table = next(f.value for f in at.dataframe if "Check" in f.value.columns)
@@ -210,6 +221,7 @@ def test_only_conflicts_toggle(small_published):
     assert checks_table["Recomputed"].iloc[0] == "$710.0B"
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest): 2.0 s in a loaded unit lane
 def test_filters_narrow_the_figures(small_published):
     at = start()
     at.multiselect(key="market_filter_subject.en").set_value(["TikTok Shop"]).run()
@@ -219,6 +231,7 @@ def test_filters_narrow_the_figures(small_published):
     assert {m.label: m.value for m in at.metric}[t("market.kpi.figures", "en")] == "3"
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest): 2.3 s in a loaded unit lane
 def test_traceability_lists_the_claims_behind_a_figure(small_published):
     at = start()
     at.selectbox(key="market_trace_figure.en").set_value("us_social_commerce__us__2025__gmv").run()
@@ -233,6 +246,7 @@ def test_traceability_lists_the_claims_behind_a_figure(small_published):
     assert metrics[t("market.trace.range", "en")] == "$85.0B – $87.0B"
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest): 3.9 s in a loaded unit lane
 def test_a_choice_survives_the_language_switch_and_is_relabelled(small_published):
     # Choice widgets are keyed per language (Streamlit keeps a stale label otherwise); the reader's
     # choice must carry over.
@@ -246,6 +260,7 @@ def test_a_choice_survives_the_language_switch_and_is_relabelled(small_published
     assert at.selectbox(key="market_trace_figure.zh").value == "amazon__us__2023__gmv"
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest): 3.1 s in a loaded unit lane
 def test_a_conflicting_figure_is_flagged(small_published):
     at = start()
     at.selectbox(key="market_trace_figure.en").set_value("amazon__us__2023__gmv").run()
@@ -255,6 +270,7 @@ def test_a_conflicting_figure_is_flagged(small_published):
 # --- Sources page ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest): 2.0 s in a loaded unit lane
 def test_sources_lists_every_claim(small_published):
     at = go(start(), "sources")
     claims_table = next(f.value for f in at.dataframe if "Value as written" in f.value.columns)
@@ -263,6 +279,7 @@ def test_sources_lists_every_claim(small_published):
     assert len(at.get("download_button")) == 2 * len(at.dataframe)  # CSV and Excel under every table
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest): 11.7 s in a loaded unit lane
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -286,6 +303,7 @@ def test_sources_search(small_published, query, expected):
     assert f"{len(expected)} of {len(CLAIMS)} claims" in texts(at)
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest): 2.1 s in a loaded unit lane
 def test_sources_in_chinese(small_published):
     at = go(start("zh"), "sources")
     claims_table = next(f.value for f in at.dataframe if "原文数值" in f.value.columns)

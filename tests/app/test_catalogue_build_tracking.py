@@ -22,6 +22,7 @@ def _wait_until_finished(timeout: float = 30.0) -> dict:
     raise AssertionError("the build still reads running")
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest): 3.2 s in a loaded unit lane
 @pytest.mark.parametrize("code", [0, 3])
 def test_the_page_follows_its_build_to_the_end(tmp_path, monkeypatch, code):
     monkeypatch.setenv("TSW_HOME", str(tmp_path))

@@ -51,6 +51,7 @@ def run_page(lang: str) -> AppTest:
     return at
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest): 6.4 s in a loaded unit lane
 def test_the_page_shows_why_there_is_no_figure_in_both_languages(thin_home):
     days = thin_home
     en, zh = run_page("en"), run_page("zh")

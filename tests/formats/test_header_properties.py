@@ -46,6 +46,7 @@ def noisy_alias(draw):
     return fmt, col, alias, draw(as_exported(alias))
 
 
+@pytest.mark.slow  # Hypothesis: each example a header normalisation: 15.2 s in a loaded unit lane
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(noisy_alias())
 def test_every_alias_however_spelled_normalises_to_the_alias(case):
@@ -53,6 +54,7 @@ def test_every_alias_however_spelled_normalises_to_the_alias(case):
     assert normalize_header(written) in col.normalized_aliases, (alias, written)
 
 
+@pytest.mark.slow  # Hypothesis: each example a header normalisation: 10.7 s in a loaded unit lane
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(st.text(max_size=40))
 def test_normalising_twice_changes_nothing_and_leaves_no_outer_space(text):

@@ -106,6 +106,7 @@ def test_a_truncated_archive_copy_is_detected_and_repaired_not_called_a_duplicat
     assert broken.results == []
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 2.7 s in a loaded unit lane
 def test_archive_copy_is_atomic_when_the_file_comes_from_elsewhere(home, tmp_path):
     outside = tmp_path / "downloads" / Path(NAMED[0]).name
     outside.parent.mkdir()

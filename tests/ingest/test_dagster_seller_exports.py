@@ -119,6 +119,7 @@ def test_a_new_process_reuses_the_detection_but_not_after_the_file_or_a_format_c
     assert detect.detections() == before + 2
 
 
+@pytest.mark.slow  # a Dagster instance and its run storage: 3.5 s in a loaded unit lane
 def test_sensor_requests_one_run_for_the_new_contents(home):
     from orchestration.defs.automation.sensors import batch_run_key, inbox_sensor
     from orchestration.ingest import ingest_paths

@@ -87,6 +87,7 @@ def test_a_loaded_date_outside_the_files_range_rejects_it(day):
     assert rules(parsed(rows)) == [("date_out_of_range", None, "loaded dates fall outside 2025-10-01..2025-10-31")]
 
 
+@pytest.mark.slow  # loads a file in a fresh Python process: 3.8 s in a loaded unit lane
 def test_loading_a_new_file_does_not_import_great_expectations(tmp_path):
     """GX's import cost a new file's `tsw ingest` 5-7 s of CPU; the gate no longer needs it."""
     import os

@@ -30,6 +30,7 @@ def _load_log(query):
     return query("SELECT file_name, status, rule, message FROM raw._load_log ORDER BY file_name")
 
 
+@pytest.mark.slow  # real file loads through the whole ingest engine: 7.4 s in a loaded unit lane
 @pytest.mark.parametrize("damage", [hostile.flip_compressed_sheet_bytes, hostile.garble_sheet_xml])
 def test_corrupted_xlsx_is_quarantined_naming_the_file_and_the_good_csv_still_loads(home, query, damage):
     bad = _inbox("All order-2025-11-01-08_00.xlsx", damage((FIXTURES / TT_XLSX).read_bytes()))
@@ -111,6 +112,7 @@ def test_far_away_cell_is_refused_before_a_reader_pads_to_it(home, column, row, 
     assert (r.status, r.rule) == ("quarantined_file", "xlsx_over_limit") and limit in r.message
 
 
+@pytest.mark.slow  # real file loads through the whole ingest engine: 3.9 s in a loaded unit lane
 def test_row_limit_is_configurable(home, monkeypatch, query):
     monkeypatch.setenv("TSW_XLSX_MAX_ROWS", "3")
     (path,) = [_inbox(Path(TT_XLSX).name, (FIXTURES / TT_XLSX).read_bytes())]
@@ -121,6 +123,7 @@ def test_row_limit_is_configurable(home, monkeypatch, query):
     assert ingest_paths([again])[0].status == "loaded"
 
 
+@pytest.mark.slow  # real file loads through the whole ingest engine: 3.2 s in a loaded unit lane
 def test_inbox_filter_by_kind_survives_a_damaged_workbook(home, query):
     _inbox("broken.xlsx", hostile.flip_compressed_sheet_bytes((FIXTURES / TT_XLSX).read_bytes()))
     _inbox("orders_export_1.csv", (FIXTURES / "shopify/orders_export_1.csv").read_bytes())
@@ -133,6 +136,7 @@ def test_inbox_filter_by_kind_survives_a_damaged_workbook(home, query):
 # ------------------------------------------------------------------ links, folders, pipes, names
 
 
+@pytest.mark.slow  # real file loads through the whole ingest engine: 4.2 s in a loaded unit lane
 def test_links_folders_and_pipes_in_the_inbox_are_refused_never_followed(home, query):
     import os
     import threading
@@ -197,6 +201,7 @@ def test_ingest_a_folder_loads_the_files_inside_it(home, tmp_path, query):
     assert (folder / "orders_export_1.csv").exists()  # the user's own folder is left as it was
 
 
+@pytest.mark.slow  # real file loads through the whole ingest engine: 3.1 s in a loaded unit lane
 @pytest.mark.parametrize("name", [
     "x" * 242 + ".csv",  # 246 bytes: the reason file's name would pass the file system's 255
     "evil\nrule: loaded\nreason: all good.csv",  # forges lines in .reason.txt and the load log

@@ -55,6 +55,7 @@ def test_tiktok_orders_csv_real_layout(drop, query):
     assert {r[11] for r in rows} == {"USD"}
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 3.4 s in a loaded unit lane
 def test_excel_damaged_id_quarantines_the_row_only(drop, query):
     (path,) = drop(TT_CSV)
     ingest_paths([path])
@@ -65,6 +66,7 @@ def test_excel_damaged_id_quarantines_the_row_only(drop, query):
     assert query("SELECT count(*) FROM raw.tiktok_orders WHERE order_id LIKE '%E+%'") == [(0,)]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 4.2 s in a loaded unit lane
 def test_tiktok_orders_xlsx_skips_description_row_and_catches_float_ids(drop, query):
     (path,) = drop(TT_XLSX)
     r = _one(ingest_paths([path]))
@@ -76,6 +78,7 @@ def test_tiktok_orders_xlsx_skips_description_row_and_catches_float_ids(drop, qu
     ]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 3.9 s in a loaded unit lane
 def test_day_first_times_and_currency_prefixed_money(drop, query):
     (path,) = drop("tiktok/orders_mx_dmy.csv")
     r = _one(ingest_paths([path]))
@@ -88,6 +91,7 @@ def test_day_first_times_and_currency_prefixed_money(drop, query):
     assert rows[2][0] == datetime(2025, 10, 29, 11, 58, 31)  # 29/10/2025: day first, detected from the file
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 3.7 s in a loaded unit lane
 def test_two_currencies_in_one_file_rejects_the_file(drop, query):
     (path,) = drop("tiktok/orders_mixed_currency.csv")
     r = _one(ingest_paths([path]))
@@ -97,6 +101,7 @@ def test_two_currencies_in_one_file_rejects_the_file(drop, query):
     assert (settings.quarantine_dir() / "orders_mixed_currency.csv").exists()
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 3.6 s in a loaded unit lane
 def test_unknown_status_rejects_file_naming_value_row_and_rule(drop, query):
     (path,) = drop("tiktok/orders_unknown_status.csv")
     r = _one(ingest_paths([path]))
@@ -107,6 +112,7 @@ def test_unknown_status_rejects_file_naming_value_row_and_rule(drop, query):
     assert not path.exists()
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 1.3 s in a loaded unit lane
 def test_chinese_seller_center_headers(drop, query):
     (path,) = drop("tiktok/订单导出-2025-10-31.csv")
     r = _one(ingest_paths([path]))
@@ -114,6 +120,7 @@ def test_chinese_seller_center_headers(drop, query):
     assert query("SELECT sum(quantity), count(DISTINCT order_id) FROM raw.tiktok_orders") == [(4, 2)]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 2.2 s in a loaded unit lane
 def test_affiliate_percent_and_yes_no(drop, query):
     (path,) = drop("tiktok/affiliate_orders_2025-10.csv")
     assert _one(ingest_paths([path])).status == "loaded"
@@ -126,6 +133,7 @@ def test_affiliate_percent_and_yes_no(drop, query):
     ]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 2.7 s in a loaded unit lane
 @pytest.mark.parametrize("name", ["tiktok/Video List 2025-10-01_2025-10-31.xlsx", "tiktok/video_list_export.csv"])
 def test_video_list_durations_dashes_and_formatted_numbers(drop, query, name):
     (path,) = drop(name)
@@ -139,6 +147,7 @@ def test_video_list_durations_dashes_and_formatted_numbers(drop, query, name):
     ]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 1.8 s in a loaded unit lane
 def test_product_analytics_sections_and_period_from_a1(drop, query):
     (path,) = drop("tiktok/Product Analytics.xlsx")
     r = _one(ingest_paths([path]))
@@ -153,6 +162,7 @@ def test_product_analytics_sections_and_period_from_a1(drop, query):
     ]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 1.3 s in a loaded unit lane
 def test_ads_campaign_daily_negative_parentheses_and_product_variant(drop, query):
     paths = drop("tiktok/gmv_max_campaign_daily.csv", "tiktok/gmv_max_product_daily.csv")
     assert [r.status for r in ingest_paths(paths)] == ["loaded", "loaded"]
@@ -164,6 +174,7 @@ def test_ads_campaign_daily_negative_parentheses_and_product_variant(drop, query
     ]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 1.4 s in a loaded unit lane
 def test_amazon_utf8_bom_trailing_column_offsets(drop, query):
     (path,) = drop("amazon/All Orders Report 2025-10.txt")
     r = _one(ingest_paths([path]))
@@ -179,6 +190,7 @@ def test_amazon_utf8_bom_trailing_column_offsets(drop, query):
     assert rows[1][2] is None and rows[1][6] is True
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 1.8 s in a loaded unit lane
 def test_amazon_cp1252_file_loads_with_its_characters(drop, query):
     (path,) = drop("amazon/All Orders Report cp1252.txt")
     r = _one(ingest_paths([path]))
@@ -189,6 +201,7 @@ def test_amazon_cp1252_file_loads_with_its_characters(drop, query):
     ]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 1.6 s in a loaded unit lane
 def test_amazon_layout_variant_with_order_item_id(drop, query):
     (path,) = drop("amazon/all_orders_with_item_id.tsv")
     assert _one(ingest_paths([path])).status == "loaded"
@@ -197,6 +210,7 @@ def test_amazon_layout_variant_with_order_item_id(drop, query):
     ]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 3.7 s in a loaded unit lane
 def test_business_report_period_from_file_name_and_total_only_variant(drop, query):
     paths = drop("amazon/BusinessReport-10-1-25_10-31-25.csv", "amazon/BusinessReport-2025-09-01_2025-09-30.csv")
     results = ingest_paths(paths)
@@ -211,6 +225,7 @@ def test_business_report_period_from_file_name_and_total_only_variant(drop, quer
     ]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 3.4 s in a loaded unit lane
 def test_business_report_without_period_is_rejected_then_loads_with_explicit_period(drop, query):
     (path,) = drop("amazon/BusinessReport-11-3-25.csv")
     r = _one(ingest_paths([path]))
@@ -224,6 +239,7 @@ def test_business_report_without_period_is_rejected_then_loads_with_explicit_per
     ]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 3.8 s in a loaded unit lane
 def test_shopify_order_level_fields_first_line_only(drop, query):
     (path,) = drop("shopify/orders_export_1.csv")
     assert _one(ingest_paths([path])).status == "loaded"
@@ -285,6 +301,7 @@ def test_every_row_is_loaded_or_quarantined(drop, query):
     assert query("SELECT sum(rows_read) - sum(rows_loaded) - sum(rows_quarantined) FROM raw._load_log") == [(0,)]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 3.6 s in a loaded unit lane
 def test_same_content_twice_is_a_duplicate(drop, query):
     (path,) = drop(TT_CSV)
     first = _one(ingest_paths([path]))
@@ -347,6 +364,7 @@ def test_no_personal_data_anywhere_in_the_warehouse(drop, query):
     assert query("SELECT count(*) FROM raw.tiktok_orders WHERE buyer_key = ?", [plain]) == [(0,)]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 3.2 s in a loaded unit lane
 def test_inbox_asset_filter_loads_only_its_kind_but_quarantines_unknown(drop, query):
     drop(TT_CSV, "shopify/orders_export_1.csv", "rejects/customer_list.csv")
     results = ingest_inbox(kinds={"shopify_orders"})
@@ -374,6 +392,7 @@ def test_detect_kind_by_headers_not_name(tmp_path, name, kind):
     assert detect_kind(renamed).kind == kind
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 3.4 s in a loaded unit lane
 def test_progress_reports_rows_per_file_and_stages(drop):
     paths = drop(TT_CSV, "rejects/customer_list.csv")
     counts, stages = [], []

@@ -22,6 +22,7 @@ def _one(results):
     return results[0]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 3.5 s in a loaded unit lane
 def test_tiktok_statement_csv_keeps_every_fee_line_later_refunds_and_orderless_adjustments(drop, query):
     (path,) = drop(f"{S}/TikTok statement order details 2025-10.csv")
     r = _one(ingest_paths([path]))
@@ -52,6 +53,7 @@ def test_tiktok_statement_csv_keeps_every_fee_line_later_refunds_and_orderless_a
     assert "5.76461E+17" in reasons[0][2] and "'Total settlement amount'" in reasons[1][2] and "15,00.0x" in reasons[1][2]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 2.8 s in a loaded unit lane
 def test_tiktok_statement_xlsx_reads_the_order_details_sheet_after_a_summary(drop, query):
     (path,) = drop(f"{S}/Statement_7301234567890123401.xlsx")
     r = _one(ingest_paths([path]))
@@ -61,6 +63,7 @@ def test_tiktok_statement_xlsx_reads_the_order_details_sheet_after_a_summary(dro
     ]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 2.1 s in a loaded unit lane
 def test_amazon_transactions_skip_the_preamble_and_read_zone_abbreviations(drop, query):
     (path,) = drop(f"{S}/2025Oct1-2025Nov4CustomTransaction.csv")
     r = _one(ingest_paths([path]))
@@ -81,6 +84,7 @@ def test_amazon_transactions_skip_the_preamble_and_read_zone_abbreviations(drop,
     assert reason[0] == "unparsable_datetime" and "CET" in reason[1] and "'date/time'" in reason[1]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 2.3 s in a loaded unit lane
 def test_amazon_transactions_older_header_generation(drop, query):
     (path,) = drop(f"{S}/2024JanMonthlyTransaction.csv")
     r = _one(ingest_paths([path]))
@@ -101,6 +105,7 @@ def test_truncated_transaction_report_is_quarantined_with_the_line(drop, query):
     assert query("SELECT count(*) FROM raw.amazon_transactions") == [(0,)]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 2.0 s in a loaded unit lane
 def test_fba_returns_drop_comments_and_quarantine_bad_rows(drop, query):
     (path,) = drop(f"{S}/FBA Customer Returns 2025-10.txt")
     r = _one(ingest_paths([path]))
@@ -120,6 +125,7 @@ def test_fba_returns_drop_comments_and_quarantine_bad_rows(drop, query):
     assert query("SELECT count(*) FROM raw._quarantined_rows WHERE original_values::VARCHAR ILIKE '%kowalski%'") == [(0,)]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 1.8 s in a loaded unit lane
 def test_shopify_payouts_transactions_sum_to_each_payout(drop, query):
     (path,) = drop(f"{S}/payment_transactions_export_1.csv")
     r = _one(ingest_paths([path]))
@@ -134,6 +140,7 @@ def test_shopify_payouts_transactions_sum_to_each_payout(drop, query):
     ]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 1.6 s in a loaded unit lane
 def test_shopify_payouts_in_two_currencies_are_refused(drop, query):
     (path,) = drop(f"{S}/payment_transactions_export_mixed_currency.csv")
     r = _one(ingest_paths([path]))

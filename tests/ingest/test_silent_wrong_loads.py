@@ -33,6 +33,7 @@ def _csv(rows: list[list[str]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 2.1 s in a loaded unit lane
 def test_tab_inside_an_amazon_field_quarantines_the_shifted_row(home, query):
     data = (FIXTURES / AMAZON).read_bytes().replace(b"Hydrogel Eye Mask", b"Hydrogel\tEye Mask")
     (r,) = ingest_paths([_drop(Path(AMAZON).name, data)])
@@ -45,6 +46,7 @@ def test_tab_inside_an_amazon_field_quarantines_the_shifted_row(home, query):
     assert "field_count_mismatch: 1 rows, first at row 2" in r.message
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 3.8 s in a loaded unit lane
 def test_short_row_is_quarantined_not_padded(home, query):
     rows = _rows(TT_CSV)
     rows[2] = rows[2][:20]  # a record cut short (its line ended early)
@@ -65,6 +67,7 @@ def test_header_twice_with_different_values_rejects_the_file(home, query):
     assert query("SELECT count(*) FROM raw.tiktok_orders") == [(0,)]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 3.4 s in a loaded unit lane
 def test_header_twice_with_identical_values_loads_with_a_note(home, query):
     rows = _rows(TT_CSV)
     i = rows[0].index("Quantity")
@@ -76,6 +79,7 @@ def test_header_twice_with_identical_values_loads_with_a_note(home, query):
     assert query("SELECT sum(quantity) FROM raw.tiktok_orders") == [(4,)]
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 3.3 s in a loaded unit lane
 def test_dropped_optional_column_is_noted_in_the_load_log(home, query):
     rows = _rows(TT_CSV)
     j = rows[0].index("SKU Seller Discount")
@@ -87,6 +91,7 @@ def test_dropped_optional_column_is_noted_in_the_load_log(home, query):
     assert "optional columns absent from this file, loaded as empty: 'SKU Seller Discount'" in message
 
 
+@pytest.mark.slow  # a real file load through the whole ingest engine: 6.4 s in a loaded unit lane
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be-bom", "utf-16-le-bom"])
 def test_utf16_exports_load(home, query, encoding):
     text = (FIXTURES / AMAZON).read_text(encoding="utf-8-sig")

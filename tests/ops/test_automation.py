@@ -156,6 +156,7 @@ def test_freshness_checks_cover_every_raw_seller_export_and_have_a_sensor(defini
     assert definitions.resolve_sensor_def("freshness_checks_sensor")
 
 
+@pytest.mark.slow  # a Dagster instance and its run storage: 8.0 s in a loaded unit lane
 def test_freshness_check_fails_when_never_loaded_and_passes_after_a_load():
     from orchestration.defs.quality.freshness import build_freshness_checks
 

@@ -7,12 +7,15 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import pytest
+
 
 def _stamps(db: Path) -> list[str]:
     with sqlite3.connect(db) as conn:
         return [r[0] for r in conn.execute("select version_num from alembic_version")]
 
 
+@pytest.mark.slow  # a Dagster instance and its run storage: 2.3 s in a loaded unit lane
 def test_concurrent_first_opens_create_one_instance_stamped_once(tmp_path, monkeypatch):
     from orchestration.lib import dagster_instance
 
@@ -29,6 +32,7 @@ def test_concurrent_first_opens_create_one_instance_stamped_once(tmp_path, monke
         assert len(_stamps(db)) <= 1, db
 
 
+@pytest.mark.slow  # a Dagster instance and its run storage: 2.9 s in a loaded unit lane
 def test_a_double_stamped_storage_is_healed_and_opens(tmp_path):
     import dagster as dg
     from dagster._core.storage.sqlite import LAST_KNOWN_STAMPED_SQLITE_ALEMBIC_REVISION as OLD_STAMP

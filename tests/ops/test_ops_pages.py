@@ -19,6 +19,10 @@ from orchestration.lib import check_results
 from streamlit_app.i18n import fmt_count, t
 from tests.app.marts_fixture import APP_PATH, FIGURES, write_small_warehouse
 
+# Not unit tests: each renders pages (Streamlit AppTest) on a home with a Dagster instance written per test:
+# 3-14 s each with its setup, 115 s for the file in a loaded unit lane (load 5-6). They run in make test.
+pytestmark = pytest.mark.slow
+
 TIMEOUT = 90
 NOW = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 RECENT = "after the previous publish"  # resolved when the home is written

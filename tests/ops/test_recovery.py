@@ -70,6 +70,7 @@ def test_a_live_run_is_left_alone_so_two_builds_still_serialise(dagster_home, wr
     assert proc.poll() is None
 
 
+@pytest.mark.slow  # waits for real processes: 3.8 s in a loaded unit lane
 def test_a_run_that_never_recorded_a_process_is_failed_only_after_the_grace(dagster_home, monkeypatch):
     """NOT_STARTED ghosts: created, then killed before the run's process was recorded."""
     instance = _instance(dagster_home)
@@ -151,6 +152,7 @@ def test_a_child_of_a_dead_build_still_holding_the_warehouse_is_stopped_a_users_
         users.wait()
 
 
+@pytest.mark.slow  # waits for real processes: 2.8 s in a loaded unit lane
 def test_temporary_folders_of_dead_processes_are_removed_live_ones_kept(dagster_home):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
@@ -170,6 +172,7 @@ def test_temporary_folders_of_dead_processes_are_removed_live_ones_kept(dagster_
     assert not mine.exists()
 
 
+@pytest.mark.slow  # waits for real processes: 3.2 s in a loaded unit lane
 def test_old_dbt_run_folders_are_pruned(dagster_home):
     runs = settings.dbt_runs_dir()
     for i in range(recovery.DBT_RUNS_KEPT + 2):
@@ -183,6 +186,7 @@ def test_old_dbt_run_folders_are_pruned(dagster_home):
 # ---------------------------------------------------------------------------------------------
 # The writer slot outside a run (`tsw ingest`)
 # ---------------------------------------------------------------------------------------------
+@pytest.mark.slow  # waits for real processes: 5.5 s in a loaded unit lane
 def test_writer_slot_waits_for_the_holder_then_proceeds(dagster_home):
     instance = _instance(dagster_home)
     released = threading.Event()

@@ -49,6 +49,7 @@ def test_each_named_shop_has_its_inbox_folder_and_its_own_home(home, monkeypatch
         settings.tsw_home()
 
 
+@pytest.mark.slow  # real file loads through the whole ingest engine: 6.7 s in a loaded unit lane
 def test_the_roots_ingest_leaves_shop_folders_to_their_shop(home, monkeypatch):
     from orchestration.ingest import ingest_inbox
 

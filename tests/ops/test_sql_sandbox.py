@@ -58,6 +58,7 @@ def test_select_returns_rows_and_columns(home):
     assert not result.truncated
 
 
+@pytest.mark.slow  # runs its queries in the SQL sandbox's child process: 8.8 s in a loaded unit lane
 @pytest.mark.parametrize(
     "query",
     [
@@ -74,6 +75,7 @@ def test_read_statements_of_every_form_run(home, query):
     assert result.columns and result.rows
 
 
+@pytest.mark.slow  # runs its queries in the SQL sandbox's child process: 3.4 s in a loaded unit lane
 def test_row_cap_truncates_and_says_so(home):
     result = run_query("select * from marts.mart_market_size order by value desc", max_rows=100)
     assert len(result.rows) == 100
@@ -129,6 +131,7 @@ def test_non_read_statements_are_refused_with_a_clear_message(home, query, words
     assert message in cli.output
 
 
+@pytest.mark.slow  # runs its queries in the SQL sandbox's child process: 13.7 s in a loaded unit lane
 @pytest.mark.parametrize(
     "query",
     [
@@ -172,6 +175,7 @@ def test_the_connection_itself_refuses_what_the_gate_stops(home, tmp_path, query
     assert not (tmp_path / "other.duckdb").exists()
 
 
+@pytest.mark.slow  # runs its queries in the SQL sandbox's child process: 5.1 s in a loaded unit lane
 def test_published_file_is_unchanged_after_refused_queries(home):
     before = (home / "published.duckdb").read_bytes()
     for query, _ in REFUSED:
@@ -250,6 +254,7 @@ def _measure(home, query: str, timeout_s: float) -> tuple[float, int, str]:
     return elapsed, peak, outcome
 
 
+@pytest.mark.slow  # runs its queries in the SQL sandbox's child process: 9.4 s in a loaded unit lane
 @pytest.mark.parametrize(
     "query",
     [
@@ -267,6 +272,7 @@ def test_string_building_queries_stay_inside_the_memory_cap(home, query):
     assert elapsed < 30
 
 
+@pytest.mark.slow  # runs its queries in the SQL sandbox's child process: 2.5 s in a loaded unit lane
 def test_a_query_that_ignores_interrupts_is_still_stopped_at_its_time_limit(home):
     # repeat() of 1e9 characters runs for half a minute and never looks at DuckDB's interrupt flag.
     elapsed, _, outcome = _measure(home, "select length(repeat('x', 1000000000))", timeout_s=1.0)
@@ -276,6 +282,7 @@ def test_a_query_that_ignores_interrupts_is_still_stopped_at_its_time_limit(home
     assert elapsed < 1.0 + 9
 
 
+@pytest.mark.slow  # runs its queries in the SQL sandbox's child process: 8.7 s in a loaded unit lane
 def test_resident_memory_is_watched_even_where_duckdb_does_not_count_it(home, monkeypatch):
     from orchestration.lib import sql_sandbox
 
@@ -285,6 +292,7 @@ def test_resident_memory_is_watched_even_where_duckdb_does_not_count_it(home, mo
     assert run_query("select count(*) from marts.mart_market_size").rows == [(ROWS,)]
 
 
+@pytest.mark.slow  # runs its queries in the SQL sandbox's child process: 27.0 s in a loaded unit lane
 @pytest.mark.parametrize(
     "query",
     [

@@ -63,6 +63,7 @@ def test_a_bound_or_hedge_word_before_the_figure_sets_the_qualifier(n, scale, wo
         assert q.qualifier == "approx" and close(q.low, expected) and close(q.high, expected), (text, q)
 
 
+@pytest.mark.slow  # Hypothesis: each example a parse: 3.7 s in a loaded unit lane
 @PROPERTY
 @given(st.integers(1, 9_999), st.integers(1, 9_999), st.sampled_from(["-", "~", "～", "至", "到", "–", "—"]),
        st.sampled_from(sorted(s for s in SCALES if s)), st.booleans())
@@ -83,6 +84,7 @@ def test_a_slash_fraction_is_a_share_in_percent_points(num, den, space):
     assert close(q.value, num / den * 100) and q.currency is None
 
 
+@pytest.mark.slow  # Hypothesis: each example a parse: 5.3 s in a loaded unit lane
 @PROPERTY
 @given(st.integers(0, 100), st.sampled_from(["%", "％"]))
 def test_a_percentage_stays_in_percent_points(p, sign):
@@ -92,6 +94,7 @@ def test_a_percentage_stays_in_percent_points(p, sign):
 FIGURE_ALPHABET = "0123456789,.%％ -~～至到–—/千万亿wW一二两三四五六七八九十百零几数超过破逾以上多余+不足低于到内约近左右翻倍番成分之半美元欧人民币英镑金人年"
 
 
+@pytest.mark.slow  # Hypothesis: each example a parse: 3.5 s in a loaded unit lane
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.text(alphabet=FIGURE_ALPHABET, max_size=14) | st.text(max_size=14))
 def test_any_text_parses_consistently_or_fails_with_a_reason(text):

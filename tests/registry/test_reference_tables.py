@@ -14,6 +14,7 @@ PRODUCTS = REFERENCE_TABLES["catalogue_products"]
 MINIMAL = "product_id,product_name,category,seller_sku\nP1,Serum,beauty_personal_care,BPC-001\n"
 
 
+@pytest.mark.slow  # loads the catalogue files through the reference-table loader: 3.0 s in a loaded unit lane
 def test_a_minimal_products_file_loads_with_every_other_column_empty(tmp_path):
     path = tmp_path / "products.csv"
     path.write_text(MINIMAL, encoding="utf-8")
@@ -29,6 +30,7 @@ def test_no_catalogue_at_all_loads_as_empty_tables(tmp_path, monkeypatch):
         assert frame.empty and set(spec.columns) <= set(frame.columns)
 
 
+@pytest.mark.slow  # loads the catalogue files through the reference-table loader: 2.0 s in a loaded unit lane
 def test_several_codes_in_one_cell_merge_two_codes_into_one_product(tmp_path):
     path = tmp_path / "products.csv"
     path.write_text("product_id,asin,tiktok_sku_id\nP1,B0K0J9RSTV | B0373XRTKS,1782032890481714833|1753942818610401594\n",
@@ -37,6 +39,7 @@ def test_several_codes_in_one_cell_merge_two_codes_into_one_product(tmp_path):
     assert frame.loc[0, "asin"].count("B0") == 2
 
 
+@pytest.mark.slow  # loads the catalogue files through the reference-table loader: 2.6 s in a loaded unit lane
 def test_a_category_not_in_the_taxonomy_is_named_with_its_row_and_rule(tmp_path):
     path = tmp_path / "products.csv"
     path.write_text(MINIMAL + "P2,Dress,ladies_fashion,WW-001\n", encoding="utf-8")
@@ -47,6 +50,7 @@ def test_a_category_not_in_the_taxonomy_is_named_with_its_row_and_rule(tmp_path)
     assert violation.file == "products.csv" or violation.file.endswith("products.csv")
 
 
+@pytest.mark.slow  # loads the catalogue files through the reference-table loader: 1.7 s in a loaded unit lane
 def test_a_cost_that_is_not_a_number_is_named(tmp_path):
     path = tmp_path / "products.csv"
     path.write_text("product_id,unit_cogs_usd\nP1,9.64\nP2,about 5\n", encoding="utf-8")
@@ -62,6 +66,7 @@ def test_a_missing_required_column_is_reported(tmp_path):
         validate_reference_table(REFERENCE_TABLES["catalogue_cost_changes"], path)
 
 
+@pytest.mark.slow  # loads the catalogue files through the reference-table loader: 2.0 s in a loaded unit lane
 def test_every_platform_rate_card_row_has_a_value_a_source_and_a_date():
     fees = pd.read_csv(settings.REFERENCE_SEEDS_DIR / "platform_fees.csv", dtype=str, keep_default_na=False)
     validate_reference_table(REFERENCE_TABLES["platform_fees"])
