@@ -28,6 +28,7 @@ def _read(folder, name):
     return pd.read_csv(folder / name, dtype=str, keep_default_na=False)
 
 
+@pytest.mark.slow  # validates through Great Expectations (its import and two suites): 8.3 s in the unit lane at load 3
 def test_the_demo_catalogue_passes_the_sellers_rules(written):
     validate_reference_table(REFERENCE_TABLES["catalogue_products"], written / "products.csv")
     validate_reference_table(REFERENCE_TABLES["catalogue_cost_changes"], written / "cost_changes.csv")

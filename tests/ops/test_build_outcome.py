@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from orchestration.defs.transform.dbt_models import FAILED, summarize_run
 from orchestration.lib import build_state
 from tests.app.marts_fixture import APP_PATH
 
@@ -23,6 +21,10 @@ def _result(unique_id: str, status: str, message: str = "") -> dict:
 
 
 def test_core_models_and_their_tests_are_core_the_other_marts_are_not(manifest_path):
+    # Imported here, not at the top: dagster-dbt and dbt are ~5 s of CPU, which every xdist worker would pay
+    # while collecting, whether or not it runs this test.
+    from orchestration.defs.transform.dbt_models import FAILED, summarize_run
+
     run_results = {"results": [
         _result("model.tiktok_shop_warehouse.fct_order_lines", "error", "Binder Error"),
         _result("model.tiktok_shop_warehouse.stg_tiktok__orders", "success"),
@@ -40,7 +42,10 @@ def test_core_models_and_their_tests_are_core_the_other_marts_are_not(manifest_p
     assert withheld_by == ["fct_order_lines"]
 
 
+@pytest.mark.slow  # renders the app's pages (Streamlit AppTest) in two languages: 1.5 s in the unit lane at load 3
 def test_a_withheld_build_is_named_by_status_and_on_every_page(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
     from orchestration.status import Status
 
     monkeypatch.setenv("TSW_HOME", str(tmp_path))
