@@ -37,7 +37,8 @@ demo: install
 serve: install
 	$(RUN) tsw serve
 
-# Lanes (README "Tests"): test = everything (CI); test-unit = no build, under a minute;
+# Lanes (README "Tests"): test = everything (CI); test-unit = no build, no demo, no page render: under a
+# minute on two quiet cores;
 # test-fast = everything but the slow and browser tests (the unit lane plus the built demo warehouse).
 test: install
 	$(RUN) pytest $(TEST_ARGS)
