@@ -10,7 +10,8 @@ import streamlit as st
 
 from orchestration.analysis.spillover_schema import STATUS_FAILED, STATUS_OK
 from streamlit_app import components, data
-from streamlit_app.i18n import MISSING, current_lang, fmt_count, fmt_money, fmt_number, label_for, t
+from streamlit_app.i18n import MISSING, current_lang, fmt_count, fmt_number, label_for, t
+from streamlit_app.spillover_figures import interval, per_dollar, per_views_caption
 
 CHANNELS = ("amazon", "shopify")
 # Material icons rather than emoji: they render the same on every system font.
@@ -18,24 +19,6 @@ VERDICT_MARK = {True: ":material/check_circle:", False: ":material/warning:"}
 
 def group_label(group: str, lang: str) -> str:
     return t("spill.group.all", lang) if group == "all" else label_for("spill.category", group, lang)
-
-
-def per_dollar(value: object, lang: str) -> str:
-    """USD per USD of TikTok GMV, two decimals: `$0.18` — the figure a seller compares with a margin."""
-    if value is None or pd.isna(value):
-        return MISSING
-    return t("spill.per_dollar", lang, x=fmt_money(round(float(value), 2), lang))
-
-
-def interval(low: object, high: object, lang: str) -> str:
-    if low is None or high is None or pd.isna(low) or pd.isna(high):
-        return MISSING
-    low_text, high_text = fmt_money(round(float(low), 2), lang), fmt_money(round(float(high), 2), lang)
-    plain = lambda text: text.removesuffix("美元").lstrip("-").replace(",", "").replace(".", "").isdigit()
-    if lang == "zh" and plain(low_text) and plain(high_text):
-        # One unit for both ends keeps the KPI short enough for its column: 0.14 – 0.46美元.
-        low_text = low_text.removesuffix("美元")
-    return f"{low_text} – {high_text}"
 
 
 def reason_of(row: pd.Series, lang: str) -> str:
@@ -337,10 +320,9 @@ def main() -> None:
         if pd.isna(reg["peak_lag_days"])
         else t("spill.days", lang, n=fmt_count(reg["peak_lag_days"], lang)),
     )
-    if not pd.isna(reg["estimate_per_1000_views"]):
-        st.caption(
-            t("spill.per_views", lang, x=fmt_money(round(float(reg["estimate_per_1000_views"]), 2), lang))
-        )
+    views_line = per_views_caption(reg, lang)
+    if views_line:
+        st.caption(views_line)
     if not event.empty and has_figure(event.iloc[0]) and not pd.isna(event["estimate"].iloc[0]):
         e = event.iloc[0]
         st.caption(

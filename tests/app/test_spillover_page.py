@@ -71,6 +71,16 @@ def test_main_group_interval_contains_the_true_amazon_spillover(built):
     assert shown_estimate == pytest.approx(round(estimate, 2), abs=1e-9)
     assert (shown_low, shown_high) == (pytest.approx(round(low, 2)), pytest.approx(round(high, 2)))
     assert shown_low <= beta <= shown_high, f"true {beta:.3f} outside the shown {shown_low} – {shown_high}"
+    # The per-1,000-views figure stands with its own interval, both the mart's.
+    with duckdb.connect(str(published_path()), read_only=True) as con:
+        per_views = con.execute(
+            "select estimate_per_1000_views, ci_low_per_1000_views, ci_high_per_1000_views "
+            "from marts.mart_spillover_estimates "
+            "where product_group = ? and target_channel = 'amazon' and method = 'regression_dl'",
+            [MAIN_GROUP],
+        ).fetchone()
+    views_line = next(c.value for c in at.caption if "1,000 TikTok views" in c.value)
+    assert money_values(views_line) == [pytest.approx(round(v, 2)) for v in per_views]
     # Every estimate says what it means and what it cannot claim.
     text = " ".join(m.value for m in at.markdown)
     assert "cannot prove cause" in text
