@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from orchestration.analysis.spillover_words import headline_kind
 from streamlit_app.i18n import MISSING, fmt_money, t
 
 
@@ -30,8 +31,17 @@ def interval(low: object, high: object, lang: str) -> str:
 def per_views_caption(reg: pd.Series, lang: str) -> str | None:
     """The regression's figure per 1,000 TikTok views with its interval on the same scale; None (the line is
     not shown) where the mart has no range for it: a figure is never shown without its interval."""
-    values = [reg.get(c) for c in ("estimate_per_1000_views", "ci_low_per_1000_views", "ci_high_per_1000_views")]
+    values = [
+        reg.get(c) for c in ("estimate_per_1000_views", "ci_low_per_1000_views", "ci_high_per_1000_views")
+    ]
     if any(v is None or pd.isna(v) for v in values):
         return None
-    point, low, high = values
-    return t("spill.per_views", lang, x=fmt_money(round(float(point), 2), lang), interval=interval(low, high, lang))
+    point, low, high = (float(v) for v in values)
+    # Worded like the headline (spillover_words rules): a significant negative reads as a drop, not as
+    # "-$1.50 of extra sales"; a negative point whose interval spans zero as no clear change.
+    kind = headline_kind(point, low, high)
+    money = lambda v: fmt_money(round(v, 2) + 0.0, lang)  # + 0.0: never "$-0.00"
+    if kind == "drop":
+        return t("spill.per_views_drop", lang, x=money(-point), interval=interval(-high, -low, lang))
+    key = "spill.per_views_unclear" if kind == "unclear" else "spill.per_views"
+    return t(key, lang, x=money(point), interval=interval(low, high, lang))

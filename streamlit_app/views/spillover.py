@@ -322,7 +322,7 @@ def main() -> None:
     )
     views_line = per_views_caption(reg, lang)
     if views_line:
-        st.caption(views_line)
+        st.caption(views_line.replace("$", "\\$"))  # three amounts: not inline LaTeX
     if not event.empty and has_figure(event.iloc[0]) and not pd.isna(event["estimate"].iloc[0]):
         e = event.iloc[0]
         st.caption(
