@@ -7,7 +7,7 @@
     tsw demo               write the demo seller's exports into the inbox
     tsw ingest PATH…       load export files now
     tsw rebuild            rebuild the warehouse from the archive (the source of truth)
-    tsw dagster            start Dagster's UI and daemon on the project's instance (one code server)
+    tsw dagster            start `dagster dev` on the project's instance
 """
 
 from __future__ import annotations
@@ -15,15 +15,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import click
 
 from orchestration import settings
-
-
-DAGSTER_LOCATION = "orchestration.definitions"  # the module, and the code location's name (as `dagster dev` named it)
 
 
 def _env_for_children() -> dict[str, str]:
@@ -328,14 +324,11 @@ def rebuild() -> None:
               help="Turn the daily build schedule and the sensors on once the UI is up (default: the first "
                    "time in this home only, so a choice made later in the UI's Automation tab stands).")
 def dagster_dev(port: int, automation: bool | None) -> None:
-    """Start Dagster's UI and daemon on the project's persistent instance: one code server (the code location,
-    loaded once) that the webserver and the daemon both use; the code server and the webserver start at once,
-    the daemon as soon as the webserver answers.
+    """Start `dagster dev` (webserver + daemon) on the project's persistent instance.
 
     Ctrl-C or SIGTERM stops it with all its children (webserver, daemon, code server).
     """
     import signal
-    import socket
     import threading
 
     from orchestration.lib import dagster_automation
@@ -343,45 +336,9 @@ def dagster_dev(port: int, automation: bool | None) -> None:
 
     home = prepare_dagster_home()
     env = _env_for_children()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        grpc_port = s.getsockname()[1]
-    # What `dagster dev` did with two more processes in front (itself and a code-server proxy, ~6 s of CPU, and
-    # the webserver started only once the code had loaded): the webserver reloads the location when the code
-    # server comes up (DECISIONLOG "Start-up").
-    workspace = home / "workspace.yaml"
-    workspace.write_text("# Written by `tsw dagster` at each start: the code server it started.\nload_from:\n"
-                         f"  - grpc_server:\n      host: 127.0.0.1\n      port: {grpc_port}\n"
-                         f"      location_name: {DAGSTER_LOCATION}\n", encoding="utf-8")
-    py = sys.executable
-    commands = [
-        [py, "-m", "dagster", "api", "grpc", "-m", DAGSTER_LOCATION, "-h", "127.0.0.1", "-p", str(grpc_port),
-         "--location-name", DAGSTER_LOCATION],
-        [py, "-m", "dagster_webserver", "-w", str(workspace), "-h", "127.0.0.1", "-p", str(port)],
-        [py, "-m", "dagster._daemon", "run", "-w", str(workspace)],
-    ]
-    # One process group of their own (the code server leads it), so stopping it reaches every child.
-    procs: list[subprocess.Popen] = []
-    code_server = subprocess.Popen(commands[0], cwd=settings.REPO_ROOT, env=env, process_group=0)
-    procs.append(code_server)
-    try:
-        procs.append(subprocess.Popen(commands[1], cwd=settings.REPO_ROOT, env=env, process_group=code_server.pid))
-    except BaseException:
-        dagster_automation.stop_group(code_server)
-        raise
-    webserver = procs[1]
-
-    def start_daemon_once_the_webserver_answers() -> None:
-        # The daemon opens the instance too: started with the webserver, both created a new home's SQLite tables
-        # at once ("table alembic_version already exists"). The webserver has created them once it answers.
-        import urllib.request
-
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2):
-                pass
-        except OSError:
-            return
-        procs.append(subprocess.Popen(commands[2], cwd=settings.REPO_ROOT, env=env, process_group=code_server.pid))
+    cmd = [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions", "-p", str(port)]
+    # Its own process group, so stopping it reaches every child it starts.
+    proc = subprocess.Popen(cmd, cwd=settings.REPO_ROOT, env=env, start_new_session=True)
 
     class _Stop(Exception):
         pass
@@ -390,30 +347,19 @@ def dagster_dev(port: int, automation: bool | None) -> None:
         raise _Stop(signum)
 
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
-    click.echo(f"Dagster UI: http://127.0.0.1:{port} — the code location takes about 10 s to load; until then the "
-               "UI and the daemon report it unreachable ('Could not reach user code server'), then reload it. "
-               "Ctrl-C stops everything.", err=True)
     if dagster_automation.wanted(home, automation):
-        threading.Thread(target=dagster_automation.turn_on, args=(f"http://127.0.0.1:{port}", home, webserver),
+        threading.Thread(target=dagster_automation.turn_on, args=(f"http://127.0.0.1:{port}", home, proc),
                          name="automation", daemon=True).start()
     code = 0
     try:
-        while all(p.poll() is None for p in procs):  # one of them ending ends the others
-            if len(procs) < len(commands):
-                start_daemon_once_the_webserver_answers()
-            time.sleep(0.5)
-        code = next(p.returncode for p in procs if p.returncode is not None)
+        code = proc.wait()
     except _Stop as stop:
-        click.echo("Stopping Dagster (webserver, daemon, code server)…", err=True)
+        click.echo("Stopping dagster dev (webserver, daemon, code server)…", err=True)
         code = 128 + int(stop.args[0])
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        dagster_automation.stop_group(code_server)
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
+        dagster_automation.stop_group(proc)
     raise SystemExit(code)
 
 

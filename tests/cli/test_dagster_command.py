@@ -1,5 +1,5 @@
 """`tsw dagster` as a README follower uses it: the first start turns the daily build schedule and the sensors
-on (so the seller gets a daily build), and Ctrl-C / SIGTERM stops every child it
+on (so the seller gets a daily build), and Ctrl-C / SIGTERM stops `dagster dev` with every child it
 started — webserver, daemon, code server — none left running. Slow: it boots the whole code location."""
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def test_tsw_dagster_turns_automation_on_and_stops_every_child(tmp_path, stop_si
             assert (home / "dagster" / "automation_turned_on").exists()
 
             children = descendants(proc.pid)
-            assert len(children) >= 3, children  # code server, webserver, daemon
+            assert len(children) >= 3, children  # dagster dev, webserver, daemon (and a code server)
             os.kill(proc.pid, stop_signal)  # the tsw process only, as a terminal's Ctrl-C or a service manager
             proc.wait(timeout=90)
             deadline = time.monotonic() + 60
