@@ -12,11 +12,9 @@ This module walks the inbox (or the paths given) and puts them together.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from orchestration import settings
 from orchestration.ingest import load_log
 from orchestration.ingest.detect import detect_kind, inbox_kinds
 from orchestration.ingest.errors import display_name
