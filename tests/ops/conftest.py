@@ -44,7 +44,9 @@ _VICTIM = textwrap.dedent("""
 
 
 def start_writer_run(dagster_home: Path, env: dict | None = None, hold_s: float = 600) -> subprocess.Popen:
-    """Start a run that holds the writer slot for `hold_s` seconds; returns once the slot is claimed."""
+    """Start a run that holds the writer slot for `hold_s` seconds; returns once the slot is claimed and the
+    step's start is recorded (Dagster claims the slot a moment before it writes STEP_START: a kill in between
+    leaves a run that died "before its first step", which a loaded CI machine hit)."""
     import dagster as dg
 
     proc = subprocess.Popen([sys.executable, "-c", _VICTIM, str(dagster_home), str(hold_s)],
@@ -55,7 +57,9 @@ def start_writer_run(dagster_home: Path, env: dict | None = None, hold_s: float 
     deadline = time.monotonic() + 120
     while True:
         info = instance.event_log_storage.get_concurrency_info(POOL)
-        if {s.run_id for s in info.claimed_slots} - before:
+        new_claims = {s.run_id for s in info.claimed_slots} - before
+        if new_claims and all(instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_START)
+                              for run_id in new_claims):
             return proc
         assert proc.poll() is None, "the victim run exited before claiming the slot"
         assert time.monotonic() < deadline, "the victim run never claimed the writer slot"
