@@ -14,6 +14,7 @@ from pathlib import Path
 from orchestration import settings
 from orchestration.ingest.errors import display_name, safe_file_name
 from orchestration.ingest.load_log import LoadResult
+from orchestration.lib.ingest_precheck import inside_lexically
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -21,15 +22,6 @@ def _inside(path: Path, folder: Path) -> bool:
         path.resolve().relative_to(folder.resolve())
         return True
     except ValueError:
-        return False
-
-
-def _inside_lexically(path: Path, folder: Path) -> bool:
-    """`path` sits in `folder` by name (its last part is not resolved: a link stays a link)."""
-    try:
-        Path(os.path.abspath(path)).parent.resolve().relative_to(folder.resolve())
-        return True
-    except (ValueError, OSError):
         return False
 
 
@@ -81,7 +73,7 @@ def file_away(path: Path, result: LoadResult, move: bool) -> None:
     if result.rule == "not_a_regular_file":
         # A link, folder or pipe: never opened or followed. One in the inbox is moved aside as it is (rename
         # moves the link itself), so it is reported once; one given from elsewhere is left where it is.
-        if not (move and _inside_lexically(path, settings.inbox_dir())):
+        if not (move and inside_lexically(path, settings.inbox_dir())):
             result.stored_as = None
             return
         os.rename(path, target)

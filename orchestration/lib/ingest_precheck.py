@@ -83,7 +83,9 @@ def _sha256(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-def _inside(path: Path, folder: Path) -> bool:
+def inside_lexically(path: Path, folder: Path) -> bool:
+    """`path` sits in `folder` by name (its last part is not resolved: a link stays a link). Also what
+    ingest/filing.py asks before moving a file out of the inbox."""
     try:
         Path(os.path.abspath(path)).parent.resolve().relative_to(folder.resolve())
         return True
@@ -106,7 +108,7 @@ def _loaded(path: Path, archive: Path, inbox: Path) -> AlreadyLoaded | None:
         if meta.get("sha256") != sha:
             continue
         return AlreadyLoaded(path, sha, str(meta.get("original_name") or stored.name), str(meta.get("loaded_at") or ""),
-                             _inside(path, inbox))
+                             inside_lexically(path, inbox))
     return None
 
 

@@ -4,42 +4,24 @@ not shown at all. Fast: the 7-day thin home, with the Amazon regression row give
 
 from __future__ import annotations
 
-import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from orchestration.defs.analysis.spillover_estimates import run_spillover_step
-from orchestration.lib.warehouse import publish
-from tests.analysis.thin_marts import mart_rows, write_mart
-from tests.app.marts_fixture import APP_PATH
-from tests.app.test_spillover_page_thin import SQL_MARTS
+from tests.app.spillover_home import publish_thin_home, run_page
 
 
 def home_with_figure(tmp_path, monkeypatch, views: tuple) -> None:
-    monkeypatch.setenv("TSW_HOME", str(tmp_path))
-    path = tmp_path / "warehouse.duckdb"
-    write_mart(path, mart_rows(7))
-    run_spillover_step(path)
-    with duckdb.connect(str(path)) as con:
-        con.execute(SQL_MARTS)
-        con.execute(
-            "update marts.mart_spillover_estimates set status = 'ok', estimate = ?, ci_low = ?, ci_high = ?, "
-            "estimate_per_1000_views = ?, ci_low_per_1000_views = ?, ci_high_per_1000_views = ?, "
-            "sufficiency_verdict = 'sufficient', confounding_warning = false, explanation = 'x', "
-            "explanation_zh = 'x' where product_group = 'all' and target_channel = 'amazon' "
-            "and method = 'regression_dl'",
-            [*(None if v is None else v / 10 for v in views), *views],
-        )
-    publish()
+    publish_thin_home(
+        tmp_path, monkeypatch, 7,
+        "update marts.mart_spillover_estimates set status = 'ok', estimate = ?, ci_low = ?, ci_high = ?, "
+        "estimate_per_1000_views = ?, ci_low_per_1000_views = ?, ci_high_per_1000_views = ?, "
+        "sufficiency_verdict = 'sufficient', confounding_warning = false, explanation = 'x', "
+        "explanation_zh = 'x' where product_group = 'all' and target_channel = 'amazon' "
+        "and method = 'regression_dl'",
+        [*(None if v is None else v / 10 for v in views), *views])
 
 
 def captions(lang: str) -> str:
-    at = AppTest.from_file(str(APP_PATH), default_timeout=60)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page("views/spillover.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return " ".join(c.value for c in at.caption)
+    return " ".join(c.value for c in run_page(lang).caption)
 
 
 @pytest.mark.parametrize(
