@@ -11,10 +11,11 @@ Lanes (pyproject.toml lists the markers; README's "Tests" section says which com
 - Everything else is the unit lane (`make test-unit`, `-m "not slow and not browser and not warehouse"`):
   no build, no demo, under a minute in parallel on two quiet cores.
 
-Under pytest-xdist (`make test-unit` and `make test-fast` run `-n 2 --dist loadgroup`) a test runs on the worker
-of its group: every `built_warehouse` test on one worker (one build per session, never two processes on the
-same DuckDB file), and the tests of one file together (one group per value of a parametrised module-scoped
-fixture, e.g. each thin seller), so no module fixture is set up on both workers.
+Under pytest-xdist (`make test`, `make test-unit` and `make test-fast` run `-n 2 --dist loadfile`) the tests of
+one file run on one worker, so a module fixture (each thin seller, the spillover marts) is set up once. Not
+`loadgroup`: pytest 9.2 computes `nodeid` from `_id`, so pytest-xdist 3.8's loadgroup (which renames `_nodeid`)
+silently puts every test in a group of its own. Each worker builds its own `built_warehouse` in its own
+temporary folder (never two processes on one DuckDB file).
 
 `demo_source` is the demo seller as `tsw demo` writes it, generated once per session (once for all xdist
 workers: the first one writes it, the others wait for it and read it). It is read-only: copy from it.
@@ -38,20 +39,6 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 WAREHOUSE_FIXTURE = "built_warehouse"
 DEMO_FIXTURE = "demo_source"
-_SHARED_SCOPES = ("module", "package", "session")
-
-
-def _xdist_group(item: pytest.Item) -> str:
-    if WAREHOUSE_FIXTURE in item.fixturenames:
-        return WAREHOUSE_FIXTURE
-    group = item.nodeid.split("::")[0]
-    callspec = getattr(item, "callspec", None)
-    if callspec is not None:
-        for name in sorted(callspec.params):
-            defs = item._fixtureinfo.name2fixturedefs.get(name)
-            if defs and defs[-1].scope in _SHARED_SCOPES:
-                group += f"[{name}={callspec.params[name]}]"
-    return group
 
 
 def pytest_configure(config):
@@ -63,15 +50,12 @@ def pytest_configure(config):
         ensure_manifest()
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if WAREHOUSE_FIXTURE in item.fixturenames:
             item.add_marker(pytest.mark.warehouse)
         elif DEMO_FIXTURE in item.fixturenames:
             item.add_marker(pytest.mark.slow)  # generates the demo once per session: 13-20 s of setup
-        if not any(item.iter_markers("xdist_group")):
-            item.add_marker(pytest.mark.xdist_group(_xdist_group(item)))
 
 
 def _shared_dir(tmp_path_factory, name: str) -> Path:
