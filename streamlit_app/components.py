@@ -60,6 +60,15 @@ def source_line(claim_ids: Iterable[str], lang: str | None = None) -> str:
     return t("chart.source", lang, ids=shown)
 
 
+def page_header(page: str, **intro_values) -> str:
+    """Every page's heading and one-line introduction (`<page>.title`, `<page>.intro` in the message catalogues),
+    in the reader's language; returns that language for the rest of the page."""
+    lang = _lang()
+    st.title(t(f"{page}.title", lang))
+    st.caption(t(f"{page}.intro", lang, **intro_values))
+    return lang
+
+
 def _lang() -> str:
     from streamlit_app.i18n import current_lang
 
@@ -197,29 +206,16 @@ def table(
         st.dataframe(display, hide_index=True, key=f"{key}_table", width="stretch", **kwargs)
     lang = current_lang()
     export = download_frame(raw, lang) if raw is not None else display.reset_index(drop=True)
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(
-        t("table.download"),
-        data=lambda: to_csv_bytes(export),
-        file_name=f"{file_stem}.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
-        help=t("table.download_help"),
-        icon=":material/download:",
-        on_click="ignore",
-        disabled=export.empty,
+    downloads = (
+        ("table.download", lambda: to_csv_bytes(export), "csv", "text/csv", ":material/download:"),
+        ("table.download_xlsx", lambda: to_xlsx_bytes(export, sheet_name=file_stem), "xlsx",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ":material/table_view:"),
     )
-    right.download_button(
-        t("table.download_xlsx"),
-        data=lambda: to_xlsx_bytes(export, sheet_name=file_stem),
-        file_name=f"{file_stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx",
-        help=t("table.download_help"),
-        icon=":material/table_view:",
-        on_click="ignore",
-        disabled=export.empty,
-    )
+    for column, (label, make, extension, mime, icon) in zip(st.columns([1, 1, 4])[:2], downloads, strict=True):
+        column.download_button(
+            t(label), data=make, file_name=f"{file_stem}.{extension}", mime=mime, key=f"{key}_{extension}",
+            help=t("table.download_help"), icon=icon, on_click="ignore", disabled=export.empty,
+        )
 
 
 def choice(widget, label: str, options: list, *, key: str, lang: str, format_func, **kwargs):

@@ -63,7 +63,7 @@
   `source`, `files` (file_rank above) and `ranked`, where `_version_rank = 1` is the row of the newest file
   holding the record (the file's last row when one file holds it twice). Opens the model's `with`:
       {{ newest_versions(source('tiktok', 'tiktok_video_performance'), 'video_link, _file_period_start, _file_period_end') }}
-      select ... from ranked where _version_rank = 1
+      select ... {{ period_report_end() }}   (or: ... from ranked where _version_rank = 1)
 -#}
 {% macro newest_versions(relation, key, activity=none) -%}
 with source as (
@@ -133,4 +133,17 @@ latest as (
     inner join latest_batch_per_order using ({{ key }}, _batch_id)
 
 )
+{%- endmacro %}
+
+{#-
+  The end of a period report's staging select (after newest_versions): the report period the file covers, the
+  currency its amounts are in, the load metadata, and only the newest version of each record.
+-#}
+{% macro period_report_end() -%}
+        _file_period_start as period_start,
+        _file_period_end as period_end,
+        _currency as currency_of_amounts,
+        {{ load_metadata() }}
+from ranked
+where _version_rank = 1
 {%- endmacro %}

@@ -27,3 +27,33 @@ where
     {%- if measure in unchecked_when_null %}){% endif %}
     {%- endfor %}
 {% endmacro %}
+
+{#-
+  A whole reconciliation of a mart against the exports: per channel and month, each measure summed over the
+  mart (`measures`: name -> SQL aggregate over `mart`) must equal the same total computed from staging in
+  int_reconciliation__exports_monthly (its column of that name). The tests that compare with that model are
+  written as one call of this.
+-#}
+{% macro reconcile_with_exports(mart, measures, tolerance=0.01, unchecked_when_null=[]) %}
+with staging as (
+
+    select channel, order_month, {% for name in measures %}{{ name }}, {% endfor %}
+    from {{ ref('int_reconciliation__exports_monthly') }}
+
+),
+
+mart as (
+
+    select
+        channel,
+        order_month,
+        {%- for name, aggregate in measures.items() %}
+        {{ aggregate }} as {{ name }},
+        {%- endfor %}
+    from {{ ref(mart) }}
+    group by all
+
+)
+
+{{ reconcile('staging', 'mart', measures.keys() | list, tolerance=tolerance, unchecked_when_null=unchecked_when_null) }}
+{% endmacro %}

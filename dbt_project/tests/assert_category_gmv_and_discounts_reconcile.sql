@@ -5,24 +5,8 @@
 -- Amount is counted once per order (it sits on the first line only).
 -- Several parents: dagster-dbt attaches it as an asset check to the model named here.
 {{ config(meta={'dagster': {'ref': {'name': 'mart_category_performance'}}}) }}
-with staging as (
-
-    select channel, order_month, gmv, seller_discount, platform_discount,
-    from {{ ref('int_reconciliation__exports_monthly') }}
-
-),
-
-mart as (
-
-    select
-        channel,
-        order_month,
-        sum(gmv_usd) as gmv,
-        sum(seller_discount_usd) as seller_discount,
-        sum(platform_discount_usd) as platform_discount,
-    from {{ ref('mart_category_performance') }}
-    group by all
-
-)
-
-{{ reconcile('staging', 'mart', ['gmv', 'seller_discount', 'platform_discount']) }}
+{{ reconcile_with_exports('mart_category_performance', {
+    'gmv': 'sum(gmv_usd)',
+    'seller_discount': 'sum(seller_discount_usd)',
+    'platform_discount': 'sum(platform_discount_usd)',
+}) }}

@@ -5,24 +5,8 @@
 -- Amazon: its per-item columns), within a cent.
 -- Several parents: dagster-dbt attaches it as an asset check to the model named here.
 {{ config(meta={'dagster': {'ref': {'name': 'mart_category_performance'}}}) }}
-with staging as (
-
-    select channel, order_month, shipping, taxes, refunds,
-    from {{ ref('int_reconciliation__exports_monthly') }}
-
-),
-
-mart as (
-
-    select
-        channel,
-        order_month,
-        sum(shipping_charged_usd) as shipping,
-        sum(taxes_usd) as taxes,
-        sum(refunds_usd) as refunds,
-    from {{ ref('mart_category_performance') }}
-    group by all
-
-)
-
-{{ reconcile('staging', 'mart', ['shipping', 'taxes', 'refunds']) }}
+{{ reconcile_with_exports('mart_category_performance', {
+    'shipping': 'sum(shipping_charged_usd)',
+    'taxes': 'sum(taxes_usd)',
+    'refunds': 'sum(refunds_usd)',
+}) }}

@@ -4,20 +4,7 @@
 -- line quantity of own orders — TikTok orders synced into Shopify are counted on TikTok only).
 -- Several parents: dagster-dbt attaches it as an asset check to the model named here.
 {{ config(meta={'dagster': {'ref': {'name': 'mart_category_performance'}}}) }}
-with staging as (
-
-    select channel, order_month, units_sold, units_returned,
-    from {{ ref('int_reconciliation__exports_monthly') }}
-
-),
-
-mart as (
-
-    select channel, order_month, sum(units_sold) as units_sold, sum(units_returned) as units_returned,
-    from {{ ref('mart_category_performance') }}
-    group by all
-
-)
-
-{{ reconcile('staging', 'mart', ['units_sold', 'units_returned'], tolerance=1e-6,
-              unchecked_when_null=['units_returned']) }}
+{{ reconcile_with_exports('mart_category_performance', {
+    'units_sold': 'sum(units_sold)',
+    'units_returned': 'sum(units_returned)',
+}, tolerance=1e-6, unchecked_when_null=['units_returned']) }}

@@ -18,7 +18,7 @@ from orchestration.lib import catalogue as cat
 from orchestration.lib.reference_tables import COST_COLUMNS, taxonomy_ids
 from orchestration.quality.violations import ValidationFailed
 from streamlit_app import build_runner, components, data
-from streamlit_app.i18n import current_lang, fmt_count, t
+from streamlit_app.i18n import fmt_count, t
 
 EDITED_COLUMNS = ["product_id", "product_name", "category", "seller_sku", "unit_cogs_usd", "tiktok_fbs_fulfilment_usd",
                   "tiktok_fbt_fulfilment_usd", "amazon_fba_fulfilment_usd", "amazon_fbm_fulfilment_usd",
@@ -125,9 +125,7 @@ def match_report(lang: str) -> None:
 
 
 def main() -> None:
-    lang = current_lang()
-    st.title(t("catalogue.title", lang))
-    st.caption(t("catalogue.intro", lang))
+    lang = components.page_header("catalogue")
     build_status(lang)
     editor(lang)
     match_report(lang)

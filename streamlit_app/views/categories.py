@@ -29,7 +29,6 @@ from streamlit_app.category_figures import (
     waterfall_steps,
 )
 from streamlit_app.i18n import (
-    current_lang,
     fmt_count,
     fmt_money,
     fmt_percent,
@@ -409,9 +408,7 @@ def analysis_notes(lang: str) -> None:
 
 
 def main() -> None:
-    lang = current_lang()
-    st.title(t("categories.title", lang))
-    st.caption(t("categories.intro", lang, time_zone=seller_settings.load_or_default().time_zone))
+    lang = components.page_header("categories", time_zone=seller_settings.load_or_default().time_zone)
     with components.data_guard():
         marts = data.category_marts()
         performance, categories, unit_economics, unmapped = (

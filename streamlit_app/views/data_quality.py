@@ -13,7 +13,7 @@ import streamlit as st
 
 from streamlit_app import components, data, operations
 from streamlit_app.check_names import check_label
-from streamlit_app.i18n import current_lang, fmt_count, label_for, t
+from streamlit_app.i18n import fmt_count, label_for, t
 
 STATUS_MARK = {"loaded": "🟢", "duplicate": "⚪", "quarantined_file": "🔴"}
 QUARANTINE_ROWS_SHOWN = 5000
@@ -192,9 +192,7 @@ def checks_section(checks: pd.DataFrame, lang: str) -> None:
 
 
 def main() -> None:
-    lang = current_lang()
-    st.title(t("quality.title", lang))
-    st.caption(t("quality.intro", lang))
+    lang = components.page_header("quality")
     with components.data_guard():
         log = operations.load_log()
         checks = operations.latest_check_results()

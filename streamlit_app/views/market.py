@@ -10,7 +10,6 @@ import streamlit as st
 from streamlit_app import components, data
 from streamlit_app.i18n import (
     attribution_label,
-    current_lang,
     fmt_count,
     fmt_percent,
     fmt_range,
@@ -313,9 +312,7 @@ def trace_section(figures: pd.DataFrame, claims: pd.DataFrame, lang: str) -> Non
 
 
 def main() -> None:
-    lang = current_lang()
-    st.title(t("market.title", lang))
-    st.caption(t("market.intro", lang))
+    lang = components.page_header("market")
     with components.data_guard():
         figures = data.market_size()
         checks = data.claim_checks()

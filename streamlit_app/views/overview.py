@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from streamlit_app import components, data, operations
-from streamlit_app.i18n import current_lang, fmt_count, t
+from streamlit_app.i18n import fmt_count, t
 from streamlit_app.operations import FRESH, NEVER, OLD_DATA, STALE, freshness_status
 
 STATUS_MARK = {FRESH: "🟢", STALE: "🟠", OLD_DATA: "🟠", NEVER: "⚪"}
@@ -128,9 +128,7 @@ def changes(lang: str) -> None:
 
 
 def main() -> None:
-    lang = current_lang()
-    st.title(t("overview.title", lang))
-    st.caption(t("overview.intro", lang))
+    lang = components.page_header("overview")
     with components.data_guard():
         headline(lang)
         freshness(lang)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from streamlit_app import components, data
-from streamlit_app.i18n import current_lang, fmt_count, fmt_money, label_for, t
+from streamlit_app.i18n import fmt_count, fmt_money, label_for, t
 
 RECONCILIATION = "marts.mart_payout_reconciliation"
 EXCEPTIONS = "marts.mart_settlement_exceptions"
@@ -86,9 +86,7 @@ def payouts_table(payouts: pd.DataFrame, lang: str) -> None:
 
 
 def main() -> None:
-    lang = current_lang()
-    st.title(t("settle.title", lang))
-    st.caption(t("settle.intro", lang))
+    lang = components.page_header("settle")
     with components.data_guard():
         payouts, findings = load()
     if payouts.empty:

@@ -9,7 +9,6 @@ import streamlit as st
 from streamlit_app import components, data
 from streamlit_app.i18n import (
     attribution_label,
-    current_lang,
     fmt_count,
     fmt_value,
     label_for,
@@ -107,9 +106,7 @@ def claims_table(claims: pd.DataFrame, lang: str) -> None:
 
 
 def main() -> None:
-    lang = current_lang()
-    st.title(t("sources.title", lang))
-    st.caption(t("sources.intro", lang))
+    lang = components.page_header("sources")
     with components.data_guard():
         claims = data.cited_claims()
     claims_table(claims, lang)

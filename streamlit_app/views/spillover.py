@@ -10,7 +10,7 @@ import streamlit as st
 
 from orchestration.analysis.spillover_schema import STATUS_FAILED, STATUS_OK
 from streamlit_app import components, data
-from streamlit_app.i18n import MISSING, current_lang, fmt_count, fmt_number, label_for, t
+from streamlit_app.i18n import MISSING, fmt_count, fmt_number, label_for, t
 from streamlit_app.spillover_figures import interval, per_dollar, per_views_caption
 
 CHANNELS = ("amazon", "shopify")
@@ -253,9 +253,7 @@ def floor_note(fl: pd.DataFrame, lang: str) -> None:
 
 
 def main() -> None:
-    lang = current_lang()
-    st.title(t("spill.title", lang))
-    st.caption(t("spill.intro", lang))
+    lang = components.page_header("spill")
     with components.data_guard():
         marts = data.spillover_marts()
     estimates, floor = marts["estimates"], marts["floor"]

@@ -12,7 +12,7 @@ import streamlit as st
 
 from orchestration.lib.sql_sandbox import QueryRefused, run_query, schema_catalog
 from streamlit_app import components, data
-from streamlit_app.i18n import current_lang, description, fmt_count, t
+from streamlit_app.i18n import description, fmt_count, t
 
 MAX_ROWS = 1000
 TIMEOUT_S = 20.0
@@ -88,9 +88,7 @@ def query_box(lang: str) -> None:
 
 
 def main() -> None:
-    lang = current_lang()
-    st.title(t("sql.title", lang))
-    st.caption(t("sql.intro", lang))
+    lang = components.page_header("sql")
     with components.data_guard():
         data.published_version()  # no build yet -> the standard notice instead of a query error
         query_box(lang)

@@ -41,9 +41,4 @@ select
         ordered_product_sales_b2b,
         total_order_items,
         total_order_items_b2b,
-        _file_period_start as period_start,
-        _file_period_end as period_end,
-        _currency as currency_of_amounts,
-        {{ load_metadata() }}
-from ranked
-where _version_rank = 1
+        {{ period_report_end() }}

@@ -15,10 +15,5 @@ select
     nullif(trim(shopify_product_type), '') as shopify_product_type,
     nullif(trim(amazon_size_tier), '') as amazon_size_tier,
     try_cast(costs_valid_from as date) as costs_valid_from,
-    cast(unit_cogs_usd as double) as unit_cogs_usd,
-    cast(tiktok_fbs_fulfilment_usd as double) as tiktok_fbs_fulfilment_usd,
-    cast(tiktok_fbt_fulfilment_usd as double) as tiktok_fbt_fulfilment_usd,
-    cast(amazon_fba_fulfilment_usd as double) as amazon_fba_fulfilment_usd,
-    cast(amazon_fbm_fulfilment_usd as double) as amazon_fbm_fulfilment_usd,
-    cast(shopify_fulfilment_usd as double) as shopify_fulfilment_usd,
+    {{ cast_unit_costs() }}
 from {{ source('catalogue', 'catalogue_products') }}

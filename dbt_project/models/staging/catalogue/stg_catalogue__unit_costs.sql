@@ -7,12 +7,10 @@ with from_products as (
     select
         product_id,
         coalesce(costs_valid_from, date '1900-01-01') as valid_from,
-        unit_cogs_usd, tiktok_fbs_fulfilment_usd, tiktok_fbt_fulfilment_usd, amazon_fba_fulfilment_usd,
-        amazon_fbm_fulfilment_usd, shopify_fulfilment_usd,
+        {{ unit_cost_columns() | join(', ') }},
         'catalogue/products.csv' as cost_source,
     from {{ ref('stg_catalogue__products') }}
-    where coalesce(unit_cogs_usd, tiktok_fbs_fulfilment_usd, tiktok_fbt_fulfilment_usd, amazon_fba_fulfilment_usd,
-                   amazon_fbm_fulfilment_usd, shopify_fulfilment_usd) is not null
+    where coalesce({{ unit_cost_columns() | join(', ') }}) is not null
 
 ),
 
@@ -21,12 +19,7 @@ from_changes as (
     select
         trim(product_id) as product_id,
         cast(valid_from as date) as valid_from,
-        cast(unit_cogs_usd as double) as unit_cogs_usd,
-        cast(tiktok_fbs_fulfilment_usd as double) as tiktok_fbs_fulfilment_usd,
-        cast(tiktok_fbt_fulfilment_usd as double) as tiktok_fbt_fulfilment_usd,
-        cast(amazon_fba_fulfilment_usd as double) as amazon_fba_fulfilment_usd,
-        cast(amazon_fbm_fulfilment_usd as double) as amazon_fbm_fulfilment_usd,
-        cast(shopify_fulfilment_usd as double) as shopify_fulfilment_usd,
+        {{ cast_unit_costs() }}
         coalesce(nullif(trim(source), ''), 'catalogue/cost_changes.csv') as cost_source,
     from {{ source('catalogue', 'catalogue_cost_changes') }}
 
@@ -52,12 +45,7 @@ select
     product_id || '@' || strftime(valid_from, '%Y-%m-%d') as unit_cost_id,
     product_id,
     valid_from,
-    unit_cogs_usd,
-    tiktok_fbs_fulfilment_usd,
-    tiktok_fbt_fulfilment_usd,
-    amazon_fba_fulfilment_usd,
-    amazon_fbm_fulfilment_usd,
-    shopify_fulfilment_usd,
+    {{ unit_cost_columns() | join(', ') }},
     cost_source,
     coalesce(
         lead(valid_from) over (partition by product_id order by valid_from) - interval 1 day,

@@ -30,9 +30,4 @@ select
         seller_product_card_gmv,
         product_card_sku_orders,
         product_card_items_sold,
-        _file_period_start as period_start,
-        _file_period_end as period_end,
-        _currency as currency_of_amounts,
-        {{ load_metadata() }}
-from ranked
-where _version_rank = 1
+        {{ period_report_end() }}

@@ -14,9 +14,4 @@ select
         shoppable_video_gpm,
         video_duration_seconds,
         avg_watch_time_seconds,
-        _file_period_start as period_start,
-        _file_period_end as period_end,
-        _currency as currency_of_amounts,
-        {{ load_metadata() }}
-from ranked
-where _version_rank = 1
+        {{ period_report_end() }}
