@@ -11,11 +11,9 @@ from orchestration.lib.warehouse import publish
 from tests.analysis.thin_marts import mart_rows, write_mart
 from tests.app.marts_fixture import APP_PATH
 
-# The page also reads the SQL spillover marts; on thin data the lag profile is empty and the floor has its
-# 'all' rows with a status, as dbt builds them (the burst profile is written by run_spillover_step, empty here).
+# The page also reads the attribution floor, a dbt mart: on thin data it has its 'all' rows with a status, as dbt
+# builds them (the burst and lag profiles are written by run_spillover_step, empty here).
 SQL_MARTS = """
-create table marts.mart_spillover_lag_profile (grain varchar, product_group varchar, target_channel varchar,
-    lag_days integer, n_days integer, correlation double, is_peak_lag boolean);
 create table marts.mart_spillover_attribution_floor as
 select 'all' as product_group, channel as target_channel, channel = 'shopify' as has_attribution_data,
     cast(0 as bigint) as attributed_orders, 0.0 as attributed_sales_usd, cast(0 as bigint) as orders_with_creator_code,
@@ -27,7 +25,6 @@ select 'all' as product_group, channel as target_channel, channel = 'shopify' as
     case when channel = 'amazon' then '未提供亚马逊归因数据。' end as reason_zh,
 from (select unnest(['amazon', 'shopify']) as channel);
 """
-
 
 
 def publish_thin_home(tmp_path, monkeypatch, days: int, statement: str | None = None, params=None) -> None:

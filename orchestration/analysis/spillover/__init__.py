@@ -68,7 +68,8 @@ without a control series the two cannot be separated, so a warning there is not 
 A group-level estimate weights each product by how much its TikTok GMV *varies* (viral products dominate);
 it equals the group's GMV-weighted spillover only when the group's products respond alike.
 
-The lag-correlation definition is mirrored in SQL (dbt, mart_spillover_lag_profile); keep them in step.
+The lag correlation has one definition, ``descriptive.lag_correlation``: the lag_correlation rows and the
+lag-profile mart (marts.mart_spillover_lag_profile, ``lag_profile``) are both computed from it.
 
 Package layout (one module per stage, this package re-exports every name): ``panel`` (constants, input
 checks), ``regression`` (design, least squares, intervals, the lag family, the placebo), ``descriptive`` (lag
@@ -82,6 +83,7 @@ from __future__ import annotations
 from orchestration.analysis.spillover.descriptive import (  # noqa: F401
     centred_mean,
     lag_correlation,
+    lag_profile,
     spike_episodes,
 )
 from orchestration.analysis.spillover.diagnostics import (  # noqa: F401

@@ -35,6 +35,20 @@ def lag_correlation(df: pd.DataFrame, max_lag: int = DEFAULT_MAX_LAG) -> pd.Data
     return pd.DataFrame(rows)
 
 
+def lag_profile(df: pd.DataFrame, max_lag: int = DEFAULT_MAX_LAG) -> pd.DataFrame:
+    """`lag_correlation` as the lag-profile mart's rows: lags with at least one pair of days, and `is_peak_lag` on
+    the largest correlation (the shortest lag on a tie, as argmax picks)."""
+    lc = lag_correlation(df, max_lag)
+    lc = lc[lc["n"] > 0].reset_index(drop=True)
+    peak = lc["correlation"].idxmax() if lc["correlation"].notna().any() else None
+    return pd.DataFrame({
+        "lag_days": lc["lag"].astype(int),
+        "n_days": lc["n"].astype(int),
+        "correlation": lc["correlation"],
+        "is_peak_lag": [i == peak for i in lc.index],
+    })
+
+
 def spike_episodes(x: np.ndarray, min_gap: int = EVENT_WINDOW) -> list[int]:
     """Distinct bursts: days x crosses its 95th percentile at least ``min_gap`` days after the previous one.
 

@@ -1,7 +1,6 @@
 """The spillover regression as a Dagster asset: marts.mart_spillover_estimates.
 
-dbt builds the daily panel (marts.mart_channel_daily) and the SQL views of the same data (lag profile,
-attribution floor); what SQL cannot do — the distributed-lag regression with HAC intervals,
+dbt builds the daily panel (marts.mart_channel_daily) and the attribution floor; what SQL cannot do — the distributed-lag regression with HAC intervals,
 the placebo, the sufficiency and confounding diagnostics — runs here, by calling
 `orchestration.analysis.spillover.estimate_all` on panels read from the mart:
 
@@ -12,7 +11,9 @@ the placebo, the sufficiency and confounding diagnostics — runs here, by calli
 - events: Prime Day, BFCM, the share of the group's products on promotion and stocked out.
 
 Beside it the step writes marts.mart_spillover_burst_profile: the average day-by-day excess around the
-event study's own bursts (the page's spike chart), so chart and figure come from the same events.
+event study's own bursts (the page's spike chart), so chart and figure come from the same events; and
+marts.mart_spillover_lag_profile: the lag correlations of every grain's panel (the page's timing chart), from
+the same `lag_correlation` as the lag_correlation rows (it was a dbt model mirroring it, held by a parity test).
 Each table is replaced in one statement, so readers of the warehouse never see half an update.
 """
 
@@ -36,6 +37,14 @@ COLUMN_TYPES: dict[str, str] = schema.MART_SCHEMA  # the mart's one schema, owne
 # the chart shows the events the figure used (the spike rule has one owner, find_bursts).
 PROFILE_TABLE = "marts.mart_spillover_burst_profile"
 PROFILE_TYPES: dict[str, str] = schema.PROFILE_SCHEMA
+LAG_PROFILE_TABLE = "marts.mart_spillover_lag_profile"
+LAG_PROFILE_TYPES: dict[str, str] = schema.LAG_PROFILE_SCHEMA
+# Every grain (product, category, all), as mart_channel_daily has them: one series per grain x group.
+_LAG_PANEL_SQL = f"""
+    select grain, product_group, date_day, tiktok_gmv_usd, amazon_sales_usd, shopify_sales_usd
+    from {PANEL_SOURCE}
+    order by grain, product_group, date_day
+"""
 
 _PANEL_SQL = f"""
     select
@@ -95,6 +104,23 @@ def read_panels(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def lag_profiles(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """marts.mart_spillover_lag_profile's rows: `lag_profile` of each grain x group x target channel's panel."""
+    from orchestration.analysis.spillover import lag_profile
+
+    wide = conn.execute(_LAG_PANEL_SQL).df()
+    frames = []
+    for (grain, group), days in wide.groupby(["grain", "product_group"], sort=True):
+        for channel in TARGET_CHANNELS:
+            panel = pd.DataFrame({"tiktok_gmv": days["tiktok_gmv_usd"].astype(float).to_numpy(),
+                                  "target_sales": days[f"{channel}_sales_usd"].astype(float).to_numpy()})
+            profile = lag_profile(panel)
+            frames.append(profile.assign(grain=grain, product_group=group, target_channel=channel))
+    if not frames:
+        return pd.DataFrame(columns=list(LAG_PROFILE_TYPES))
+    return pd.concat(frames, ignore_index=True)[list(LAG_PROFILE_TYPES)]
+
+
 def estimate_with_profiles(panels: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """estimate_tables on the panels: every group x channel x method gets a row with its status; beside it
     the burst profiles of the event study's own bursts (the page's spike chart)."""
@@ -124,22 +150,24 @@ def _replace_table(conn: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFr
 
 
 def write_estimates(
-    conn: duckdb.DuckDBPyConnection, rows: pd.DataFrame, profiles: pd.DataFrame | None = None
+    conn: duckdb.DuckDBPyConnection, rows: pd.DataFrame, profiles: pd.DataFrame | None = None,
+    lags: pd.DataFrame | None = None,
 ) -> None:
     _replace_table(conn, TABLE, rows, COLUMN_TYPES)
-    if profiles is None:
-        profiles = pd.DataFrame(columns=list(PROFILE_TYPES))
-    _replace_table(conn, PROFILE_TABLE, profiles, PROFILE_TYPES)
+    for table, frame, types in ((PROFILE_TABLE, profiles, PROFILE_TYPES), (LAG_PROFILE_TABLE, lags, LAG_PROFILE_TYPES)):
+        _replace_table(conn, table, pd.DataFrame(columns=list(types)) if frame is None else frame, types)
 
 
 def run_spillover_step(path: Path | None = None) -> pd.DataFrame:
-    """Read the panels, estimate, write the estimates mart and the burst profiles; returns the rows written."""
+    """Read the panels, estimate, write the estimates mart, the burst profiles and the lag profiles; returns the
+    rows written."""
     with warehouse.writer(path) as conn:
         panels = read_panels(conn)
+        lags = lag_profiles(conn)
     # The estimation holds no connection: it is the slow part and needs none.
     rows, profiles = estimate_with_profiles(panels)
     with warehouse.writer(path) as conn:
-        write_estimates(conn, rows, profiles)
+        write_estimates(conn, rows, profiles, lags)
     return rows
 
 
@@ -163,7 +191,8 @@ def check_estimates(rows: pd.DataFrame) -> list:
     description="How much extra Amazon / Shopify revenue follows $1 of TikTok Shop GMV, per product group "
     "and channel: distributed-lag regression with placebo, event study and lag correlation, "
     "each with its interval, diagnostics and a plain-words explanation; beside it "
-    "marts.mart_spillover_burst_profile, the sales around the event study's own bursts.",
+    "marts.mart_spillover_burst_profile, the sales around the event study's own bursts, and "
+    "marts.mart_spillover_lag_profile, every grain's lag correlations.",
 )
 def mart_spillover_estimates(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     try:
