@@ -61,14 +61,18 @@ def echo_headers(headers: list[str], limit: int = 40) -> str:
     known = known_header_names()
     shown = [h for h in headers if normalize_header(h) in known]
     hidden = sum(1 for h in headers if str(h).strip()) - len([h for h in shown if str(h).strip()])
+    shown = [h for h in shown if str(h).strip()]
     text = ", ".join(repr(h) for h in shown[:limit])
     if len(shown) > limit:
         text += f" … (+{len(shown) - limit} more)"
-    text = f"[{text}]"
-    if hidden:
-        text += (f" and {hidden} other cell{'s' if hidden != 1 else ''} that match no known header (not shown: "
-                 "they may be personal data, e.g. a data row where the header row should be)")
-    return text
+    cells = (f"{hidden} {'other ' if shown else ''}cell{'s' if hidden != 1 else ''} that "
+             f"match{'es' if hidden == 1 else ''} no known header (not shown: they may be personal data, e.g. a data "
+             "row where the header row should be)")
+    if shown and hidden:
+        return f"the column titles {text} and {cells}"
+    if shown:
+        return f"the column titles {text}"
+    return cells if hidden else "no column titles (it is empty)"
 
 
 class UnknownFormatError(IngestError):

@@ -23,3 +23,19 @@ def test_non_export_file_message_talks_to_the_seller(tmp_path, monkeypatch):
                   "Amazon Seller Central > Reports > Order Reports > All Orders"):
         assert where in message
     assert "YAML" not in message and "orchestration/" not in message
+
+
+def test_the_message_says_what_the_first_row_holds_in_words(tmp_path):
+    """No "[]" or Python list in a seller's message: known titles are named, other cells only counted."""
+    from orchestration.ingest.errors import UnknownFormatError
+
+    def holds(headers: list[str]) -> str:
+        message = str(UnknownFormatError(tmp_path / "x.csv", headers))
+        return message.split("Its first row holds ", 1)[1].split(". Accepted exports", 1)[0]
+
+    assert holds(["a", "b"]).startswith("2 cells that match no known header (not shown")
+    assert holds(["Jane Doe"]).startswith("1 cell that matches no known header")
+    assert holds(["Order ID", "Jane Doe"]).startswith("the column titles 'Order ID' and 1 other cell that matches")
+    assert holds(["Order ID", "SKU ID"]) == "the column titles 'Order ID', 'SKU ID'"
+    assert holds([]) == "no column titles (it is empty)"
+    assert "[" not in holds(["a"]) + holds(["Order ID", "x"])

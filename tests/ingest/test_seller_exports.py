@@ -284,7 +284,7 @@ def test_unknown_headers_error_names_file_and_headers():
         detect_kind(FIXTURES / "rejects/customer_list.csv")
     # Only cells that are known header names are echoed (a header-less file would put personal data here).
     assert "customer_list.csv" in str(err.value) and "'Lifetime value'" not in str(err.value)
-    assert "3 other cells that match no known header (not shown" in str(err.value)
+    assert "first row holds 3 cells that match no known header (not shown" in str(err.value)
 
 
 @pytest.mark.slow  # loads every fixture file through the loader: 130 s in a loaded unit lane
