@@ -12,7 +12,7 @@ export OPENBLAS_NUM_THREADS := 1
 
 # Every lane runs on two pytest-xdist workers, one test file per worker at a time (`--dist loadfile`: a module
 # fixture such as a thin seller's build is set up once; tests/conftest.py says why not loadgroup). A whole
-# parallel run passed in 41 min wall against 81 serial (DECISIONLOG 2026-12-03).
+# parallel run with loadfile passed in 35 min wall against 81 serial (DECISIONLOG 2026-12-03).
 PYTEST_WORKERS ?= 2
 PYTEST := $(RUN) pytest -n $(PYTEST_WORKERS) --dist loadfile
 TEST_ARGS ?=
