@@ -9,8 +9,12 @@ test_app_built.py and uses the session fixture `built_warehouse`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
+
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
 
 APP_PATH = Path(__file__).resolve().parents[2] / "streamlit_app" / "app.py"
 
@@ -426,6 +430,19 @@ CHECKS = [
         "consistent",
     ),
 ]
+
+
+def render_page(view: str, lang: str = "en", timeout: float = 60) -> AppTest:
+    """The app opened in `lang` and switched to `views/<view>.py`, rendered with Streamlit's AppTest; fails on
+    any exception the page raised."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP_PATH), default_timeout=timeout)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(f"views/{view}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def write_small_warehouse(path: Path, *, figures: list[tuple] | None = None) -> None:

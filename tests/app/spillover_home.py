@@ -4,12 +4,11 @@ the build writes them, and the page rendered with Streamlit's AppTest."""
 from __future__ import annotations
 
 import duckdb
-from streamlit.testing.v1 import AppTest
 
 from orchestration.defs.analysis.spillover_estimates import run_spillover_step
 from orchestration.lib.warehouse import publish
 from tests.analysis.thin_marts import mart_rows, write_mart
-from tests.app.marts_fixture import APP_PATH
+from tests.app.marts_fixture import render_page
 
 # The page also reads the attribution floor, a dbt mart: on thin data it has its 'all' rows with a status, as dbt
 # builds them (the burst and lag profiles are written by run_spillover_step, empty here).
@@ -40,10 +39,5 @@ def publish_thin_home(tmp_path, monkeypatch, days: int, statement: str | None = 
     publish()
 
 
-def run_page(lang: str) -> AppTest:
-    at = AppTest.from_file(str(APP_PATH), default_timeout=60)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page("views/spillover.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def run_page(lang: str):
+    return render_page("spillover", lang)

@@ -7,11 +7,10 @@ import shutil
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from orchestration import settings
 from streamlit_app.i18n import t
-from tests.app.marts_fixture import APP_PATH
+from tests.app.marts_fixture import render_page
 
 pytestmark = pytest.mark.slow
 
@@ -25,13 +24,8 @@ def home(built_warehouse, tmp_path, monkeypatch):
     return copy
 
 
-def run_page(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(APP_PATH), default_timeout=120)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page("views/catalogue.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def run_page(lang: str = "en"):
+    return render_page("catalogue", lang, timeout=120)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

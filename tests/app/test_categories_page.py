@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from orchestration.settings import published_path
 from streamlit_app.i18n import fmt_count, fmt_money, fmt_percent, t
-from tests.app.marts_fixture import APP_PATH
+from tests.app.marts_fixture import render_page
 
 TIMEOUT = 180
 
@@ -43,11 +43,7 @@ def marts(built_warehouse) -> dict[str, pd.DataFrame]:
 
 
 def run_page(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(APP_PATH), default_timeout=TIMEOUT)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page("views/categories.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = render_page("categories", lang, TIMEOUT)
     notices = [n.value for n in [*at.info, *at.warning]]
     assert not [n for n in notices if "tsw build" in n], notices
     return at

@@ -46,11 +46,9 @@ def test_generic_tests_name_their_table_column_and_target():
 def test_the_chinese_data_quality_page_names_each_check_and_keeps_its_id(small_published):
     from datetime import datetime
 
-    from streamlit.testing.v1 import AppTest
-
     from orchestration.lib import check_results as cr
     from streamlit_app.i18n import t
-    from tests.app.marts_fixture import APP_PATH
+    from tests.app.marts_fixture import render_page
 
     ids = [("marts/mart_category_performance", "assert_category_orders_reconcile", False, "ERROR"),
            ("marts/fct_orders", "not_null_fct_orders_order_id", True, "ERROR"),
@@ -58,11 +56,7 @@ def test_the_chinese_data_quality_page_names_each_check_and_keeps_its_id(small_p
     cr.write(results=[cr.CheckResult(asset, name, cr.outcome(ok, sev), ok, sev, datetime(2026, 12, 1, 9), "r1",
                                      "")
                       for asset, name, ok, sev in ids])
-    at = AppTest.from_file(str(APP_PATH), default_timeout=60)
-    at.query_params["lang"] = "zh"
-    at.run()
-    at.switch_page("views/data_quality.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = render_page("data_quality", "zh")
     [checks] = [f.value for f in at.dataframe if t("quality.col.check_id", "zh") in f.value.columns]
     names = dict(zip(checks[t("quality.col.check_id", "zh")], checks[t("quality.col.check", "zh")], strict=True))
     assert names == {"assert_category_orders_reconcile": "品类：订单数等于导出文件的订单数",

@@ -15,11 +15,10 @@ import re
 
 import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from orchestration.settings import published_path
 from streamlit_app.i18n import t
-from tests.app.marts_fixture import APP_PATH
+from tests.app.marts_fixture import render_page
 
 TIMEOUT = 180
 MAIN_GROUP = "all"
@@ -42,13 +41,8 @@ def money_values(text: str) -> list[float]:
     return [float(num) * (-1 if sign else 1) for sign, num in _MONEY.findall(text)]
 
 
-def run_page(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(APP_PATH), default_timeout=TIMEOUT)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page("views/spillover.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def run_page(lang: str = "en"):
+    return render_page("spillover", lang, TIMEOUT)
 
 
 def test_main_group_interval_contains_the_true_amazon_spillover(built):

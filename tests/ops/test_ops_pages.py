@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from orchestration import settings
 from orchestration.lib import check_results
 from streamlit_app.i18n import fmt_count, t
-from tests.app.marts_fixture import APP_PATH, FIGURES, write_small_warehouse
+from tests.app.marts_fixture import FIGURES, render_page, write_small_warehouse
 
 # Not unit tests: each renders pages (Streamlit AppTest) on a home with a Dagster instance written per test:
 # 3-14 s each with its setup, 115 s for the file in a loaded unit lane (load 5-6). They run in make test.
@@ -103,12 +103,7 @@ def home(tmp_path, monkeypatch) -> Path:
 
 
 def open_page(page: str, lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(APP_PATH), default_timeout=TIMEOUT)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page(f"views/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return render_page(page, lang, TIMEOUT)
 
 
 def cells(at: AppTest) -> list[str]:
