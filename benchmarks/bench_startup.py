@@ -15,7 +15,8 @@ CPU column: wall time follows the other processes' load.
 
 - With `--dagster`: `tsw dagster` (webserver, daemon, code server) from start to the moment its GraphQL API lists
   the code location's assets, wall seconds (its processes are stopped again), alternating run by run with the
-  floor: plain `dagster dev` on a one-asset code location in an empty DAGSTER_HOME, the same processes with
+  floor: plain `dagster dev` on a one-asset code location in a DAGSTER_HOME holding only the repo's `dagster.yaml`
+  (telemetry off, the same pools), the same processes with
   nothing of the project's to load. The ratio is what the project adds to Dagster's own start.
 
     TSW_HOME=/tmp/home uv run python benchmarks/bench_startup.py [--runs 5] [--dagster]
@@ -107,6 +108,7 @@ def dagster_side_by_side(runs: int, env: dict[str, str]) -> tuple[list[float | N
             port = free_port()
             home = Path(tmp) / f"dagster_home{i}"
             home.mkdir()
+            shutil.copyfile(REPO / "dagster.yaml", home / "dagster.yaml")  # same settings: telemetry off, pools
             floor.append(dagster_ready_s([sys.executable, "-m", "dagster", "dev", "-f", "one_asset.py", "-p",
                                           str(port)], port, {**env, "DAGSTER_HOME": str(home)}, Path(tmp)))
     return ours, floor

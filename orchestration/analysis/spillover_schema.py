@@ -60,7 +60,8 @@ MART_COLUMNS = list(MART_SCHEMA)
 # per day from 14 before to 14 after the event study's own bursts, the mean over those bursts of TikTok GMV
 # and of the target channel's sales (net of the never-promoted products' scaled change when they exist)
 # minus the mean of the 14 days before each burst. Written by the same step as the estimates.
-# marts.mart_spillover_lag_profile (the page's timing chart and the lag_correlation rows): per grain, product
+# marts.mart_spillover_lag_profile (the page's timing chart; the estimates' lag_correlation rows come from the
+# same function): per grain, product
 # group and channel, for l = 0..14 the correlation of the channel's daily sales with TikTok GMV l days earlier,
 # both minus their centred 29-day moving average (`descriptive.lag_correlation`, its one definition). Lags
 # without a pair of days are left out; `is_peak_lag` marks the largest correlation, the shortest lag on a tie.

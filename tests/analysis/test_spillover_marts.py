@@ -1,6 +1,7 @@
-"""Spillover marts on the real demo build: the regression recovers the demo's true spillover, the SQL lag
-profile equals the Python estimator's on the same panels, the spike chart shows the event study's own bursts, and the attribution floor leaves
-out the TikTok Shop orders synced into Shopify and stays below the modelled estimate.
+"""Spillover marts on the real demo build: the regression recovers the demo's true spillover, the lag profile
+the spillover step writes holds every panel's lag correlations (and equals the definition written out in a test),
+the spike chart shows the event study's own bursts, and the attribution floor leaves out the TikTok Shop orders
+synced into Shopify and stays below the modelled estimate.
 
 Ground truth (`<TSW_HOME>/demo_truth/ground_truth.json`, written by tsw_demo/world/): the truth of
 a product group is the GMV-weighted spillover of its members,
@@ -223,11 +224,20 @@ def test_the_lag_profile_peaks_at_the_lag_the_target_answers_at(tmp_path):
         rows = lag_profiles(conn)
     finally:
         conn.close()
+    # The definition written out once more, apart from the code: each series minus its centred 29-day mean (defined
+    # from day 14 to the 15th-last), then Pearson's r of sales on day t with TikTok GMV on day t - l.
+    def detrended(v: np.ndarray) -> np.ndarray:
+        return v[14:-14] - np.convolve(v, np.ones(29) / 29, mode="valid")
+
+    x, y = detrended(panel["tiktok_gmv"].to_numpy(float)), detrended(panel["target_sales"].to_numpy(float))
+    expected = [np.corrcoef(x[: len(x) - lag], y[lag:])[0, 1] for lag in range(15)]
     for channel in ("amazon", "shopify"):
-        one = rows[rows.target_channel == channel]
+        one = rows[rows.target_channel == channel].sort_values("lag_days")
         assert one["lag_days"].tolist() == list(range(15))
         assert one.loc[one["is_peak_lag"], "lag_days"].tolist() == [2]
-        assert one["n_days"].iloc[0] == len(panel) - 28  # the centred 29-day mean is undefined near either end
+        # the centred 29-day mean is undefined near either end, and each lag costs one more day
+        assert one["n_days"].tolist() == [len(panel) - 28 - lag for lag in range(15)]
+        np.testing.assert_allclose(one["correlation"].to_numpy(float), expected, atol=1e-9)  # Shopify = 0.5 x
 
 
 def test_event_study_rows_publish_an_interval_wherever_they_publish_a_figure(con):

@@ -17,6 +17,7 @@ the same `lag_correlation` as the lag_correlation rows (it was a dbt model mirro
 Each table is replaced in one statement, so readers of the warehouse never see half an update.
 """
 
+import logging
 from pathlib import Path
 
 import dagster as dg
@@ -106,9 +107,13 @@ def read_panels(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def lag_profiles(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """marts.mart_spillover_lag_profile's rows: `lag_profile` of each grain x group x target channel's panel."""
+    return lag_profiles_of(conn.execute(_LAG_PANEL_SQL).df())
+
+
+def lag_profiles_of(wide: pd.DataFrame) -> pd.DataFrame:
+    """`lag_profiles` on the panels already read (one row per grain, group and day, a column per channel)."""
     from orchestration.analysis.spillover import lag_profile
 
-    wide = conn.execute(_LAG_PANEL_SQL).df()
     frames = []
     for (grain, group), days in wide.groupby(["grain", "product_group"], sort=True):
         for channel in TARGET_CHANNELS:
@@ -163,8 +168,13 @@ def run_spillover_step(path: Path | None = None) -> pd.DataFrame:
     rows written."""
     with warehouse.writer(path) as conn:
         panels = read_panels(conn)
-        lags = lag_profiles(conn)
-    # The estimation holds no connection: it is the slow part and needs none.
+        lag_panels = conn.execute(_LAG_PANEL_SQL).df()
+    # The calculations hold no connection: they are the slow part and need none.
+    try:
+        lags = lag_profiles_of(lag_panels)
+    except Exception:  # the timing chart is descriptive: a bug in it must not cost the estimates their publish
+        logging.getLogger(__name__).exception("lag profile failed; %s is written empty", LAG_PROFILE_TABLE)
+        lags = None
     rows, profiles = estimate_with_profiles(panels)
     with warehouse.writer(path) as conn:
         write_estimates(conn, rows, profiles, lags)
