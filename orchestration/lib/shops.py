@@ -90,7 +90,18 @@ def publish_all_shops(shops: list[str] | None = None) -> AllShopsResult:
     Every table and view of every shop's snapshot becomes a table of the same schema and name holding all shops'
     rows (`UNION ALL BY NAME`: a column one shop lacks is NULL for it) behind a first column `shop`. A shop without
     a snapshot yet (its first build failed) is left out and said so by its absence from `main._shops`.
+    One union at a time (a lock file beside it): shop builds started by the daemon may finish together.
     """
+    import fcntl
+
+    target = settings.all_shops_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.with_name(f".{target.name}.lock"), "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _union(shops)
+
+
+def _union(shops: list[str] | None) -> AllShopsResult:
     import duckdb
 
     result = AllShopsResult()

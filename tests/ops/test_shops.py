@@ -4,6 +4,7 @@ several shops is tests/pipeline/test_many_shops.py."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -96,3 +97,84 @@ def test_the_union_gives_every_table_and_view_a_shop_column_and_leaves_out_an_un
             ("uk", "f.csv"), ("us", "f.csv")]
         assert con.execute("select shop from main._shops order by 1").fetchall() == [("uk",), ("us",)]
     assert not list(home.glob(".all_shops.duckdb.*.tmp"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Each named shop a Dagster partition: the sensor and the schedule (defs/shops); the build itself is in
+# tests/pipeline/test_many_shops.py
+# ---------------------------------------------------------------------------------------------
+def _sensor_tick(instance, cursor):
+    import dagster as dg
+
+    from orchestration.defs.shops.automation import shop_sensor
+
+    # As the daemon evaluates a sensor: partitions are looked up in this instance.
+    with dg.partition_loading_context(dynamic_partitions_store=instance), \
+            dg.build_sensor_context(instance=instance, cursor=cursor, definitions=_shop_definitions()) as context:
+        return shop_sensor.evaluate_tick(context)
+
+
+def _shop_definitions():
+    """The shops' part of the code location alone (no dbt manifest to load)."""
+    from orchestration.defs.shops.definitions import defs
+
+    return defs()
+
+
+def test_the_shop_sensor_registers_each_shop_and_starts_only_the_shop_with_new_files(home):
+    import dagster as dg
+
+    from orchestration.defs.shops.automation import daily_shop_builds
+    from orchestration.defs.shops.definitions import SHOP_PARTITIONS
+
+    name = "orders_export_1.csv"
+    (home / "inbox" / "uk").mkdir(parents=True)
+    (home / "inbox" / "us").mkdir(parents=True)
+    (home / "inbox" / "uk" / name).write_bytes((FIXTURES / "shopify" / name).read_bytes())
+    (home / "inbox" / "loose.csv").write_text("x\n")  # the default shop's: inbox_sensor's, not this sensor's
+    with dg.instance_for_test() as instance:
+        first = _sensor_tick(instance, None)
+        [added] = first.dynamic_partitions_requests
+        assert added.partition_keys == ["uk", "us"] and added.partitions_def_name == SHOP_PARTITIONS.name
+        assert first.run_requests == []  # a shop's files are looked at once it is a partition (the next tick)
+        instance.add_dynamic_partitions(SHOP_PARTITIONS.name, list(added.partition_keys))  # as the daemon does
+
+        second = _sensor_tick(instance, first.cursor)
+        assert [(r.partition_key, r.tags["tsw/new_files"]) for r in second.run_requests] == [("uk", "1")]
+        assert not second.dynamic_partitions_requests
+
+        again = _sensor_tick(instance, second.cursor)
+        assert again.run_requests == [] and not again.dynamic_partitions_requests
+        assert "no new" in (again.skip_message or "")
+
+        # A new export for `us` starts `us`'s build only; `uk`'s file (already requested) starts nothing.
+        (home / "inbox" / "us" / "orders_export_2.csv").write_bytes(
+            (FIXTURES / "shopify" / name).read_bytes().replace(b"#1001", b"#2001"))
+        third = _sensor_tick(instance, again.cursor)
+        assert [r.partition_key for r in third.run_requests] == ["us"]
+        assert third.run_requests[0].run_key != second.run_requests[0].run_key
+
+        # A shop folder created later is registered on the next tick.
+        (home / "inbox" / "de").mkdir()
+        fourth = _sensor_tick(instance, third.cursor)
+        assert [list(r.partition_keys) for r in fourth.dynamic_partitions_requests] == [["de"]]
+        assert fourth.run_requests == []
+
+        # Every morning: one run per registered shop, each its own partition (so one failing never stops another).
+        repository = _shop_definitions().get_repository_def()
+        with dg.partition_loading_context(dynamic_partitions_store=instance), \
+                dg.build_schedule_context(instance=instance, repository_def=repository,
+                                          scheduled_execution_time=datetime(2026, 3, 9, 6, 0)) as context:
+            result = daily_shop_builds.evaluate_tick(context)
+        assert sorted(r.partition_key for r in result.run_requests) == ["uk", "us"]
+        assert {r.run_key for r in result.run_requests} == {"uk:2026-03-09", "us:2026-03-09"}
+
+
+def test_a_single_shop_home_has_no_shop_runs(home):
+    import dagster as dg
+
+    (home / "inbox").mkdir()
+    (home / "inbox" / "orders.csv").write_text("x\n")
+    with dg.instance_for_test() as instance:
+        tick = _sensor_tick(instance, None)
+        assert tick.run_requests == [] and not tick.dynamic_partitions_requests

@@ -10,6 +10,8 @@ start. Nothing is put directly in the inbox: there is no default shop.
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import subprocess
 import sys
@@ -163,3 +165,46 @@ def test_the_shop_switch_filters_every_page(many_shops, lang, monkeypatch):
             at.switch_page(f"views/{page}.py").run()
             assert not at.exception, (shop, page, [e.value for e in at.exception])
             assert not [e.value for e in at.error], (shop, page, [e.value for e in at.error])
+
+
+def test_each_named_shop_is_a_dagster_partition_whose_failure_is_its_own(many_shops, monkeypatch):
+    """`shop_builds_job` (defs/shops), as the daemon runs it for one partition: `outlet` gets a new export and is
+    rebuilt on its own home; `broken` fails its own run, says why, and leaves every other shop's snapshot and the
+    union as they were."""
+    import dagster as dg
+
+    from orchestration.definitions import defs
+
+    home, _, _ = many_shops
+    monkeypatch.setenv("TSW_HOME", str(home))
+    monkeypatch.delenv("TSW_SHOP", raising=False)
+    outlet = home / "shops" / "outlet" / "published.duckdb"
+    before = _q(outlet, "select count(*) from marts.fct_order_lines")[0][0]
+    us_snapshot = (home / "shops" / "us" / "published.duckdb").stat().st_mtime_ns
+    archive = home / "shops" / "outlet" / "archive"
+    demo = next(p for p in sorted(archive.glob("*.csv"))  # one of outlet's TikTok order exports, re-cut
+                if json.loads(p.with_name(p.name + ".json").read_text())["kind"] == "tiktok_orders")
+    with demo.open(encoding="utf-8-sig", newline="") as f:
+        header, *body = [r for r in csv.reader(f) if r and not r[0].startswith("Platform unique")]
+    new_orders = [["9" + r[0][1:], *r[1:]] for r in body[:3]]  # three new order ids (the first digit changed)
+    with (home / "inbox" / "outlet" / "All order-2025-12-31-09_00.csv").open("w", encoding="utf-8-sig",
+                                                                              newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows([header, *new_orders])
+
+    job = defs().resolve_job_def("shop_builds_job")
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("shop", ["broken", "outlet"])
+        built = job.execute_in_process(instance=instance, partition_key="outlet", raise_on_error=False)
+        failed = job.execute_in_process(instance=instance, partition_key="broken", raise_on_error=False)
+    assert built.success
+    [materialized] = built.asset_materializations_for_node("shop_build")
+    assert materialized.partition == "outlet"
+    assert _q(outlet, "select count(*) from marts.fct_order_lines")[0][0] == before + 3
+    assert not failed.success
+    [failure] = [e for e in failed.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert "shop broken's build failed" in failure.event_specific_data.error.message
+    assert (home / "shops" / "us" / "published.duckdb").stat().st_mtime_ns == us_snapshot  # untouched
+    assert _q(home / "all_shops.duckdb", "select shop from main._shops order by shop") == [
+        ("outlet",), ("uk",), ("us",)]
+    assert _q(home / "all_shops.duckdb", "select count(*) from marts.fct_order_lines where shop = 'outlet'")[0][0] \
+        == before + 3

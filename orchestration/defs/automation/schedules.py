@@ -10,7 +10,8 @@ from orchestration.lib import seller_settings
 # models, the snapshot is republished. The inbox sensor and the daily schedule both run it.
 ingest_and_build_job = dg.define_asset_job(
     "ingest_and_build_job",
-    selection=dg.AssetSelection.all(),
+    # Every asset of this shop; the named shops' builds (`shop_build`, one partition each) are their own job.
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("shops"),
     description="Load new seller exports and registry changes, rebuild every model, publish.",
 )
 

@@ -25,15 +25,15 @@ CURSOR_LIMIT = 5000  # hashes remembered by the sensor; older ones are covered b
 TAG_CHARS = 200
 
 
-def _loaded_hashes(hashes: list[str]) -> set[str]:
-    """Hashes already loaded, read from the published snapshot.
+def loaded_hashes(hashes: list[str], path=None) -> set[str]:
+    """Hashes already loaded, read from the published snapshot (this shop's, or the one at `path`).
 
     Never the writer's file: even a read-only connection there would block a running build's writes.
     A file loaded after the last publish is caught by the cursor and is a no-op in the run anyway.
     """
     import duckdb
 
-    path = settings.published_path()
+    path = path or settings.published_path()
     if not hashes or not path.exists():
         return set()
     try:
@@ -83,7 +83,7 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
         current[key] = sha
     already_requested = set(requested)
     candidates = [sha for sha in dict.fromkeys(current.values()) if sha not in already_requested]
-    already = _loaded_hashes(candidates)
+    already = loaded_hashes(candidates)
     new: dict[str, str] = {}  # sha -> first file name carrying it
     for key, sha in current.items():
         name = key.split("|", 1)[0]
