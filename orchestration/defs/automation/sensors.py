@@ -56,6 +56,21 @@ def batch_run_key(hashes: list[str]) -> str:
     return hashlib.sha256("\n".join(sorted(set(hashes))).encode()).hexdigest()
 
 
+def content_hashes(paths, seen: dict[str, str]) -> dict[str, str]:
+    """"name|size|mtime_ns" -> sha256 of each file, re-hashing only files not in `seen` (the last tick's)."""
+    from orchestration.ingest.readers import file_sha256
+
+    current: dict[str, str] = {}
+    for path in paths:
+        try:
+            st = path.stat()
+            key = f"{path.name}|{st.st_size}|{st.st_mtime_ns}"
+            current[key] = seen.get(key) or file_sha256(path)
+        except OSError:
+            continue  # still being written or already moved away by a run
+    return current
+
+
 @dg.sensor(
     name="inbox_sensor",
     job_name=JOB_NAME,
@@ -65,22 +80,11 @@ def batch_run_key(hashes: list[str]) -> str:
 )
 def inbox_sensor(context: dg.SensorEvaluationContext):
     from orchestration.ingest import inbox_files
-    from orchestration.ingest.readers import file_sha256
 
     state = json.loads(context.cursor) if context.cursor else {}
     seen: dict[str, str] = state.get("stat_to_sha", {})  # "name|size|mtime_ns" -> sha: no re-hashing per tick
     requested: list[str] = state.get("requested", [])
-    current: dict[str, str] = {}
-    for path in inbox_files():
-        st = path.stat()
-        key = f"{path.name}|{st.st_size}|{st.st_mtime_ns}"
-        sha = seen.get(key)
-        if sha is None:
-            try:
-                sha = file_sha256(path)
-            except OSError:
-                continue  # still being written or already moved away by a run
-        current[key] = sha
+    current = content_hashes(inbox_files(), seen)
     already_requested = set(requested)
     candidates = [sha for sha in dict.fromkeys(current.values()) if sha not in already_requested]
     already = loaded_hashes(candidates)

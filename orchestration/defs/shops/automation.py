@@ -52,8 +52,12 @@ def _shop_files(shop: str) -> list:
 )
 def shop_sensor(context: dg.SensorEvaluationContext):
     from orchestration import settings
-    from orchestration.defs.automation.sensors import CURSOR_LIMIT, batch_run_key, loaded_hashes
-    from orchestration.ingest.readers import file_sha256
+    from orchestration.defs.automation.sensors import (
+        CURSOR_LIMIT,
+        batch_run_key,
+        content_hashes,
+        loaded_hashes,
+    )
 
     state = json.loads(context.cursor) if context.cursor else {}
     shops = settings.shops()
@@ -66,17 +70,7 @@ def shop_sensor(context: dg.SensorEvaluationContext):
             continue  # registered on this tick; its files are looked at from the next tick on (30 s)
         seen: dict[str, str] = state.get(shop, {}).get("stat_to_sha", {})
         requested: list[str] = state.get(shop, {}).get("requested", [])
-        current: dict[str, str] = {}
-        for path in _shop_files(shop):
-            st = path.stat()
-            key = f"{path.name}|{st.st_size}|{st.st_mtime_ns}"
-            sha = seen.get(key)
-            if sha is None:
-                try:
-                    sha = file_sha256(path)
-                except OSError:
-                    continue
-            current[key] = sha
+        current = content_hashes(_shop_files(shop), seen)
         candidates = [s for s in dict.fromkeys(current.values()) if s not in set(requested)]
         already = loaded_hashes(candidates, settings.shop_home(shop) / "published.duckdb")
         new = [s for s in candidates if s not in already]
