@@ -5,8 +5,8 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from orchestration.analysis import spillover as sp  # noqa: E402
-from tsw_demo.spillover_worlds import world  # noqa: E402
+from orchestration.analysis import spillover as sp
+from tsw_demo.spillover_worlds import world
 
 raw = pd.read_csv(Path(__file__).parent / "out" / "screen_kn.csv", keep_default_na=False, na_values=[""])
 for name, seed in (("small_noisy", 103), ("null", 151), ("slow_lag", 120), ("heterogeneous", 177)):

@@ -1,6 +1,8 @@
 """Confounded-with-controls seeds whose interval misses the truth (current estimator and the true-shape regression)."""
 import sys
+
 import pandas as pd
+
 raw = pd.concat([pd.read_csv(f, keep_default_na=False, na_values=[""]) for f in sys.argv[1:]])
 g = raw[raw.world == "confounded_controls"]
 p = g.pivot_table(index="seed", columns="method", values=["estimate", "se", "ci_low", "ci_high"])

@@ -25,10 +25,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from orchestration.analysis import spillover as sp  # noqa: E402
-from orchestration.analysis.spillover.lag_family import _moving_block_rows, bootstrap_spread  # noqa: E402
-from orchestration.analysis.spillover.regression import _interval, control_design, shifted  # noqa: E402
-from tsw_demo.spillover_worlds import world  # noqa: E402
+from orchestration.analysis import spillover as sp
+from orchestration.analysis.spillover.lag_family import _moving_block_rows, bootstrap_spread
+from orchestration.analysis.spillover.regression import _interval, control_design, shifted
+from tsw_demo.spillover_worlds import world
 
 WORLDS = ("low_noise", "small_noisy", "confounded_controls", "null", "slow_lag", "heterogeneous")
 DESIGNS = [(k, cl) for k in (28, 56, 112) for cl in (False, True)]
@@ -104,7 +104,7 @@ def panel_rows(name, seed, reps=300):
         for d, Z in Zmap.items():
             keep = [j for j in range(Z.shape[1]) if j == 0 or np.ptp(Z[:, j]) > 0]
             Zk = Z[:, keep]
-            s, rss, aic, *_ = fit_all(yy, qr_of(Zk), LWx, extr, tot)
+            s, _rss, aic, *_ = fit_all(yy, qr_of(Zk), LWx, extr, tot)
             per[d] = (s, aic + 2.0 * Zk.shape[1])
         s_f, a_f = per[FIXED]
         fixed = float(akaike(a_f) @ s_f)

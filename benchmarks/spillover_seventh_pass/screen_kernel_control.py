@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from orchestration.analysis import spillover as sp  # noqa: E402
-from orchestration.analysis.spillover.lag_family import _moving_block_rows, bootstrap_spread  # noqa: E402
-from orchestration.analysis.spillover.regression import _interval, control_design, shifted  # noqa: E402
-from tsw_demo.spillover_worlds import world  # noqa: E402
+from orchestration.analysis import spillover as sp
+from orchestration.analysis.spillover.lag_family import _moving_block_rows, bootstrap_spread
+from orchestration.analysis.spillover.regression import _interval, control_design, shifted
+from tsw_demo.spillover_worlds import world
 
 WORLDS = ("low_noise", "small_noisy", "confounded_controls", "null", "slow_lag", "heterogeneous")
 

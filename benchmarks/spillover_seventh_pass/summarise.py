@@ -1,7 +1,6 @@
 """Summary of screen CSVs: per world and method, coverage, median SE, median relative error and bias, error ratio."""
 import sys
 
-import numpy as np
 import pandas as pd
 
 raw = pd.concat([pd.read_csv(f, keep_default_na=False, na_values=[""]) for f in sys.argv[1:]])
