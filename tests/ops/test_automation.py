@@ -208,6 +208,13 @@ def test_every_op_that_opens_the_warehouse_runs_in_the_writer_pool(definitions):
         if node.pool == POOL:
             seen_writers.append(node.name)
             continue
+        if node.name == "shop_build":
+            # Another shop's build, in a process on that shop's own home whose steps take that home's pool; then
+            # the union, which reads published snapshots only (never a writer's file) and writes all_shops.duckdb.
+            source = inspect.getsource(inspect.unwrap(fn))
+            assert "run_each_shop" in source and "WarehouseResource" not in source and "writer(" not in source
+            seen_others.append(node.name)
+            continue
         # Only Dagster's built-in freshness checks may run outside the pool: they read the
         # instance's materialization times, never the warehouse.
         assert "freshness_check" in node.name, (
