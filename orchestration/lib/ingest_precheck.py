@@ -36,10 +36,11 @@ class AlreadyLoaded:
     in_inbox: bool
 
 
-def inbox_entries() -> tuple[list[Path], list[Path]]:
-    """(regular files, everything else) in the inbox, by lstat: nothing is followed or opened."""
-    inbox = settings.inbox_dir()
-    top_level = settings.shop() is None
+def inbox_entries(inbox: Path | None = None) -> tuple[list[Path], list[Path]]:
+    """(regular files, everything else) in the inbox (this shop's, or the folder given), by lstat: nothing is
+    followed or opened."""
+    top_level = inbox is None and settings.shop() is None
+    inbox = inbox or settings.inbox_dir()
     if not inbox.exists():
         return [], []
     files: list[tuple[int, str, Path]] = []

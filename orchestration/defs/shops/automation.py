@@ -35,12 +35,11 @@ def daily_shop_builds(context: dg.ScheduleEvaluationContext):
 
 
 def _shop_files(shop: str) -> list:
+    """The regular files waiting in `inbox/<shop>/`, listed as that shop's own ingest lists them."""
     from orchestration import settings
+    from orchestration.lib.ingest_precheck import inbox_entries
 
-    inbox = settings.root_home() / "inbox" / shop
-    if not inbox.is_dir() or inbox.is_symlink():
-        return []
-    return sorted(p for p in inbox.iterdir() if p.is_file() and not p.is_symlink() and not p.name.startswith("."))
+    return inbox_entries(settings.root_home() / "inbox" / shop)[0]
 
 
 @dg.sensor(
