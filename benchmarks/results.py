@@ -24,6 +24,7 @@ SECTIONS = {
     "machine": "Machine and run",
     "generator": "Scaled demo generator (`tsw demo --scale N`)",
     "ingest": "1. Ingest vs the engine's limit",
+    "xlsx": "1b. XLSX exports: python-calamine vs openpyxl",
     "build": "2-3. Full build and incremental day",
     "pages": "4. Pages stay flat",
     "pandas": "5. What sellers do today: pandas vs the project's path",

@@ -5,6 +5,7 @@
 1. machine and run (this section);
 2. generator: `tsw demo --scale` at 100,000 and SCALE lines (bench_generator.py), keeping the SCALE world;
 3. ingest: bench_ingest.py --rows SCALE --results RESULTS.md (its own section) when it takes --results;
+   XLSX: bench_xlsx.py on a 50,000-row export (the export's cap), calamine vs openpyxl;
 4. pandas: the pandas script vs tsw ingest + tsw build on that world (bench_pandas.py), which leaves a built
    scaled home; full build and incremental day: bench_build.py --world (section `build`) when present;
 5. pages: the demo home built (tsw demo + tsw build) and bench_pages.py --compare demo scaled.
@@ -66,6 +67,8 @@ def main() -> None:
     if _takes("bench_ingest.py", "--results"):  # the ingest work's benchmark: its own file of SCALE rows
         _step("ingest", _script("bench_ingest.py", "--rows", str(args.scale), "--repeat", str(args.runs),
                                 "--workdir", str(work / "ingest"), "--results", str(R.RESULTS)))
+    _step("xlsx", _script("bench_xlsx.py", "--rows", "50000", "--repeat", str(args.runs), "--workdir",
+                          str(work / "xlsx"), "--results"))
     _step("pandas", _script("bench_pandas.py", str(world), "--runs", str(args.runs), "--workdir",
                             str(work / "pandas"), "--results"))
     scaled_home = work / "pandas" / "home"

@@ -5,8 +5,9 @@
 - `utf8_copy()` transcodes a Cp1252 or UTF-16 (with byte-order mark) file to UTF-8 in 1 MiB chunks (DuckDB 2.0's CSV reader only
   knows utf-8, latin-1 and utf-16; latin-1 would turn Cp1252's curly quotes and € into control
   characters, so it is not used).
-- `read_xlsx()` streams a sheet with openpyxl in read-only mode into an Arrow table of strings,
-  after `xlsx.scan()` checked the workbook against its limits (detection uses the scan only).
+- `read_xlsx()` reads a sheet into an Arrow table of strings with python-calamine (a sheet of up to 4M cells
+  whose values it renders as openpyxl does) or by streaming it with openpyxl in read-only mode, after
+  `xlsx.scan()` checked the workbook against its limits (detection uses the scan only).
 """
 
 from __future__ import annotations
@@ -352,7 +353,7 @@ def xlsx_headers(path: Path, layout: XlsxLayout, sha: str | None = None) -> Xlsx
 
 def _is_description_row(values: list[str | None], fmt: FormatDefinition, mapping: dict[str, int]) -> bool:
     """A row of column descriptions: texts, and the key columns do not hold values of their type."""
-    texts = [v for v in values if v not in (None, "")]
+    texts = [v for v in values if v and v.strip()]
     if not texts:
         return False
     key_cols = [c for c in fmt.natural_key if c in mapping]
@@ -364,23 +365,54 @@ def _is_description_row(values: list[str | None], fmt: FormatDefinition, mapping
     return sentence_like >= max(1, len(texts) // 2)
 
 
+# A sheet of up to this many cells (the scanned extent, rows x columns) is read by python-calamine (Rust: ~14x
+# less CPU than openpyxl, benchmarks/bench_xlsx.py), which holds the sheet in memory; a larger one streams
+# through openpyxl, whose memory stays flat. 4M cells: a 50,000-row TikTok export (63 columns) is 3.2M.
+CALAMINE_MAX_CELLS = 4_000_000
+# cell_text prints integral floats from 1e15 up in scientific notation, as Excel's damage looks. openpyxl
+# reads a cell written `<v>576461234500000001</v>` as an exact int; calamine only as a float.
+_FLOAT_EXACT_BELOW = 1e15
+
+
+class _NeedsOpenpyxl(Exception):
+    """A value calamine cannot render as openpyxl does (a long integer, a percentage's format)."""
+
+
 def read_xlsx(path: Path, fmt: FormatDefinition, header_index: dict[str, int],
-              sha: str | None = None) -> tuple[pa.Table, int]:
+              sha: str | None = None, *, engine: str | None = None) -> tuple[pa.Table, int]:
     """Data rows of the sheet as strings, mapped columns only, plus `_row_number`.
 
     `header_index` maps canonical name -> 0-based column position. Returns (table, description
     rows skipped). `_row_number` counts data rows from 1, as a spreadsheet user would below the
     header (and below the description row when there is one). The workbook's scan (limits) runs
-    first; this is the one place openpyxl opens it.
+    first. `engine`: "auto" reads a sheet within CALAMINE_MAX_CELLS with python-calamine and falls back
+    to openpyxl for a sheet calamine cannot render the same (an Excel error cell, a numeric cell in a
+    percentage column, an integer of 16+ digits) or cannot open; "openpyxl" / "calamine" force one
+    (benchmarks, the equivalence tests). Not given: `TSW_XLSX_READER` (README) or "auto".
     """
+    engine = engine or os.environ.get("TSW_XLSX_READER", "").strip().lower() or "auto"
+    if engine not in ("auto", "openpyxl", "calamine"):
+        engine = "auto"
     layout = fmt.xlsx
     assert layout is not None
     book = xlsx.scan(path, sha or content_sha256(path))
     extent = book.sheet(layout.sheet)
+    if engine == "calamine" or (
+        engine == "auto" and extent.error_cells == 0
+        and extent.max_row * max(1, extent.max_column) <= CALAMINE_MAX_CELLS
+    ):
+        try:
+            return _collect(_calamine_rows(path, layout, extent, fmt, header_index), layout, fmt, header_index)
+        except _NeedsOpenpyxl:
+            if engine == "calamine":
+                raise
+        except Exception:  # calamine could not read it: openpyxl either reads it or names the damage
+            if engine == "calamine":
+                raise
     wb = xlsx.open_workbook(path)
     try:
         try:
-            return _read_rows(wb, layout, extent, fmt, header_index)
+            return _collect(_openpyxl_rows(wb, layout, extent), layout, fmt, header_index)
         except FileRejected:
             raise
         except Exception as exc:  # the parser met something the scan could not see
@@ -389,10 +421,57 @@ def read_xlsx(path: Path, fmt: FormatDefinition, header_index: dict[str, int],
         wb.close()
 
 
-def _read_rows(wb, layout: XlsxLayout, extent, fmt: FormatDefinition, header_index: dict[str, int]):
+def _openpyxl_rows(wb, layout: XlsxLayout, extent):
+    """The rows below the header, each cell rendered by cell_text."""
     ws = _pick_sheet(wb, layout)
     # The dimension a file declares may lie (a cell "at XFD1048576"): the scan's real extent bounds the read.
     ws.reset_dimensions()
+    if extent.max_row <= layout.header_row:
+        return
+    for raw in ws.iter_rows(min_row=layout.header_row + 1, max_row=extent.max_row, max_col=max(1, extent.max_column)):
+        yield [cell_text(cell.value, getattr(cell, "number_format", None)) for cell in raw]
+
+
+def _calamine_text(value, percent: bool):
+    if value == "" and isinstance(value, str):
+        return None
+    kind = type(value)
+    if kind is float or kind is int:
+        if percent:
+            raise _NeedsOpenpyxl("a numeric cell in a percentage column (its format decides 4.11% vs 0.0411)")
+        if abs(value) >= _FLOAT_EXACT_BELOW and float(value).is_integer():
+            raise _NeedsOpenpyxl("an integer of 16+ digits")
+    elif kind is date:  # openpyxl gives date cells as datetimes at midnight
+        value = datetime(value.year, value.month, value.day)
+    return cell_text(value)
+
+
+def _calamine_rows(path: Path, layout: XlsxLayout, extent, fmt: FormatDefinition, header_index: dict[str, int]):
+    """The same rows as `_openpyxl_rows`, read by python-calamine (which holds the sheet in memory)."""
+    percent = {pos for name, pos in header_index.items()
+               if name.startswith("_dupval") or fmt.column(name).type == "percent"}
+    if not any(c.type == "percent" for c in fmt.columns):
+        percent = set()
+    wb = xlsx.open_calamine(path)
+    try:
+        sheet = wb.get_sheet_by_name(extent.title)
+        top, left = sheet.start or (0, 0)
+        width = max(1, extent.max_column)
+        for _ in range(layout.header_row + 1, min(top, extent.max_row) + 1):
+            yield [None] * width  # empty sheet rows above calamine's first: openpyxl yields (and numbers) them
+        number = top  # sheet rows before the next one calamine yields
+        for raw in sheet.iter_rows():
+            number += 1
+            if number <= layout.header_row:
+                continue
+            if number > extent.max_row:
+                break
+            yield [None] * left + [_calamine_text(v, left + j in percent) for j, v in enumerate(raw[:width - left])]
+    finally:
+        wb.close()
+
+
+def _collect(rows, layout: XlsxLayout, fmt: FormatDefinition, header_index: dict[str, int]):
     names = list(header_index)
     positions = [header_index[n] for n in names]
     cols: list[list[str | None]] = [[] for _ in names]
@@ -400,12 +479,7 @@ def _read_rows(wb, layout: XlsxLayout, extent, fmt: FormatDefinition, header_ind
     skipped = 0
     n = 0
     first = True
-    if extent.max_row <= layout.header_row:
-        rows = iter(())
-    else:
-        rows = ws.iter_rows(min_row=layout.header_row + 1, max_row=extent.max_row, max_col=max(1, extent.max_column))
-    for raw in rows:
-        values = [cell_text(cell.value, getattr(cell, "number_format", None)) for cell in raw]
+    for values in rows:
         if first:
             first = False
             if layout.description_row == "always" or (
@@ -414,8 +488,8 @@ def _read_rows(wb, layout: XlsxLayout, extent, fmt: FormatDefinition, header_ind
                 skipped = 1
                 continue
         n += 1
-        if all(v in (None, "") for v in values):
-            continue  # formatted-but-empty rows hold no data; numbering still counts them
+        if all(v is None or not v.strip() for v in values):
+            continue  # formatted-but-empty rows (or blanks only) hold no data; numbering still counts them
         row_numbers.append(n)
         for j, pos in enumerate(positions):
             cols[j].append(values[pos] if pos < len(values) else None)

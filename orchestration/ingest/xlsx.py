@@ -37,6 +37,7 @@ _CELL_REF = re.compile(rb"<(?:\w{1,20}:)?c\s[^<>]{0,200}?\br=\"([A-Z]{1,7})([0-9
 _ROW_REF = re.compile(rb"<(?:\w{1,20}:)?row\s[^<>]{0,200}?\br=\"([0-9]{1,12})\"")
 _ROW_TAG = re.compile(rb"<(?:\w{1,20}:)?row[\s>/]")
 _SI = re.compile(rb"<(?:\w{1,20}:)?si[\s>/]")
+_ERROR_CELL = re.compile(rb"<(?:\w{1,20}:)?c\s[^<>]{0,200}?\bt=\"e\"")
 
 
 def _complete(data: bytes) -> tuple[bytes, bytes]:
@@ -85,6 +86,7 @@ class SheetScan:
     max_row: int = 0
     max_column: int = 0
     head: list[list[str | None]] = field(default_factory=list)  # first HEAD_ROWS rows, as text
+    error_cells: int = 0  # cells holding an Excel error (#N/A, #DIV/0!…): calamine reads them as empty
 
 
 @dataclass
@@ -255,6 +257,7 @@ def _scan_sheet(zf, title: str, part: str, budget: _Budget, path: Path, limits: 
         numbers = [int(n) for n in _ROW_REF.findall(body)]
         numbers += [int(m.group(2)) for m in _CELL_REF.finditer(body)] if not numbers else []
         scan.max_row = max([scan.max_row, *numbers])
+        scan.error_cells += len(_ERROR_CELL.findall(body))
         return len(_ROW_TAG.findall(body))
 
     for chunk in _stream(zf, info, budget, path):
@@ -375,6 +378,14 @@ def open_workbook(path: Path):
         raise _damaged(path, "(workbook)", exc) from exc
 
 
+def open_calamine(path: Path):
+    """python-calamine's workbook (the whole sheet is read into memory when asked for); only after `scan` passed."""
+    import python_calamine
+
+    _OPENS["n"] += 1
+    return python_calamine.CalamineWorkbook.from_path(str(path))
+
+
 def open_count() -> int:
-    """Workbooks opened with openpyxl by this process (scans excluded)."""
+    """Workbooks opened by a parser (openpyxl or python-calamine) in this process (scans excluded)."""
     return _OPENS["n"]
