@@ -173,6 +173,21 @@ def dbt_executable() -> Path:
     return candidate if candidate.exists() else Path("dbt")
 
 
+# DuckDB's memory budget for the build's own connections (dbt's, the publish): beyond it the engine spills to
+# disk next to the warehouse. DuckDB's default is 80 % of the machine: dbt took 11.8 GB at 1M order lines, which
+# two shops' builds at once could not share. The ingest has its own, smaller one (ingest/load.py).
+DEFAULT_DUCKDB_MEMORY_LIMIT = "4GB"
+
+
+def duckdb_memory_limit() -> str:
+    """`TSW_DUCKDB_MEMORY_LIMIT` (e.g. 8GB or 1500MB), else DEFAULT_DUCKDB_MEMORY_LIMIT (also for a value DuckDB
+    would refuse, so a typo never stops a build)."""
+    value = os.environ.get("TSW_DUCKDB_MEMORY_LIMIT", "").strip()
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)?\s*([KMGT]i?B)", value, re.IGNORECASE):
+        return value
+    return DEFAULT_DUCKDB_MEMORY_LIMIT
+
+
 def subprocess_env() -> dict[str, str]:
     """Environment for child processes (dbt, streamlit, dagster): one warehouse, no telemetry."""
     env = dict(os.environ)
@@ -182,6 +197,7 @@ def subprocess_env() -> dict[str, str]:
     env["DO_NOT_TRACK"] = "1"
     env.setdefault("DBT_PROFILES_DIR", str(DBT_PROJECT_DIR))
     env["GX_ANALYTICS_ENABLED"] = "false"
+    env["TSW_DUCKDB_MEMORY_LIMIT"] = duckdb_memory_limit()  # dbt's profile reads it
     # Who started the child: a child left running by a killed build is recognised (and stopped) later.
     from orchestration.lib.processes import owner_token
     env["TSW_OWNER"] = owner_token()

@@ -64,6 +64,7 @@ def publish(source: Path | None = None, target: Path | None = None) -> Path:
     tmp.unlink(missing_ok=True)
     try:
         with duckdb.connect(str(source)) as conn:
+            conn.execute(f"set memory_limit = '{_sql_string(settings.duckdb_memory_limit())}'")
             conn.execute("checkpoint")
             name = conn.execute("select current_database()").fetchone()[0].replace('"', '""')
             conn.execute(f"attach '{_sql_string(tmp)}' as _snapshot (storage_version '{SNAPSHOT_STORAGE_VERSION}')")
