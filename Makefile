@@ -62,7 +62,7 @@ docs: install
 
 # Issue 15's comparisons on one scaled world, each writing its section of benchmarks/RESULTS.md (README
 # "Benchmarks"). SCALE = TikTok order lines of the scaled seller; RUNS = runs per figure (median).
-# SCALE=1000000 RUNS=3 takes about 1.5 h on two quiet cores; make bench SCALE=10000000 for the full figure.
+# SCALE=1000000 RUNS=1 took 1 h 16 min on two cores (2026-12-03); RUNS=3 about three times that; SCALE=10000000 several hours.
 SCALE ?= 1000000
 RUNS ?= 3
 BENCH_DIR ?= /tmp/tsw-bench
