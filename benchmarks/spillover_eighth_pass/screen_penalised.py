@@ -266,8 +266,15 @@ def main():
     p.add_argument("--reps", type=int, default=300)
     p.add_argument("--worlds", default=",".join(WORLDS))
     p.add_argument("--nn", action="store_true")
+    p.add_argument("--boot-set", action="store_true",
+                   help="only the candidates bootstrapped in the eighth pass (the point screen's best)")
     p.add_argument("--out", type=Path, required=True)
     a = p.parse_args()
+    if a.boot_set:
+        global PEN_METHODS, FAM_METHODS, FAM2_METHODS
+        PEN_METHODS = [m for m in PEN_METHODS if m[0] in ("pen0_reml", "penr_aiceff")]
+        FAM_METHODS = [("fam_pen0_reml", "pen0_reml")]
+        FAM2_METHODS = [("fam2_penr_aiceff", "penr_aiceff", True)]
     rows = []
     t0 = time.time()
     for name in a.worlds.split(","):
