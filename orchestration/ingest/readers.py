@@ -448,10 +448,11 @@ def _calamine_text(value, percent: bool):
 
 def _calamine_rows(path: Path, layout: XlsxLayout, extent, fmt: FormatDefinition, header_index: dict[str, int]):
     """The same rows as `_openpyxl_rows`, read by python-calamine (which holds the sheet in memory)."""
+    # Positions where a number's format matters: the percentage columns (and, conservatively, the duplicate-header
+    # copies compared with them) of a format that has any.
     percent = {pos for name, pos in header_index.items()
-               if name.startswith("_dupval") or fmt.column(name).type == "percent"}
-    if not any(c.type == "percent" for c in fmt.columns):
-        percent = set()
+               if name.startswith("_dupval") or fmt.column(name).type == "percent"} \
+        if any(c.type == "percent" for c in fmt.columns) else set()
     wb = xlsx.open_calamine(path)
     try:
         sheet = wb.get_sheet_by_name(extent.title)
