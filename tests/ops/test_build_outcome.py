@@ -42,6 +42,29 @@ def test_core_models_and_their_tests_are_core_the_other_marts_are_not(manifest_p
     assert withheld_by == ["fct_order_lines"]
 
 
+def test_a_failed_unit_test_of_a_core_model_and_the_models_skipped_after_it_withhold_the_snapshot(manifest_path):
+    # Seen on a scaled world: a dbt unit test of int_order_lines_costed errored, dbt skipped 173 nodes after it,
+    # and the build published last build's facts beside this build's staging, saying "0 failed".
+    from orchestration.defs.transform.dbt_models import summarize_run, withheld_by
+
+    unit = "unit_test.tiktok_shop_warehouse.int_order_lines_costed.fees_commission_costs_and_currency_by_hand"
+    run_results = {"results": [
+        _result(unit, "error", "Binder Error: Set operations can only apply to expressions with the same number"),
+        _result("model.tiktok_shop_warehouse.int_order_lines_costed", "skipped"),
+        _result("model.tiktok_shop_warehouse.fct_order_lines", "skipped"),
+        _result("model.tiktok_shop_warehouse.mart_category_performance", "skipped"),
+        _result("model.tiktok_shop_warehouse.stg_tiktok__orders", "success"),
+    ]}
+    outcome = summarize_run(run_results, manifest_path)
+    rows = {row["name"]: row for row in outcome}
+    assert rows["fees_commission_costs_and_currency_by_hand"]["resource_type"] == "unit_test"
+    failed, skipped = withheld_by(outcome)
+    assert [n["name"] for n in failed] == ["fees_commission_costs_and_currency_by_hand"]
+    assert [n["name"] for n in skipped] == ["int_order_lines_costed", "fct_order_lines"]
+    # A skipped mart that is not core publishes as before (its page says what it lacks).
+    assert withheld_by([r for r in outcome if r["name"] == "mart_category_performance"]) == ([], [])
+
+
 @pytest.mark.slow  # renders the app's pages (Streamlit AppTest) in two languages: 1.5 s in the unit lane at load 3
 def test_a_withheld_build_is_named_by_status_and_on_every_page(tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest

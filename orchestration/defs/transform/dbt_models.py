@@ -94,18 +94,20 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
             if node["status"] in FAILED and not node["is_core"]:
                 context.log.error(f"{node['name']} failed ({node['status']}); the rest of the build still "
                                   f"publishes: {node['message']}")
-        core_failures = [n for n in outcome if n["status"] in FAILED and n["is_core"]]
-        if core_failures:
+        failed, skipped = withheld_by(outcome)
+        if failed or skipped:
             from orchestration.lib import build_state
 
-            names = ", ".join(n["name"] for n in core_failures)
-            build_state.record(published=False, failed_models=[n["name"] for n in core_failures],
-                               message="; ".join(f"{n['name']}: {n['message']}" for n in core_failures))
+            names = ", ".join(n["name"] for n in failed)
+            if skipped:
+                names += f"{'; ' if failed else ''}{len(skipped)} core model(s) not rebuilt after it"
+            build_state.record(published=False, failed_models=[n["name"] for n in failed + skipped],
+                               message="; ".join(f"{n['name']}: {n['message']}" for n in failed))
             raise dg.Failure(
                 description=f"Core model(s) failed: {names}. The snapshot was not published; readers keep the "
                             "previous one.",
                 metadata={"failed": dg.MetadataValue.md("\n".join(
-                    f"- **{n['name']}** ({n['status']}): {n['message']}" for n in core_failures))},
+                    f"- **{n['name']}** ({n['status']}): {n['message']}" for n in failed + skipped))},
             )
         if not invocation.is_successful() and not any(n["status"] in FAILED for n in outcome):
             raise dg.Failure(description=f"dbt build failed: {invocation.get_error()}")
@@ -119,6 +121,15 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
 FAILED = {"error", "fail", "runtime error"}
 
 
+def withheld_by(outcome: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The core nodes that failed (models, data tests and dbt unit tests), and the core models dbt skipped after a
+    failure: a skipped model keeps the previous build's table, and publishing it beside this build's tables would
+    mix two builds. Either withholds the snapshot."""
+    failed = [n for n in outcome if n["is_core"] and n["status"] in FAILED]
+    skipped = [n for n in outcome if n["is_core"] and n["status"] == "skipped" and n["resource_type"] == "model"]
+    return failed, skipped
+
+
 def summarize_run(run_results: Mapping[str, Any], manifest_path) -> list[dict[str, Any]]:
     """One row per dbt node of the run: its status, dbt's message, and whether it is core.
 
@@ -127,7 +138,8 @@ def summarize_run(run_results: Mapping[str, Any], manifest_path) -> list[dict[st
     import json
 
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    nodes = manifest["nodes"]
+    # dbt's unit tests sit beside the nodes in the manifest, not among them.
+    nodes = {**manifest.get("unit_tests", {}), **manifest["nodes"]}
 
     def is_core(unique_id: str) -> bool:
         node = nodes.get(unique_id, {})

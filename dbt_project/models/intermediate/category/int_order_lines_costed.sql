@@ -175,7 +175,10 @@ amounts as (
         f.fee_ids,
         coalesce(f.has_seller_fee_override, false) as has_seller_fee_override,
         a.creator_username as affiliate_creator,
-        coalesce(a.commission, 0.0) * coalesce(
+        -- A cancelled order earns its creator nothing: the affiliate export can still show the commission as
+        -- pending when it was downloaded before the cancellation reached it (an order cancelled on the last
+        -- evening of the month), while the orders export already says Cancelled.
+        case when l.is_cancelled then 0.0 else coalesce(a.commission, 0.0) end * coalesce(
             case when upper(a.commission_currency) = 'USD' then 1.0 end, l.usd_per_unit
         ) as affiliate_commission_usd,
     from in_usd as l

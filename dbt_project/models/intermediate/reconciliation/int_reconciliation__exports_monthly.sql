@@ -27,7 +27,7 @@ affiliate_commission as (
 
     select
         cast(date_trunc('month', orders.created_time) as date) as order_month,
-        sum(case when aff.order_status in ('Ineligible', 'Canceled', 'Cancelled') then 0
+        sum(case when aff.order_status in ('Ineligible', 'Canceled', 'Cancelled') or orders.order_status = 'Cancelled' then 0
                  else coalesce(aff.actual_commission_payment, aff.est_standard_commission_payment, 0)
                       + coalesce(aff.actual_shop_ads_commission_payment, aff.est_shop_ads_commission_payment, 0)
             end) as affiliate_commission,
