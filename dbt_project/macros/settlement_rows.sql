@@ -23,24 +23,30 @@ files as (
 
 ),
 
+-- The windows run over narrow keys (file, record number, identity) and the winners are joined back: a window
+-- or a keep-the-first over `select *` holds every column of the export (3.5 of 4.4 operator-seconds of
+-- stg_amazon__transactions on a 10x world).
 numbered as (
 
     select
-        *,
+        _batch_id,
+        _row_number,
+        _row_hash,
         row_number() over (partition by _batch_id, _row_hash order by _row_number) as _occurrence,
     from hashed
-    inner join files using (_batch_id)
 
-)
+),
 
-select * exclude (_version_rank, _file_rank)
-from (
-    select
-        *,
-        row_number() over (
-            partition by _row_hash, _occurrence order by _file_rank
-        ) as _version_rank,
+kept as (
+
+    select numbered._batch_id, numbered._row_number, numbered._occurrence
     from numbered
+    inner join files using (_batch_id)
+    qualify row_number() over (partition by _row_hash, _occurrence order by files._file_rank) = 1
+
 )
-where _version_rank = 1
+
+select hashed.*, kept._occurrence
+from hashed
+inner join kept on kept._batch_id = hashed._batch_id and kept._row_number = hashed._row_number
 {% endmacro %}

@@ -93,7 +93,9 @@ def ensure_raw_tables(conn: duckdb.DuckDBPyConnection) -> None:
 def open_warehouse(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     path = Path(warehouse) if warehouse else settings.warehouse_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = duckdb.connect(str(path))
+    from orchestration.lib.warehouse import connect_writable
+
+    conn = connect_writable(path)
     ensure_log_tables(conn)
     ensure_raw_tables(conn)
     return conn

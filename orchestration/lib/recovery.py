@@ -221,9 +221,12 @@ def _remove_dead_scratch(result: Recovery) -> None:
             if len(parts) == 4 and parts[1].isdigit() and not processes.token_alive(f"{parts[1]}:{parts[2]}"):
                 shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
                 result.removed_temp += 1
-    # A snapshot copy interrupted mid-way (warehouse.publish writes .published.duckdb.<pid>.tmp).
-    published = settings.published_path()
-    for tmp in published.parent.glob(f".{published.name}.*.tmp") if published.parent.is_dir() else []:
+    # A snapshot copy interrupted mid-way (warehouse.publish writes .published.duckdb.<pid>.tmp, and the
+    # compacted warehouse as .warehouse.duckdb.<pid>.compact).
+    published, warehouse = settings.published_path(), settings.warehouse_path()
+    leftovers = [*(published.parent.glob(f".{published.name}.*.tmp") if published.parent.is_dir() else []),
+                 *(warehouse.parent.glob(f".{warehouse.name}.*.compact") if warehouse.parent.is_dir() else [])]
+    for tmp in leftovers:
         pid = tmp.name.split(".")[-2]
         if pid.isdigit() and not processes.alive_since(int(pid), tmp.stat().st_mtime):
             tmp.unlink(missing_ok=True)

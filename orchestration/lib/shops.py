@@ -102,7 +102,7 @@ def publish_all_shops(shops: list[str] | None = None) -> AllShopsResult:
 
 
 def _union(shops: list[str] | None) -> AllShopsResult:
-    import duckdb
+    from orchestration.lib import warehouse
 
     result = AllShopsResult()
     shops = shops if shops is not None else home_shops()
@@ -110,7 +110,7 @@ def _union(shops: list[str] | None) -> AllShopsResult:
     target = settings.all_shops_path()
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
+    con = warehouse.connect_writable(tmp)  # readable by outside clients, like every shop's snapshot
     try:
         aliases = {}
         for i, (shop, path) in enumerate(result.published.items()):

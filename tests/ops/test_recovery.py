@@ -163,11 +163,13 @@ def test_temporary_folders_of_dead_processes_are_removed_live_ones_kept(dagster_
     (leftover / "orders.utf8.csv").write_text("a,b\n1,2\n")
     stale_copy = settings.published_path().with_name(f".published.duckdb.{dead.pid}.tmp")
     stale_copy.write_bytes(b"half a snapshot")
+    stale_compact = settings.warehouse_path().with_name(f".warehouse.duckdb.{dead.pid}.compact")
+    stale_compact.write_bytes(b"half a compacted warehouse")
     with recovery.scratch_dir("tsw-ingest") as mine:
         assert mine.parent == root
         result = recovery.recover(_instance(dagster_home), say=None)
-        assert result.removed_temp == 2
-        assert not leftover.exists() and not stale_copy.exists()
+        assert result.removed_temp == 3
+        assert not leftover.exists() and not stale_copy.exists() and not stale_compact.exists()
         assert mine.exists()  # ours: this process is alive
     assert not mine.exists()
 

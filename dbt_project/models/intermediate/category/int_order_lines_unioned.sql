@@ -209,46 +209,60 @@ matched as (
 
 ),
 
-ranked as (
+-- Each line's share of its order, from windows over a few narrow columns joined back by the line key: the
+-- same windows over `matched` held every one of its ~40 columns (2.7 of 3.5 operator-seconds on a 10x world).
+order_shares as (
 
     select
-        *,
+        channel,
+        source_line_key,
         case when refund_matches_line then
-            row_number() over (partition by channel, source_order_id, refund_matches_line order by line_in_order)
+            row_number() over (
+                partition by channel, source_order_id, refund_matches_line order by line_in_order, source_line_key
+            )
         end as refund_match_rank,
+        sum(allocation_basis) over orders as order_allocation_basis,
+        bool_or(refund_matches_line) over orders as order_has_line_matching_refund,
+        sum(returned_value) over orders as order_returned_value,
+        sum(line_refund_value) over orders as order_line_refund_value,
+        count(*) over orders as lines_in_order,
+        row_number() over (partition by channel, source_order_id order by line_in_order, source_line_key) = 1
+            as is_first_line_of_order,
     from matched
+    window orders as (partition by channel, source_order_id)
 
 ),
 
 weighted as (
 
     select
-        *,
+        matched.*,
+        shares.refund_match_rank,
         case
             -- Amazon's amounts are already per item: nothing to split.
             when channel = 'amazon' then 1.0
             -- Equal shares when the order has no priced line.
             else coalesce(
-                allocation_basis / nullif(sum(allocation_basis) over (partition by channel, source_order_id), 0),
-                1.0 / count(*) over (partition by channel, source_order_id)
+                allocation_basis / nullif(shares.order_allocation_basis, 0),
+                1.0 / shares.lines_in_order
             )
         end as allocation_weight,
         case
             when channel = 'amazon' then 1.0
             -- Shopify refunds whole lines: a line whose full refund equals the order's refund takes it all.
-            when channel = 'shopify' and bool_or(refund_matches_line) over (partition by channel, source_order_id)
-                then case when refund_match_rank = 1 then 1.0 else 0.0 end
+            when channel = 'shopify' and shares.order_has_line_matching_refund
+                then case when shares.refund_match_rank = 1 then 1.0 else 0.0 end
             else coalesce(
-                returned_value / nullif(sum(returned_value) over (partition by channel, source_order_id), 0),
-                line_refund_value / nullif(sum(line_refund_value) over (partition by channel, source_order_id), 0),
-                allocation_basis / nullif(sum(allocation_basis) over (partition by channel, source_order_id), 0),
-                1.0 / count(*) over (partition by channel, source_order_id)
+                returned_value / nullif(shares.order_returned_value, 0),
+                line_refund_value / nullif(shares.order_line_refund_value, 0),
+                allocation_basis / nullif(shares.order_allocation_basis, 0),
+                1.0 / shares.lines_in_order
             )
         end as refund_allocation_weight,
-        count(*) over (partition by channel, source_order_id) as lines_in_order,
-        row_number() over (partition by channel, source_order_id order by line_in_order, source_line_key) = 1
-            as is_first_line_of_order,
-    from ranked
+        shares.lines_in_order,
+        shares.is_first_line_of_order,
+    from matched
+    inner join order_shares as shares using (channel, source_line_key)
 
 )
 
