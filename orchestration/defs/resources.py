@@ -46,12 +46,12 @@ class WarehouseResource(dg.ConfigurableResource):
         with self.writer() as conn:
             return conn.execute(sql).df()
 
-    def publish(self) -> Path:
+    def publish(self, report: dict | None = None) -> Path:
         """Atomically replace the readers' snapshot with the finished warehouse (lib/warehouse.publish)."""
         from orchestration import settings
         from orchestration.lib import warehouse
 
-        return warehouse.publish(self.path(), settings.published_path())
+        return warehouse.publish(self.path(), settings.published_path(), report)
 
 
 @dg.definitions

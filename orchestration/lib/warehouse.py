@@ -51,8 +51,10 @@ def replace_tables(conn: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.Data
 # duckdb), which cannot open files in DuckDB 2.0's default storage format (version 69+). Writing it in the
 # storage version of DuckDB 1.4 LTS (number 67) keeps it readable by every DuckDB since 1.4.
 SNAPSHOT_STORAGE_VERSION = "v1.4.0"
-# Above this share of free blocks the snapshot is rewritten live data only, which also compacts it.
-MAX_FREE_SHARE_FOR_FILE_COPY = 0.25
+# Above this share of free blocks the snapshot is rewritten live data only, which also compacts the warehouse.
+# A build that rebuilds every table leaves about 30 % of the file free (blocks of the tables it replaced, reused
+# by the next build), so a copy carries that much slack; compacting each time would cost the rewrite again.
+MAX_FREE_SHARE_FOR_FILE_COPY = 0.5
 
 
 def connect_writable(path: Path | str) -> duckdb.DuckDBPyConnection:
@@ -62,7 +64,7 @@ def connect_writable(path: Path | str) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), config={"storage_compatibility_version": SNAPSHOT_STORAGE_VERSION})
 
 
-def publish(source: Path | None = None, target: Path | None = None) -> Path:
+def publish(source: Path | None = None, target: Path | None = None, report: dict | None = None) -> Path:
     """Write the finished warehouse to the readers' snapshot, atomically, in a storage version outside
     clients read (SNAPSHOT_STORAGE_VERSION).
 
@@ -74,7 +76,8 @@ def publish(source: Path | None = None, target: Path | None = None) -> Path:
     older home's warehouse in DuckDB 2.0's format, or one whose rebuilt tables left many blocks free) the
     snapshot is written as a fresh database (COPY FROM DATABASE into a file attached in that storage
     version: tables, views, comments, live data only), and that compact copy also replaces the warehouse,
-    so the next publish is a file copy again. Callers hold the warehouse's writer slot.
+    so the next publish is a file copy again. Callers hold the warehouse's writer slot. `report`, when
+    given, receives how it was written (`method`: file copy | rewrite) and the warehouse's free share.
     """
     source = source or settings.warehouse_path()
     target = target or settings.published_path()
@@ -85,7 +88,7 @@ def publish(source: Path | None = None, target: Path | None = None) -> Path:
         with duckdb.connect(str(source)) as conn:
             conn.execute(f"set memory_limit = '{_sql_string(settings.duckdb_memory_limit())}'")
             conn.execute("checkpoint")
-            copy_file = _file_copy_fits(conn)
+            copy_file, free_share = _file_copy_fits(conn)
             if not copy_file:
                 _copy_live_data(conn, tmp)
         # Closed after a checkpoint, the file is the whole database (a write-ahead log left beside it would
@@ -100,6 +103,8 @@ def publish(source: Path | None = None, target: Path | None = None) -> Path:
             shutil.copyfile(tmp, compacted)
             os.replace(compacted, source)
         os.replace(tmp, target)
+        if report is not None:
+            report.update(method="file copy" if copy_file else "rewrite", free_share=free_share)
     finally:
         for leftover in (tmp, compacted):
             leftover.unlink(missing_ok=True)
@@ -107,16 +112,15 @@ def publish(source: Path | None = None, target: Path | None = None) -> Path:
     return target
 
 
-def _file_copy_fits(conn: duckdb.DuckDBPyConnection) -> bool:
-    """The warehouse is in the snapshot's storage version and holds few free blocks."""
+def _file_copy_fits(conn: duckdb.DuckDBPyConnection) -> tuple[bool, float | None]:
+    """Whether the warehouse is in the snapshot's storage version and holds few enough free blocks; its free share."""
     tags = conn.execute(
         "select tags from duckdb_databases() where database_name = current_database()"
     ).fetchone()[0] or {}
-    if tags.get("storage_version") != f"{SNAPSHOT_STORAGE_VERSION}+":
-        return False
     total, free = conn.execute("select total_blocks, free_blocks from pragma_database_size() "
                                "where database_name = current_database()").fetchone()
-    return not total or free / total <= MAX_FREE_SHARE_FOR_FILE_COPY
+    share = free / total if total else 0.0
+    return tags.get("storage_version") == f"{SNAPSHOT_STORAGE_VERSION}+" and share <= MAX_FREE_SHARE_FOR_FILE_COPY, share
 
 
 def _copy_live_data(conn: duckdb.DuckDBPyConnection, tmp: Path) -> None:

@@ -39,8 +39,9 @@ def test_a_new_warehouse_is_published_as_a_copy_of_its_file(tmp_path):
     with warehouse.writer(source) as conn:
         _fill(conn)
     assert _storage(source) == "v1.4.0+"  # outside clients (DuckDB 1.4+) read it, so it can be copied as it is
-    warehouse.publish(source, target)
-    assert _sha(target) == _sha(source)
+    report: dict = {}
+    warehouse.publish(source, target, report)
+    assert report["method"] == "file copy" and _sha(target) == _sha(source)
     with duckdb.connect(str(target), read_only=True) as conn:
         assert conn.execute("select count(*), sum(amount) from marts.lines").fetchone() == (200_000, 199999000.0)
         assert conn.execute("select comment from duckdb_tables() where table_name = 'lines'").fetchone()[0] \
@@ -75,7 +76,9 @@ def test_a_warehouse_left_with_many_free_blocks_is_compacted_by_the_publish(tmp_
         conn.execute("checkpoint")
     assert _free_share(source) > warehouse.MAX_FREE_SHARE_FOR_FILE_COPY
     size_before = source.stat().st_size
-    warehouse.publish(source, target)
+    report: dict = {}
+    warehouse.publish(source, target, report)
+    assert report["method"] == "rewrite"
     assert _free_share(source) == 0.0 and source.stat().st_size < size_before / 2
     with duckdb.connect(str(target), read_only=True) as conn:
         assert conn.execute("select count(*) from marts.lines").fetchone()[0] == 50_000

@@ -21,10 +21,13 @@ def build_publish_asset(upstream: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
     def published_snapshot(warehouse: WarehouseResource) -> dg.MaterializeResult:
         from orchestration.lib import build_state
 
-        path = warehouse.publish()
+        report: dict = {}
+        path = warehouse.publish(report)
         build_state.record(published=True)
         return dg.MaterializeResult(metadata={
             "path": str(path),
+            "method": report.get("method", ""),
+            "warehouse_free_share": dg.MetadataValue.float(round(report.get("free_share") or 0.0, 3)),
             "bytes": dg.MetadataValue.int(path.stat().st_size),
             "warehouse": str(warehouse.path()),
         })
