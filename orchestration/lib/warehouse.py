@@ -52,8 +52,8 @@ def replace_tables(conn: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.Data
 # storage version of DuckDB 1.4 LTS (number 67) keeps it readable by every DuckDB since 1.4.
 SNAPSHOT_STORAGE_VERSION = "v1.4.0"
 # Above this share of free blocks the snapshot is rewritten live data only, which also compacts the warehouse.
-# A build that rebuilds every table leaves about 30 % of the file free (blocks of the tables it replaced, reused
-# by the next build), so a copy carries that much slack; compacting each time would cost the rewrite again.
+# A build that rebuilds every table leaves 26-43 % of the file free (blocks of the tables it replaced, reused by
+# the next build), so a copy carries that much slack; compacting each time would cost the rewrite again.
 MAX_FREE_SHARE_FOR_FILE_COPY = 0.5
 
 
